@@ -1,0 +1,242 @@
+import Collections
+import Foundation
+
+extension WorkspaceState {
+    /// Finds the best worker for a waiting task: hard filters (eligibility, status, channel capacity,
+    /// relaxation, earlier declines), then the policy's score.
+    ///
+    /// Returns the decision even when no worker qualifies, so a caller can explain why a task waits;
+    /// `worker` is nil then.
+    public func route(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
+        guard let task = tasks[id], let queueNumber = queueIndex[task.queue] else { return nil }
+        let record = queues[queueNumber]
+        let policy = self.policy
+        let weights = policy.weights
+        let wait = max(0, now.timeIntervalSince(task.queuedAt))
+        let taskTerms = TaskTerms(
+            queuePriority: Self.priorityValue(record.queue.priority),
+            taskPriority: Self.priorityValue(task.priority),
+            age: wait / weights.agingHorizon,
+            slaRisk: min(wait / max(record.queue.serviceLevel.within, 1), 1))
+        var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
+        var exclusions = ExclusionTally()
+        var candidateCount = 0
+        for eligibility in record.eligible {
+            let worker = workers[eligibility.worker]
+            let profile = worker.worker
+            if profile.status != .available {
+                exclusions.add("status \(profile.status.rawValue)", profile.id.rawValue)
+            } else if profile.capacity(on: task.channel) == 0 {
+                exclusions.add("does not serve channel \(task.channel)", profile.id.rawValue)
+            } else if !worker.hasCapacity(on: task.channel) {
+                exclusions.add("at capacity on \(task.channel)", profile.id.rawValue)
+            } else if eligibility.delay > wait {
+                exclusions.add("eligible only after \(DurationText.format(eligibility.delay)) of waiting", profile.id.rawValue)
+            } else if task.declinedBy.contains(profile.id) {
+                exclusions.add("declined this task", profile.id.rawValue)
+            } else {
+                candidateCount += 1
+                let terms = workerTerms(eligibility, now: now)
+                best.consider(eligibility.worker, score: Self.total(taskTerms, terms, weights))
+            }
+        }
+        let candidates = best.ranked.map { entry in
+            let eligibility = record.eligible.first { $0.worker == entry.index }!
+            return ScoredCandidate(
+                id: workers[entry.index].worker.id.rawValue, score: entry.score,
+                terms: Self.terms(taskTerms, workerTerms(eligibility, now: now), weights))
+        }
+        var excluded = exclusions.groups
+        for group in record.ineligible {
+            excluded.append(Exclusion(
+                rule: group.rule, count: group.workers.count,
+                examples: group.workers.prefix(3).map { workers[$0].worker.id.rawValue }))
+        }
+        let decision = RoutingDecision(
+            policy: policy.name, policyVersion: policy.version, direction: .taskToWorker,
+            candidates: candidates, candidateCount: candidateCount, excluded: excluded,
+            runnerUpLost: Self.whyRunnerUpLost(candidates))
+        let chosen = best.ranked.first.map { workers[$0.index].worker.id }
+        return (chosen, decision)
+    }
+
+    /// Finds the best waiting task for a worker with free capacity, across every queue it can serve.
+    ///
+    /// Within one queue, channel and priority the oldest task scores highest, so only the head of
+    /// each line (skipping tasks this worker declined) needs scoring.
+    public func route(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
+        guard let workerNumber = workerIndex[id] else { return nil }
+        let worker = workers[workerNumber]
+        guard worker.worker.status == .available else { return nil }
+        let policy = self.policy
+        let weights = policy.weights
+        let workerTerms = WorkerTerms(skillFit: 0, idle: idleValue(worker, now: now), rotation: rotationValue(workerNumber))
+        var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
+        var heads: [(task: TaskID, eligibility: Eligibility, terms: TaskTerms)] = []
+        var exclusions = ExclusionTally()
+        var candidateCount = 0
+        for eligibility in worker.queues {
+            let record = queues[eligibility.queue]
+            if record.waitingCount == 0 { continue }
+            for channel in record.channels where worker.hasCapacity(on: channel) {
+                let lines = record.waiting[channel]!
+                for level in 0..<9 where !lines[level].isEmpty {
+                    guard let entry = lines[level].first(where: { !$0.declinedBy.contains(id) }) else {
+                        exclusions.add("declined by this worker", lines[level][0].task.rawValue)
+                        continue
+                    }
+                    let wait = max(0, now.timeIntervalSince(entry.queuedAt))
+                    if eligibility.delay > wait {
+                        exclusions.add(
+                            "\(record.queue.id) needs \(DurationText.format(eligibility.delay)) of waiting for this worker",
+                            entry.task.rawValue)
+                        continue
+                    }
+                    candidateCount += 1
+                    let terms = TaskTerms(
+                        queuePriority: Self.priorityValue(record.queue.priority),
+                        taskPriority: Self.priorityValue(level + 1),
+                        age: wait / weights.agingHorizon,
+                        slaRisk: min(wait / max(record.queue.serviceLevel.within, 1), 1))
+                    var scored = workerTerms
+                    scored.skillFit = eligibility.skillFit
+                    best.consider(heads.count, score: Self.total(terms, scored, weights))
+                    heads.append((entry.task, eligibility, terms))
+                }
+            }
+        }
+        guard let winner = best.ranked.first else { return nil }
+        let candidates = best.ranked.map { entry in
+            let head = heads[entry.index]
+            var scored = workerTerms
+            scored.skillFit = head.eligibility.skillFit
+            return ScoredCandidate(
+                id: head.task.rawValue, score: entry.score, terms: Self.terms(head.terms, scored, weights))
+        }
+        let decision = RoutingDecision(
+            policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
+            candidates: candidates, candidateCount: candidateCount, excluded: exclusions.groups,
+            runnerUpLost: Self.whyRunnerUpLost(candidates))
+        return (heads[winner.index].task, decision)
+    }
+
+    // MARK: - Terms
+
+    private func workerTerms(_ eligibility: Eligibility, now: Date) -> WorkerTerms {
+        let worker = workers[eligibility.worker]
+        return WorkerTerms(
+            skillFit: eligibility.skillFit, idle: idleValue(worker, now: now),
+            rotation: rotationValue(eligibility.worker))
+    }
+
+    private func idleValue(_ worker: WorkerRecord, now: Date) -> Double {
+        worker.load.isEmpty ? max(0, now.timeIntervalSince(worker.idleSince)) / 600 : 0
+    }
+
+    /// 1 for the worker right after the last one chosen, decreasing around the ring.
+    private func rotationValue(_ index: Int) -> Double {
+        let count = workers.count
+        guard count > 0 else { return 0 }
+        let distance = (index - rotationCursor - 1 + 2 * count) % count
+        return 1 - Double(distance) / Double(count)
+    }
+
+    static func priorityValue(_ priority: Int) -> Double {
+        Double(9 - min(max(priority, 1), 9)) / 8
+    }
+
+    private static func total(_ task: TaskTerms, _ worker: WorkerTerms, _ weights: RoutingWeights) -> Double {
+        weights.skillFit * worker.skillFit + weights.queuePriority * task.queuePriority
+            + weights.taskPriority * task.taskPriority + weights.taskAge * task.age
+            + weights.slaRisk * task.slaRisk + weights.idleTime * worker.idle + weights.rotation * worker.rotation
+    }
+
+    private static func terms(_ task: TaskTerms, _ worker: WorkerTerms, _ weights: RoutingWeights) -> [ScoreTerm] {
+        let all = [
+            ScoreTerm(name: "skillFit", value: worker.skillFit, weight: weights.skillFit),
+            ScoreTerm(name: "queuePriority", value: task.queuePriority, weight: weights.queuePriority),
+            ScoreTerm(name: "taskPriority", value: task.taskPriority, weight: weights.taskPriority),
+            ScoreTerm(name: "taskAge", value: task.age, weight: weights.taskAge),
+            ScoreTerm(name: "slaRisk", value: task.slaRisk, weight: weights.slaRisk),
+            ScoreTerm(name: "idleTime", value: worker.idle, weight: weights.idleTime),
+            ScoreTerm(name: "rotation", value: worker.rotation, weight: weights.rotation),
+        ]
+        return all.filter { $0.weight != 0 }
+    }
+
+    /// Names the term that cost the runner-up the most against the winner.
+    static func whyRunnerUpLost(_ candidates: [ScoredCandidate]) -> String? {
+        guard candidates.count > 1 else { return nil }
+        let winner = candidates[0]
+        let runnerUp = candidates[1]
+        var worst: (name: String, gap: Double, winner: Double, runnerUp: Double)?
+        for term in winner.terms {
+            guard let other = runnerUp.terms.first(where: { $0.name == term.name }) else { continue }
+            let gap = term.contribution - other.contribution
+            if gap > (worst?.gap ?? 0) { worst = (term.name, gap, term.value, other.value) }
+        }
+        let margin = winner.score - runnerUp.score
+        guard let worst else {
+            return "\(runnerUp.id) tied at \(format(runnerUp.score)); \(winner.id) comes first in order"
+        }
+        return "\(runnerUp.id) scored \(format(runnerUp.score)) against \(format(winner.score)) (−\(format(margin))),"
+            + " mostly on \(worst.name): \(format(worst.runnerUp)) against \(format(worst.winner))"
+    }
+
+    private static func format(_ value: Double) -> String {
+        String(format: "%.3f", value)
+    }
+}
+
+/// The terms that depend only on the task.
+struct TaskTerms {
+    var queuePriority: Double
+    var taskPriority: Double
+    var age: Double
+    var slaRisk: Double
+}
+
+/// The terms that depend on the worker.
+struct WorkerTerms {
+    var skillFit: Double
+    var idle: Double
+    var rotation: Double
+}
+
+/// The few best candidates seen so far, best first; ties keep the earlier candidate ahead.
+struct TopCandidates {
+    private(set) var ranked: [(index: Int, score: Double)] = []
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        ranked.reserveCapacity(capacity + 1)
+    }
+
+    mutating func consider(_ index: Int, score: Double) {
+        if ranked.count == capacity, let last = ranked.last, score <= last.score { return }
+        var position = ranked.count
+        while position > 0, ranked[position - 1].score < score { position -= 1 }
+        ranked.insert((index, score), at: position)
+        if ranked.count > capacity { ranked.removeLast() }
+    }
+}
+
+/// Counts exclusions by rule, keeping a few examples of each.
+struct ExclusionTally {
+    private var order: [String] = []
+    private var tally: [String: (count: Int, examples: [String])] = [:]
+
+    mutating func add(_ rule: String, _ id: String) {
+        if tally[rule] == nil {
+            order.append(rule)
+            tally[rule] = (0, [])
+        }
+        tally[rule]!.count += 1
+        if tally[rule]!.examples.count < 3 { tally[rule]!.examples.append(id) }
+    }
+
+    var groups: [Exclusion] {
+        order.map { Exclusion(rule: $0, count: tally[$0]!.count, examples: tally[$0]!.examples) }
+    }
+}

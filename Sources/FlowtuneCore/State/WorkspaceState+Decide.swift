@@ -1,0 +1,418 @@
+import Foundation
+
+extension WorkspaceState {
+    /// Decides `command` against this state and returns the events it causes, without changing the state.
+    ///
+    /// ```swift
+    /// let events = try state.decide(.createTask(NewTask(workflow: "support")), context: context)
+    /// for event in events { state.evolve(event) }
+    /// ```
+    public func decide(_ command: Command, context: CommandContext) throws(CommandError) -> [Event] {
+        var copy = self
+        return try copy.execute(command, context: context)
+    }
+
+    /// Decides `command`, applies the events it causes in place, and returns them.
+    ///
+    /// A refused command throws before any change. Routing cascades — a freed worker taking the
+    /// next task, a returned task finding another worker — are decided on the state as it stands
+    /// after each event, so the events returned fold to exactly the state left behind.
+    @discardableResult
+    public mutating func execute(_ command: Command, context: CommandContext) throws(CommandError) -> [Event] {
+        var run = Run(context: context)
+        try execute(command, &run)
+        return run.events
+    }
+
+    /// The events of one command as they are applied.
+    struct Run {
+        let context: CommandContext
+        var events: [Event] = []
+    }
+
+    private mutating func emit(_ payload: EventPayload, _ run: inout Run, actor: String? = nil) {
+        let event = Event(
+            time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: payload)
+        evolve(event)
+        run.events.append(event)
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    private mutating func execute(_ command: Command, _ run: inout Run) throws(CommandError) {
+        let now = run.context.now
+        switch command {
+        case .defineWorkflow(var workflow):
+            let issues = WorkspaceValidator.issues(in: workflow, queues: queues.map(\.queue), workers: nil)
+            if let issue = issues.first {
+                throw CommandError(.invalid, issue.message, field: issue.path)
+            }
+            workflow.version = (workflows[workflow.id]?.last?.version ?? 0) + 1
+            emit(.workflowDefined(workflow), &run)
+
+        case .defineQueue(let queue):
+            if let issue = WorkspaceValidator.issues(in: queue).first {
+                throw CommandError(.invalid, issue.message, field: issue.path)
+            }
+            emit(.queueDefined(queue), &run)
+            fillAllWorkers(&run)
+
+        case .registerWorker(let worker):
+            if let issue = WorkspaceValidator.issues(in: worker).first {
+                throw CommandError(.invalid, issue.message, field: issue.path)
+            }
+            emit(.workerRegistered(worker), &run)
+            fill(worker: worker.id, &run)
+
+        case .setWorkerStatus(let id, let status):
+            guard let record = self.worker(id) else { throw CommandError(.notFound, "no worker \(id)", field: "worker") }
+            guard record.worker.status != status else { return }
+            emit(.workerStatusChanged(worker: id, status: status), &run)
+            if status == .available {
+                fill(worker: id, &run)
+            } else {
+                for task in offeredTasks(of: id) {
+                    emit(.offerDeclined(task: task, worker: id, reason: .withdrawn), &run, actor: "system")
+                    offer(task: task, &run)
+                }
+            }
+
+        case .setRoutingPolicy(let kind):
+            guard kind != settings.routingPolicy else { return }
+            emit(.policyChanged(kind), &run)
+
+        case .createTask(let request):
+            try createTask(request, &run)
+
+        case .acceptOffer(let id, let worker):
+            let task = try openTask(id)
+            guard case .offered(let holder, let expiresAt) = task.state else {
+                throw CommandError(.conflict, "task \(id) has no open offer (it is \(task.state.name))", field: "task")
+            }
+            guard holder == worker else {
+                throw CommandError(.forbidden, "task \(id) is offered to another worker", field: "worker")
+            }
+            guard now <= expiresAt else {
+                throw CommandError(.conflict, "the offer of task \(id) expired", field: "task")
+            }
+            emit(.offerAccepted(task: id, worker: worker), &run)
+
+        case .rejectOffer(let id, let worker):
+            let task = try openTask(id)
+            guard case .offered(let holder, _) = task.state else {
+                throw CommandError(.conflict, "task \(id) has no open offer (it is \(task.state.name))", field: "task")
+            }
+            guard holder == worker else {
+                throw CommandError(.forbidden, "task \(id) is offered to another worker", field: "worker")
+            }
+            emit(.offerDeclined(task: id, worker: worker, reason: .rejected), &run)
+            offer(task: id, &run)
+            fill(worker: worker, &run)
+
+        case .completeStep(let id, let worker, let outcome, let evidence):
+            try completeStep(id, worker: worker, outcome: outcome, evidence: evidence, &run)
+
+        case .cancelTask(let id, let reason):
+            let task = try openTask(id)
+            emit(.taskCancelled(task: id, reason: reason), &run)
+            if let worker = task.state.worker { fill(worker: worker, &run) }
+
+        case .flagException(let id, let reason, let extra):
+            let task = try openTask(id)
+            guard task.lane == .routine else {
+                throw CommandError(.conflict, "task \(id) is already in the exception lane", field: "task")
+            }
+            guard !reason.isEmpty else { throw CommandError(.invalid, "a reason is required", field: "reason") }
+            moveToException(task, reason: reason, context: extra, &run)
+
+        case .claimException(let id):
+            let task = try openTask(id)
+            guard task.lane == .exception, let item = task.exception else {
+                throw CommandError(.conflict, "task \(id) is not in the exception lane", field: "task")
+            }
+            if let holder = item.claimedBy, holder != run.context.actor {
+                throw CommandError(.conflict, "task \(id) is already claimed by \(holder)", field: "task")
+            }
+            emit(.exceptionClaimed(task: id, by: run.context.actor), &run)
+
+        case .resolveException(let id, let resolution, let note):
+            let task = try openTask(id)
+            guard task.lane == .exception else {
+                throw CommandError(.conflict, "task \(id) is not in the exception lane", field: "task")
+            }
+            if case .resume(let step) = resolution,
+                workflow(task.workflow, version: task.workflowVersion)?.step(step) == nil
+            {
+                throw CommandError(.invalid, "workflow \(task.workflow) has no step \(step)", field: "step")
+            }
+            emit(.exceptionResolved(task: id, resolution: resolution, note: note), &run)
+            if case .resume = resolution { offer(task: id, &run) }
+
+        case .override(let id, let change, let reason):
+            try applyOverride(id, change, reason: reason, &run)
+
+        case .fireTimers:
+            for timer in takeDueTimers(upTo: now) {
+                fire(timer, &run)
+            }
+        }
+    }
+
+    // MARK: - Tasks
+
+    private mutating func createTask(_ request: NewTask, _ run: inout Run) throws(CommandError) {
+        let fingerprint = request.fingerprint
+        if let key = request.idempotencyKey {
+            if let earlier = idempotencyKeys[key] {
+                guard earlier.fingerprint == fingerprint else {
+                    throw CommandError(
+                        .idempotencyMismatch,
+                        "idempotency key \(key) was used for task \(earlier.task) with a different request",
+                        field: "Idempotency-Key")
+                }
+                return
+            }
+        }
+        guard let workflow = workflow(request.workflow) else {
+            throw CommandError(.notFound, "no workflow \(request.workflow)", field: "workflow")
+        }
+        guard (1...9).contains(request.priority) else {
+            throw CommandError(.invalid, "priority must be 1 (most urgent) to 9, not \(request.priority)", field: "priority")
+        }
+        guard case .object = request.attributes else {
+            throw CommandError(.invalid, "attributes must be a JSON object", field: "attributes")
+        }
+        let id: TaskID
+        if let given = request.id {
+            guard !given.rawValue.isEmpty else { throw CommandError(.invalid, "a task id cannot be empty", field: "id") }
+            guard tasks[given] == nil, finished[given] == nil else {
+                throw CommandError(.conflict, "task \(given) already exists", field: "id")
+            }
+            id = given
+        } else {
+            var number = nextTaskNumber
+            while tasks[TaskID("T\(number)")] != nil || finished[TaskID("T\(number)")] != nil { number += 1 }
+            id = TaskID("T\(number)")
+        }
+        let created = TaskCreated(
+            task: id, workflow: workflow.id, workflowVersion: workflow.version, channel: request.channel,
+            priority: request.priority, attributes: request.attributes, idempotencyKey: request.idempotencyKey,
+            fingerprint: request.idempotencyKey == nil ? nil : fingerprint)
+        emit(.taskCreated(created), &run)
+        offer(task: id, &run)
+    }
+
+    /// The task the caller created with `key`, if any: how a retried creation finds its task.
+    public func task(forIdempotencyKey key: String) -> TaskID? {
+        idempotencyKeys[key]?.task
+    }
+
+    private mutating func completeStep(
+        _ id: TaskID, worker: WorkerID, outcome: String?, evidence: [String: JSONValue], _ run: inout Run
+    ) throws(CommandError) {
+        let task = try openTask(id)
+        guard let holder = task.state.worker else {
+            throw CommandError(.conflict, "task \(id) is not assigned (it is \(task.state.name))", field: "task")
+        }
+        guard holder == worker else {
+            throw CommandError(.forbidden, "task \(id) is assigned to another worker", field: "worker")
+        }
+        guard case .assigned = task.state else {
+            throw CommandError(.conflict, "accept the offer of task \(id) before completing it", field: "task")
+        }
+        guard let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) else {
+            throw CommandError(.notFound, "task \(id) is at an unknown step \(task.step)", field: "task")
+        }
+        let chosen = outcome ?? (step.next.count == 1 ? step.next.keys.first! : Step.defaultOutcome)
+        guard let next = step.transition(for: chosen) else {
+            throw CommandError(
+                .invalid,
+                "step \(step.id) has no outcome \(chosen); expected one of \(step.next.keys.sorted().joined(separator: ", "))",
+                field: "outcome")
+        }
+        let missing = step.ownership.requiredEvidence.filter { evidence[$0]?.isBlank ?? true }
+        if !missing.isEmpty {
+            switch step.ownership.missingEvidence {
+            case .refuse:
+                throw CommandError(
+                    .missingEvidence,
+                    "step \(step.id) requires evidence: \(missing.joined(separator: ", "))",
+                    field: "evidence.\(missing[0])")
+            case .exception:
+                var context = ["step": step.id.rawValue, "worker": worker.rawValue, "outcome": chosen]
+                for (key, value) in evidence { context["evidence.\(key)"] = value.stringValue ?? "\(value)" }
+                let item = ExceptionItem(
+                    owner: step.ownership.decisionOwner, due: run.context.now + settings.exceptionDue,
+                    reason: "missing evidence: \(missing.joined(separator: ", "))", context: context,
+                    recommendedAction: "obtain \(missing.joined(separator: ", ")) from \(step.ownership.sourceSystem) and resume at \(step.id)")
+                emit(.movedToException(task: id, item: item), &run)
+                fill(worker: worker, &run)
+                return
+            }
+        }
+        emit(.stepCompleted(StepCompletion(
+            task: id, step: step.id, worker: worker, outcome: chosen, evidence: evidence, next: next)), &run)
+        if case .step = next { offer(task: id, &run) }
+        fill(worker: worker, &run)
+    }
+
+    private mutating func applyOverride(
+        _ id: TaskID, _ change: Override, reason: String, _ run: inout Run
+    ) throws(CommandError) {
+        let task = try openTask(id)
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw CommandError(.invalid, "an override needs a reason", field: "reason")
+        }
+        switch change {
+        case .reassign(let worker):
+            guard self.worker(worker) != nil else {
+                throw CommandError(.notFound, "no worker \(worker)", field: "worker")
+            }
+            if case .assigned(worker) = task.state {
+                throw CommandError(.conflict, "task \(id) is already assigned to \(worker)", field: "worker")
+            }
+            let previous = task.state.worker
+            emit(.overrideApplied(task: id, change: change, reason: reason), &run)
+            if let previous, previous != worker { fill(worker: previous, &run) }
+        case .priority(let priority):
+            guard (1...9).contains(priority) else {
+                throw CommandError(.invalid, "priority must be 1 (most urgent) to 9, not \(priority)", field: "priority")
+            }
+            emit(.overrideApplied(task: id, change: change, reason: reason), &run)
+            if priority != task.priority {
+                emit(.priorityChanged(task: id, from: task.priority, to: priority), &run)
+            }
+        case .lane(let lane):
+            guard lane != task.lane else {
+                throw CommandError(.conflict, "task \(id) is already in the \(lane) lane", field: "lane")
+            }
+            emit(.overrideApplied(task: id, change: change, reason: reason), &run)
+            switch lane {
+            case .exception:
+                moveToException(task, reason: reason, context: ["override": run.context.actor], &run)
+            case .routine:
+                emit(.exceptionResolved(task: id, resolution: .resume(task.step), note: reason), &run)
+                offer(task: id, &run)
+            }
+        }
+    }
+
+    private mutating func moveToException(
+        _ task: WorkTask, reason: String, context extra: [String: String], owner: String? = nil, _ run: inout Run
+    ) {
+        let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step)
+        var context = extra
+        context["step"] = task.step.rawValue
+        context["queue"] = task.queue.rawValue
+        if let worker = task.state.worker { context["worker"] = worker.rawValue }
+        let item = ExceptionItem(
+            owner: owner ?? step?.ownership.decisionOwner ?? "unassigned",
+            due: run.context.now + settings.exceptionDue, reason: reason, context: context,
+            recommendedAction: "review, then resume at \(task.step) or cancel")
+        emit(.movedToException(task: task.id, item: item), &run)
+        if let worker = task.state.worker { fill(worker: worker, &run) }
+    }
+
+    private func openTask(_ id: TaskID) throws(CommandError) -> WorkTask {
+        if let task = tasks[id] { return task }
+        if let state = finished[id] {
+            throw CommandError(.conflict, "task \(id) is already \(state.name)", field: "task")
+        }
+        throw CommandError(.notFound, "no task \(id)", field: "task")
+    }
+
+    private func offeredTasks(of worker: WorkerID) -> [TaskID] {
+        tasks.values.compactMap { task in
+            if case .offered(worker, _) = task.state { return task.id }
+            return nil
+        }.sorted()
+    }
+
+    // MARK: - Routing cascades
+
+    /// Offers a waiting task to the best available worker, if any qualifies.
+    private mutating func offer(task id: TaskID, _ run: inout Run) {
+        guard let task = tasks[id], task.state == .queued, task.lane == .routine,
+            let (worker, decision) = route(task: id, now: run.context.now), let worker,
+            let queue = self.queue(task.queue)
+        else { return }
+        emit(
+            .taskOffered(task: id, worker: worker, expiresAt: run.context.now + queue.offerTimeout, decision: decision),
+            &run, actor: "system")
+    }
+
+    /// Gives a worker with free capacity the best waiting tasks until it is full or none qualifies.
+    private mutating func fill(worker id: WorkerID, _ run: inout Run) {
+        guard let index = workerIndex[id] else { return }
+        while workers[index].worker.status == .available,
+            let (task, decision) = route(worker: id, now: run.context.now),
+            let queue = self.queue(tasks[task]!.queue)
+        {
+            emit(
+                .taskOffered(task: task, worker: id, expiresAt: run.context.now + queue.offerTimeout, decision: decision),
+                &run, actor: "system")
+        }
+    }
+
+    private mutating func fillAllWorkers(_ run: inout Run) {
+        for index in workers.indices where workers[index].worker.status == .available {
+            fill(worker: workers[index].worker.id, &run)
+        }
+    }
+
+    // MARK: - Timers
+
+    private mutating func fire(_ timer: Timer, _ run: inout Run) {
+        guard let task = tasks[timer.task] else { return }
+        switch timer.kind {
+        case .offerExpiry(let worker, _):
+            guard case .offered(worker, let expiresAt) = task.state, expiresAt == timer.due else { return }
+            emit(.offerDeclined(task: task.id, worker: worker, reason: .timedOut), &run, actor: "system")
+            offer(task: task.id, &run)
+            fill(worker: worker, &run)
+
+        case .relaxation(let queuedAt):
+            guard task.state == .queued, task.queuedAt == queuedAt else { return }
+            offer(task: task.id, &run)
+
+        case .escalation(let level, let stepEnteredAt):
+            guard task.stepEnteredAt == stepEnteredAt, task.escalationLevel == level, task.lane == .routine,
+                let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step),
+                level < step.ownership.escalation.count
+            else { return }
+            let action = step.ownership.escalation[level].action
+            emit(.escalated(task: task.id, step: step.id, level: level, action: action), &run, actor: "system")
+            escalate(task.id, step: step, action: action, &run)
+        }
+    }
+
+    private mutating func escalate(_ id: TaskID, step: Step, action: EscalationAction, _ run: inout Run) {
+        guard let task = tasks[id] else { return }
+        let window = DurationText.format(step.ownership.responseWindow)
+        switch action {
+        case .notify:
+            break
+        case .raisePriority(let levels):
+            let raised = max(1, task.priority - levels)
+            if raised != task.priority {
+                emit(.priorityChanged(task: id, from: task.priority, to: raised), &run, actor: "system")
+            }
+        case .reassignToBackup:
+            let backup = step.ownership.backupOwner ?? step.ownership.decisionOwner
+            if let worker = self.worker(WorkerID(backup)), task.state.worker != worker.worker.id {
+                let previous = task.state.worker
+                emit(
+                    .overrideApplied(
+                        task: id, change: .reassign(worker.worker.id),
+                        reason: "step \(step.id) passed its \(window) response window; reassigned to backup owner"),
+                    &run, actor: "system")
+                if let previous { fill(worker: previous, &run) }
+            } else {
+                moveToException(
+                    task, reason: "step \(step.id) passed its \(window) response window; handed to backup owner \(backup)",
+                    context: ["escalation": "reassign to backup"], owner: backup, &run)
+            }
+        case .moveToException(let reason):
+            moveToException(task, reason: reason, context: ["escalation": "response window \(window) passed"], &run)
+        }
+    }
+}

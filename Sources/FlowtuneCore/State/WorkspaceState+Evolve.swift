@@ -1,0 +1,345 @@
+import Collections
+import Foundation
+
+extension WorkspaceState {
+    /// Applies one event. Folding a log through `evolve` from an empty state rebuilds the workspace.
+    public mutating func evolve(_ event: Event) {
+        version += 1
+        let time = event.time
+        switch event.payload {
+        case .workflowDefined(let workflow):
+            workflows[workflow.id, default: []].append(workflow)
+
+        case .queueDefined(let queue):
+            defineQueue(queue)
+
+        case .workerRegistered(let worker):
+            registerWorker(worker, at: time)
+
+        case .workerStatusChanged(let id, let status):
+            guard let index = workerIndex[id] else { return }
+            let wasAvailable = workers[index].worker.status == .available
+            workers[index].worker.status = status
+            if status == .available, !wasAvailable, workers[index].totalLoad == 0 {
+                workers[index].idleSince = time
+            }
+
+        case .policyChanged(let kind):
+            settings.routingPolicy = kind
+
+        case .taskCreated(let created):
+            guard let workflow = workflow(created.workflow, version: created.workflowVersion),
+                let first = workflow.firstStep
+            else { return }
+            var task = WorkTask(
+                id: created.task, workflow: created.workflow, workflowVersion: created.workflowVersion,
+                step: first.id, queue: first.queue, priority: created.priority, channel: created.channel,
+                attributes: created.attributes, createdAt: time)
+            task.state = .queued
+            tasks[task.id] = task
+            if let key = created.idempotencyKey {
+                idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
+            }
+            nextTaskNumber += 1
+            scheduleEscalation(for: task, step: first, level: 0)
+            enqueue(task.id)
+
+        case .taskOffered(let id, let worker, let expiresAt, _):
+            guard var task = tasks[id] else { return }
+            if task.state == .queued { dequeue(task) }
+            task.state = .offered(worker: worker, expiresAt: expiresAt)
+            tasks[id] = task
+            addLoad(worker, channel: task.channel, delta: 1, at: time)
+            if let index = workerIndex[worker] { rotationCursor = index }
+            schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
+
+        case .offerAccepted(let id, let worker):
+            tasks[id]?.state = .assigned(worker: worker)
+
+        case .offerDeclined(let id, let worker, _):
+            guard var task = tasks[id] else { return }
+            addLoad(worker, channel: task.channel, delta: -1, at: time)
+            if !task.declinedBy.contains(worker) { task.declinedBy.append(worker) }
+            task.state = .queued
+            tasks[id] = task
+            enqueue(id)
+
+        case .stepCompleted(let completion):
+            guard var task = tasks[completion.task] else { return }
+            release(&task, at: time)
+            switch completion.next {
+            case .end:
+                finish(task, as: .completed, at: time)
+            case .step(let next):
+                guard let step = workflow(task.workflow, version: task.workflowVersion)?.step(next) else { return }
+                enter(&task, step: step, at: time)
+            }
+
+        case .movedToException(let id, let item):
+            guard var task = tasks[id] else { return }
+            release(&task, at: time)
+            task.lane = .exception
+            task.state = .held
+            task.exception = item
+            tasks[id] = task
+
+        case .exceptionClaimed(let id, let by):
+            tasks[id]?.exception?.claimedBy = by
+
+        case .exceptionResolved(let id, let resolution, _):
+            guard var task = tasks[id] else { return }
+            task.lane = .routine
+            task.exception = nil
+            switch resolution {
+            case .complete:
+                finish(task, as: .completed, at: time)
+            case .cancel:
+                finish(task, as: .cancelled, at: time)
+            case .resume(let stepID):
+                guard let step = workflow(task.workflow, version: task.workflowVersion)?.step(stepID) else { return }
+                enter(&task, step: step, at: time)
+            }
+
+        case .escalated(let id, _, let level, _):
+            guard var task = tasks[id] else { return }
+            task.escalationLevel = level + 1
+            tasks[id] = task
+            if let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) {
+                scheduleEscalation(for: task, step: step, level: level + 1)
+            }
+
+        case .priorityChanged(let id, _, let to):
+            guard var task = tasks[id] else { return }
+            let waiting = task.state == .queued
+            if waiting { dequeue(task) }
+            task.priority = to
+            tasks[id] = task
+            if waiting { enqueue(id) }
+
+        case .overrideApplied(let id, let change, _):
+            guard var task = tasks[id] else { return }
+            if case .reassign(let worker) = change {
+                release(&task, at: time)
+                task.state = .assigned(worker: worker)
+                tasks[id] = task
+                addLoad(worker, channel: task.channel, delta: 1, at: time)
+            }
+
+        case .taskCancelled(let id, _):
+            guard var task = tasks[id] else { return }
+            release(&task, at: time)
+            finish(task, as: .cancelled, at: time)
+        }
+    }
+
+    /// Folds `events` into an empty state.
+    public static func fold<Events: Sequence>(_ events: Events, settings: Settings = Settings()) -> WorkspaceState
+    where Events.Element == Event {
+        var state = WorkspaceState(settings: settings)
+        for event in events { state.evolve(event) }
+        return state
+    }
+
+    // MARK: - Definitions
+
+    private mutating func defineQueue(_ queue: Queue) {
+        if let index = queueIndex[queue.id] {
+            queues[index].queue = queue
+        } else {
+            queueIndex[queue.id] = queues.count
+            queues.append(QueueRecord(queue: queue))
+        }
+        let index = queueIndex[queue.id]!
+        queues[index].eligible = []
+        queues[index].ineligible = []
+        for worker in workers.indices {
+            workers[worker].queues.removeAll { $0.queue == index }
+        }
+        for worker in workers.indices {
+            classify(worker: worker, queue: index)
+        }
+    }
+
+    private mutating func registerWorker(_ worker: Worker, at time: Date) {
+        let index: Int
+        if let existing = workerIndex[worker.id] {
+            index = existing
+            workers[index].worker = worker
+            workers[index].queues = []
+            for queue in queues.indices {
+                queues[queue].eligible.removeAll { $0.worker == index }
+                for group in queues[queue].ineligible.indices {
+                    queues[queue].ineligible[group].workers.removeAll { $0 == index }
+                }
+                queues[queue].ineligible.removeAll { $0.workers.isEmpty }
+            }
+        } else {
+            index = workers.count
+            workerIndex[worker.id] = index
+            workers.append(WorkerRecord(worker: worker, load: [:], idleSince: time))
+        }
+        for queue in queues.indices {
+            classify(worker: index, queue: queue)
+        }
+    }
+
+    /// Records whether the worker can ever serve the queue, and how soon.
+    private mutating func classify(worker: Int, queue: Int) {
+        let definition = queues[queue].queue
+        let profile = workers[worker].worker
+        if let delay = definition.eligibilityDelay(for: profile) {
+            let entry = Eligibility(worker: worker, queue: queue, delay: delay, skillFit: definition.skillFit(of: profile))
+            queues[queue].eligible.append(entry)
+            workers[worker].queues.append(entry)
+        } else {
+            let rule = definition.requirement.unmet(by: profile) ?? "requirement not met"
+            if let group = queues[queue].ineligible.firstIndex(where: { $0.rule == rule }) {
+                queues[queue].ineligible[group].workers.append(worker)
+            } else {
+                queues[queue].ineligible.append((rule, [worker]))
+            }
+        }
+    }
+
+    // MARK: - Tasks
+
+    /// Moves a task into a step: it waits in the step's queue with a fresh response window.
+    private mutating func enter(_ task: inout WorkTask, step: Step, at time: Date) {
+        task.step = step.id
+        task.queue = step.queue
+        task.stepEnteredAt = time
+        task.queuedAt = time
+        task.escalationLevel = 0
+        task.evidence = [:]
+        task.declinedBy = []
+        task.state = .queued
+        tasks[task.id] = task
+        scheduleEscalation(for: task, step: step, level: 0)
+        enqueue(task.id)
+    }
+
+    /// Frees whatever the task holds: its place in a queue or its worker's capacity.
+    private mutating func release(_ task: inout WorkTask, at time: Date) {
+        switch task.state {
+        case .queued:
+            dequeue(task)
+        case .offered(let worker, _), .assigned(let worker):
+            addLoad(worker, channel: task.channel, delta: -1, at: time)
+        case .held, .completed, .cancelled:
+            break
+        }
+        task.state = .held
+    }
+
+    private mutating func finish(_ task: WorkTask, as state: WorkTask.State, at time: Date) {
+        tasks[task.id] = nil
+        finished[task.id] = state
+    }
+
+    private mutating func addLoad(_ worker: WorkerID, channel: Channel, delta: Int, at time: Date) {
+        guard let index = workerIndex[worker] else { return }
+        workers[index].load[channel, default: 0] += delta
+        if workers[index].load[channel] == 0 { workers[index].load[channel] = nil }
+        if delta < 0, workers[index].load.isEmpty { workers[index].idleSince = time }
+    }
+
+    // MARK: - Waiting lines
+
+    private mutating func enqueue(_ id: TaskID) {
+        guard let task = tasks[id], let queue = queueIndex[task.queue] else { return }
+        let level = Self.level(of: task.priority)
+        let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy)
+        if queues[queue].waiting[task.channel] == nil {
+            queues[queue].waiting[task.channel] = Array(repeating: Deque(), count: 9)
+            queues[queue].channels.append(task.channel)
+        }
+        queues[queue].waiting[task.channel]![level].insertOrdered(entry)
+        queues[queue].waitingCount += 1
+        for stage in queues[queue].queue.relaxation where stage.after > 0 {
+            schedule(Timer(
+                due: task.queuedAt + stage.after, sequence: 0, task: id, kind: .relaxation(queuedAt: task.queuedAt)))
+        }
+    }
+
+    private mutating func dequeue(_ task: WorkTask) {
+        guard let queue = queueIndex[task.queue] else { return }
+        let level = Self.level(of: task.priority)
+        guard var line = queues[queue].waiting[task.channel]?[level] else { return }
+        if line.first?.task == task.id {
+            line.removeFirst()
+        } else if let position = line.positionOf(task.id, queuedAt: task.queuedAt) {
+            line.remove(at: position)
+        } else {
+            return
+        }
+        queues[queue].waiting[task.channel]![level] = line
+        queues[queue].waitingCount -= 1
+    }
+
+    /// The index of a priority in the waiting lines: 1 → 0, 9 → 8.
+    static func level(of priority: Int) -> Int {
+        min(max(priority, 1), 9) - 1
+    }
+
+    // MARK: - Timers
+
+    private mutating func scheduleEscalation(for task: WorkTask, step: Step, level: Int) {
+        let stages = step.ownership.escalation
+        let due: Date
+        if level < stages.count {
+            due = task.stepEnteredAt + step.ownership.responseWindow + stages[level].after
+        } else {
+            return
+        }
+        schedule(Timer(due: due, sequence: 0, task: task.id, kind: .escalation(level: level, stepEnteredAt: task.stepEnteredAt)))
+    }
+
+    private mutating func schedule(_ timer: Timer) {
+        var timer = timer
+        timerSequence += 1
+        timer.sequence = timerSequence
+        timers.insert(timer)
+    }
+
+    /// Removes and returns the timers due at or before `now`, earliest first.
+    mutating func takeDueTimers(upTo now: Date) -> [Timer] {
+        var due: [Timer] = []
+        while let next = timers.min, next.due <= now {
+            due.append(timers.removeMin())
+        }
+        return due
+    }
+}
+
+extension Deque where Element == WaitingEntry {
+    /// Inserts keeping the line ordered by waiting time, oldest first; ties keep arrival order.
+    mutating func insertOrdered(_ entry: WaitingEntry) {
+        if let last, last.queuedAt > entry.queuedAt {
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if self[middle].queuedAt <= entry.queuedAt { low = middle + 1 } else { high = middle }
+            }
+            insert(entry, at: low)
+        } else {
+            append(entry)
+        }
+    }
+
+    /// The position of `task`, found from its waiting time.
+    func positionOf(_ task: TaskID, queuedAt: Date) -> Int? {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].queuedAt < queuedAt { low = middle + 1 } else { high = middle }
+        }
+        var position = low
+        while position < count, self[position].queuedAt == queuedAt {
+            if self[position].task == task { return position }
+            position += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,214 @@
+import Collections
+import Foundation
+
+/// Everything a workspace knows: its definitions, workers and open tasks, with the indexes routing needs.
+///
+/// The state changes only by ``evolve(_:)``, one event at a time, so folding a workspace's log
+/// rebuilds it exactly. ``execute(_:context:)`` decides a command against the state and applies
+/// the resulting events in place.
+public struct WorkspaceState: Sendable {
+    /// The workspace's settings.
+    public internal(set) var settings: Settings
+    /// Every version of every workflow, by id then version.
+    public internal(set) var workflows: [WorkflowID: [Workflow]] = [:]
+    /// Queues, in definition order.
+    public internal(set) var queues: [QueueRecord] = []
+    /// Workers, in registration order.
+    public internal(set) var workers: [WorkerRecord] = []
+    /// Tasks that have not finished.
+    public internal(set) var tasks: [TaskID: WorkTask] = [:]
+    /// How each finished task ended.
+    public internal(set) var finished: [TaskID: WorkTask.State] = [:]
+    /// Tasks created with an idempotency key, with the fingerprint of their request.
+    public internal(set) var idempotencyKeys: [String: IdempotentCreation] = [:]
+    /// How many events have been applied.
+    public internal(set) var version: Int64 = 0
+    /// The number the next workspace-numbered task gets.
+    public internal(set) var nextTaskNumber: Int = 1
+    /// The last worker chosen, for round-robin rotation.
+    public internal(set) var rotationCursor: Int = -1
+
+    var queueIndex: [QueueID: Int] = [:]
+    var workerIndex: [WorkerID: Int] = [:]
+    var timers = Heap<Timer>()
+    var timerSequence: UInt64 = 0
+
+    /// Creates an empty workspace.
+    public init(settings: Settings = Settings()) {
+        self.settings = settings
+    }
+
+    /// Workspace-wide settings.
+    public struct Settings: Sendable, Hashable, Codable {
+        /// The routing policy in force.
+        public var routingPolicy: RoutingPolicyKind
+        /// How many candidates each decision records with their full score breakdown.
+        public var explainedCandidates: Int
+        /// How long an exception item may stay open by default.
+        public var exceptionDue: TimeInterval
+
+        /// Creates settings.
+        public init(
+            routingPolicy: RoutingPolicyKind = .skillScore,
+            explainedCandidates: Int = 5, exceptionDue: TimeInterval = 4 * 3600
+        ) {
+            self.routingPolicy = routingPolicy
+            self.explainedCandidates = explainedCandidates
+            self.exceptionDue = exceptionDue
+        }
+    }
+
+    /// The latest version of a workflow.
+    public func workflow(_ id: WorkflowID) -> Workflow? { workflows[id]?.last }
+
+    /// A specific version of a workflow.
+    public func workflow(_ id: WorkflowID, version: Int) -> Workflow? {
+        workflows[id]?.first { $0.version == version }
+    }
+
+    /// The queue named `id`.
+    public func queue(_ id: QueueID) -> Queue? { queueIndex[id].map { queues[$0].queue } }
+
+    /// The worker named `id`, with its load.
+    public func worker(_ id: WorkerID) -> WorkerRecord? { workerIndex[id].map { workers[$0] } }
+
+    /// The open task named `id`.
+    public func task(_ id: TaskID) -> WorkTask? { tasks[id] }
+
+    /// The routing policy in force.
+    public var policy: any RoutingPolicy { settings.routingPolicy.policy }
+
+    /// Tasks in the exception lane, oldest due first.
+    public var exceptionLane: [WorkTask] {
+        tasks.values.filter { $0.lane == .exception }.sorted {
+            ($0.exception?.due ?? .distantFuture, $0.id) < ($1.exception?.due ?? .distantFuture, $1.id)
+        }
+    }
+
+    /// How many tasks wait in each queue.
+    public var waitingCounts: [QueueID: Int] {
+        Dictionary(uniqueKeysWithValues: queues.map { ($0.queue.id, $0.waitingCount) })
+    }
+
+    /// The earliest time a timer is due, for the shell to sleep until.
+    public var nextTimerDue: Date? { timers.min?.due }
+}
+
+/// A task created with an idempotency key.
+public struct IdempotentCreation: Sendable, Hashable {
+    /// The task created.
+    public var task: TaskID
+    /// The fingerprint of the request that created it.
+    public var fingerprint: UInt64
+}
+
+/// A worker with what routing tracks about it.
+public struct WorkerRecord: Sendable, Hashable {
+    /// The worker's profile and status.
+    public internal(set) var worker: Worker
+    /// Offered and assigned tasks per channel.
+    public internal(set) var load: [Channel: Int]
+    /// When the worker last became free of all work.
+    public internal(set) var idleSince: Date
+    /// The queues the worker can ever serve, with how long a task must wait first.
+    var queues: [Eligibility] = []
+
+    /// All tasks offered to or held by the worker.
+    public var totalLoad: Int { load.values.reduce(0, +) }
+
+    /// Whether the worker can take one more task on `channel`.
+    public func hasCapacity(on channel: Channel) -> Bool {
+        (load[channel] ?? 0) < worker.capacity(on: channel)
+    }
+
+    public static func == (lhs: WorkerRecord, rhs: WorkerRecord) -> Bool {
+        lhs.worker == rhs.worker && lhs.load == rhs.load && lhs.idleSince == rhs.idleSince
+            && lhs.queues == rhs.queues
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(worker.id)
+    }
+}
+
+/// A queue with its eligible workers and its waiting tasks.
+public struct QueueRecord: Sendable, Hashable {
+    /// The queue's definition.
+    public internal(set) var queue: Queue
+    /// Workers that can ever serve the queue, with how long a task must wait first.
+    var eligible: [Eligibility] = []
+    /// Workers that can never serve the queue, grouped by the unmet requirement.
+    var ineligible: [(rule: String, workers: [Int])] = []
+    /// Waiting tasks per channel, each in nine priority levels ordered by waiting time.
+    var waiting: [Channel: [Deque<WaitingEntry>]] = [:]
+    /// Channels in the order they first had waiting tasks, so iteration is deterministic.
+    var channels: [Channel] = []
+    /// How many tasks wait.
+    public internal(set) var waitingCount = 0
+
+    public static func == (lhs: QueueRecord, rhs: QueueRecord) -> Bool {
+        lhs.queue == rhs.queue && lhs.waitingCount == rhs.waitingCount && lhs.waiting == rhs.waiting
+            && lhs.eligible == rhs.eligible
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(queue.id)
+    }
+
+    /// The ids of waiting tasks in the order a worker eligible for all of them would take them
+    /// if no time passed: priority first, then waiting time.
+    public var waitingTasks: [TaskID] {
+        channels.flatMap { channel in waiting[channel]!.flatMap { $0.map(\.task) } }
+    }
+}
+
+/// That a worker can serve a queue, how long a task must wait first, and how well the worker fits.
+struct Eligibility: Sendable, Hashable {
+    var worker: Int
+    var queue: Int
+    var delay: TimeInterval
+    var skillFit: Double
+}
+
+/// A task waiting in a queue.
+struct WaitingEntry: Sendable, Hashable {
+    var queuedAt: Date
+    var task: TaskID
+    var declinedBy: [WorkerID]
+}
+
+/// Something that must happen at a time unless the task has moved on.
+struct Timer: Sendable, Comparable {
+    var due: Date
+    var sequence: UInt64
+    var task: TaskID
+    var kind: Kind
+
+    enum Kind: Sendable, Hashable {
+        /// The offer to `worker` lapses unless accepted.
+        case offerExpiry(worker: WorkerID, offeredAt: Date)
+        /// The escalation stage `level` of the step entered at `stepEnteredAt` fires.
+        case escalation(level: Int, stepEnteredAt: Date)
+        /// A relaxation stage of the queue starts to apply to the task queued at `queuedAt`.
+        case relaxation(queuedAt: Date)
+    }
+
+    static func < (lhs: Timer, rhs: Timer) -> Bool {
+        (lhs.due, lhs.sequence) < (rhs.due, rhs.sequence)
+    }
+
+    static func == (lhs: Timer, rhs: Timer) -> Bool {
+        lhs.due == rhs.due && lhs.sequence == rhs.sequence
+    }
+}
+
+extension WorkspaceState: Equatable {
+    /// Two states are equal when their definitions, workers, tasks, waiting lines and counters are;
+    /// pending timers are derived bookkeeping and are not compared.
+    public static func == (lhs: WorkspaceState, rhs: WorkspaceState) -> Bool {
+        lhs.settings == rhs.settings && lhs.workflows == rhs.workflows && lhs.queues == rhs.queues
+            && lhs.workers == rhs.workers && lhs.tasks == rhs.tasks && lhs.finished == rhs.finished
+            && lhs.idempotencyKeys == rhs.idempotencyKeys && lhs.version == rhs.version
+            && lhs.nextTaskNumber == rhs.nextTaskNumber && lhs.rotationCursor == rhs.rotationCursor
+    }
+}
