@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `flowtune` command: validate definitions, process tasks, measure.
+@main
+struct Flowtune: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowtune",
+        abstract: "Route work, enforce ownership and explain every decision.",
+        subcommands: [ValidateCommand.self]
+    )
+}
