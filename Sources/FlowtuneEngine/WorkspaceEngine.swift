@@ -1,0 +1,238 @@
+import FlowtuneCore
+import FlowtuneStore
+import Foundation
+
+/// The live owner of one workspace: decides commands against in-memory state, persists their
+/// events with group commit, and acknowledges a command only once its events are durable.
+///
+/// One engine per workspace is the only writer of that workspace's log. Commands run one at a
+/// time on the actor; while one batch of events is being committed, the next commands are
+/// decided and gather into the following batch, so many commands share one transaction.
+///
+/// ```swift
+/// let engine = try await WorkspaceEngine.open("acme", store: store, clock: SystemClock())
+/// let outcome = try await engine.submit(.createTask(NewTask(workflow: "support")), actor: "api")
+/// ```
+public actor WorkspaceEngine {
+    /// The workspace this engine owns.
+    public let workspace: WorkspaceID
+    private let store: any EventStore
+    private let clock: any WallClock
+    private var state: WorkspaceState
+    /// The version of the log known to be durable.
+    private var durableVersion: Int64
+    /// Events decided but not yet handed to the store.
+    private var pending: [Event] = []
+    private var pendingWaiters: [CheckedContinuation<Void, any Error>] = []
+    private var isFlushing = false
+    private var subscribers: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
+
+    private init(workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState) {
+        self.workspace = workspace
+        self.store = store
+        self.clock = clock
+        self.state = state
+        self.durableVersion = state.version
+    }
+
+    /// Opens a workspace, rebuilding its state by folding its log.
+    public static func open(
+        _ workspace: WorkspaceID, store: any EventStore, clock: any WallClock,
+        settings: WorkspaceState.Settings = WorkspaceState.Settings()
+    ) async throws -> WorkspaceEngine {
+        let state = try await rebuild(workspace, store: store, settings: settings)
+        return WorkspaceEngine(workspace: workspace, store: store, clock: clock, state: state)
+    }
+
+    private static func rebuild(
+        _ workspace: WorkspaceID, store: any EventStore, settings: WorkspaceState.Settings
+    ) async throws -> WorkspaceState {
+        let folder = Folder(state: WorkspaceState(settings: settings))
+        try await store.replay(workspace, after: 0) { batch in
+            folder.apply(batch)
+        }
+        return folder.state
+    }
+
+    // MARK: - Commands
+
+    /// Decides `command` at the clock's current time and waits until its events are durable.
+    ///
+    /// Throws ``CommandError`` when the command is refused (nothing changes), or the store's
+    /// error when the events could not be committed (the engine then reloads from the log, so
+    /// the refused command leaves no trace).
+    @discardableResult
+    public func submit(_ command: Command, actor: String, cause: String? = nil) async throws -> CommandOutcome {
+        let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
+        let events = try state.execute(command, context: context)
+        let first = state.version - Int64(events.count) + 1
+        try await commit(events)
+        return CommandOutcome(events: events, firstSequence: first, createdTask: Self.createdTask(command, events, state))
+    }
+
+    /// Decides several commands in order and waits once for all of them to be durable.
+    ///
+    /// Each command succeeds or fails on its own; a refused command does not stop the others.
+    public func submit(
+        _ commands: [Command], actor: String, cause: String? = nil
+    ) async throws -> [Result<CommandOutcome, CommandError>] {
+        var results: [Result<CommandOutcome, CommandError>] = []
+        var decided: [Event] = []
+        results.reserveCapacity(commands.count)
+        for command in commands {
+            let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
+            do {
+                let events = try state.execute(command, context: context)
+                decided += events
+                results.append(.success(CommandOutcome(
+                    events: events, firstSequence: state.version - Int64(events.count) + 1,
+                    createdTask: Self.createdTask(command, events, state))))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        try await commit(decided)
+        return results
+    }
+
+    /// Acts on every timer due now: offer timeouts, escalations, relaxations.
+    @discardableResult
+    public func fireDueTimers() async throws -> [Event] {
+        guard let due = state.nextTimerDue, due <= clock.now() else { return [] }
+        return try await submit(.fireTimers, actor: "system", cause: "timer").events
+    }
+
+    private static func createdTask(_ command: Command, _ events: [Event], _ state: WorkspaceState) -> TaskID? {
+        guard case .createTask(let request) = command else { return nil }
+        for event in events {
+            if case .taskCreated(let created) = event.payload { return created.task }
+        }
+        if let key = request.idempotencyKey { return state.task(forIdempotencyKey: key) }
+        return nil
+    }
+
+    // MARK: - Group commit
+
+    /// Queues `events` for the next batch and returns once that batch is durable.
+    ///
+    /// A command with no events still waits for the batches decided before it, because what it
+    /// answered may depend on them (a retried creation finds the task an earlier command made).
+    private func commit(_ events: [Event]) async throws {
+        if events.isEmpty && pending.isEmpty && !isFlushing { return }
+        pending += events
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pendingWaiters.append(continuation)
+            if !isFlushing {
+                isFlushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !pendingWaiters.isEmpty {
+            let batch = pending
+            let waiters = pendingWaiters
+            pending = []
+            pendingWaiters = []
+            do {
+                if !batch.isEmpty {
+                    let from = durableVersion
+                    durableVersion = try await store.append(batch, to: workspace, expectedVersion: from)
+                    publish(batch, from: from)
+                }
+                for waiter in waiters { waiter.resume() }
+            } catch {
+                // Everything decided after the last durable batch is void: fail its commands and
+                // reload the state from the log, which holds exactly what was acknowledged.
+                let stranded = pendingWaiters
+                pending = []
+                pendingWaiters = []
+                for waiter in waiters + stranded { waiter.resume(throwing: error) }
+                await reload()
+            }
+        }
+        isFlushing = false
+    }
+
+    private func reload() async {
+        let settings = state.settings
+        if let rebuilt = try? await Self.rebuild(workspace, store: store, settings: settings) {
+            state = rebuilt
+            durableVersion = rebuilt.version
+        }
+    }
+
+    // MARK: - Subscriptions
+
+    /// Committed events from now on, in log order.
+    public func subscribe() -> AsyncStream<StoredEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<StoredEvent>.makeStream(bufferingPolicy: .unbounded)
+        subscribers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        return stream
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+    }
+
+    private func publish(_ batch: [Event], from version: Int64) {
+        guard !subscribers.isEmpty else { return }
+        for (offset, event) in batch.enumerated() {
+            let stored = StoredEvent(workspace: workspace, sequence: version + Int64(offset) + 1, event: event)
+            for continuation in subscribers.values { continuation.yield(stored) }
+        }
+    }
+
+    /// Ends every subscription.
+    public func finishSubscriptions() {
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+    }
+
+    // MARK: - Reading
+
+    /// A copy of the current state, including decisions not yet durable.
+    public var currentState: WorkspaceState { state }
+
+    /// The number of events known to be durable.
+    public var committedVersion: Int64 { durableVersion }
+
+    /// When the next timer is due, for a timer loop to sleep until.
+    public var nextTimerDue: Date? { state.nextTimerDue }
+
+    /// Runs the timer loop until cancelled: sleeps until the next timer is due (at most `tick`),
+    /// then fires what is due.
+    public func runTimers(tick: TimeInterval = 1) async {
+        while !Task.isCancelled {
+            let now = clock.now()
+            let wait = min(max((state.nextTimerDue ?? now + tick).timeIntervalSince(now), 0.001), tick)
+            try? await Task.sleep(for: .seconds(wait))
+            if Task.isCancelled { break }
+            _ = try? await fireDueTimers()
+        }
+    }
+}
+
+/// What a command did once it was durable.
+public struct CommandOutcome: Sendable, Hashable {
+    /// The events it caused, in order.
+    public var events: [Event]
+    /// The log position of the first of them.
+    public var firstSequence: Int64
+    /// The task a creation made or, for a retried creation, found.
+    public var createdTask: TaskID?
+}
+
+/// Folds batches of stored events; a reference so that the store's batch callback can mutate it.
+private final class Folder: @unchecked Sendable {
+    var state: WorkspaceState
+
+    init(state: WorkspaceState) { self.state = state }
+
+    func apply(_ batch: [StoredEvent]) {
+        for stored in batch { state.evolve(stored.event) }
+    }
+}
