@@ -73,5 +73,8 @@ public struct EventStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let versionConflict = Code("version-conflict")
         /// A stored event could not be decoded.
         public static let corrupt = Code("corrupt")
+        /// An event holds a value the storage format cannot represent, such as JSON nested deeper
+        /// than ``EventCodec/maximumJSONDepth``; nothing was written.
+        public static let invalidEvent = Code("invalid-event")
     }
 }

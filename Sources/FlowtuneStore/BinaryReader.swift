@@ -1,0 +1,151 @@
+import FlowtuneCore
+import Foundation
+
+/// Why a blob could not be decoded, and where.
+struct DecodingFailure: Error, Sendable {
+    /// What was wrong.
+    var reason: String
+    /// The byte offset at which decoding stopped.
+    var offset: Int
+}
+
+/// Reads the primitives written by ``BinaryWriter`` from borrowed memory, checking every read
+/// against the end of the buffer.
+///
+/// The reader never owns its bytes: the store decodes straight from SQLite's row buffer, which is
+/// valid only until the statement steps again, so a reader must not outlive the call that made it.
+/// Every length and count is checked against the bytes that remain before anything is allocated,
+/// so a corrupt blob fails with a ``DecodingFailure`` rather than a crash or a huge allocation.
+struct BinaryReader {
+    private let base: UnsafeRawPointer?
+    /// The number of bytes in the buffer.
+    let count: Int
+    /// The offset of the next byte to read.
+    private(set) var offset: Int
+
+    init(_ buffer: UnsafeRawBufferPointer) {
+        base = buffer.baseAddress
+        count = buffer.count
+        offset = 0
+    }
+
+    /// The number of bytes not read yet.
+    var remaining: Int { count - offset }
+
+    /// Whether every byte has been read.
+    var isAtEnd: Bool { offset == count }
+
+    func failure(_ reason: String) -> DecodingFailure {
+        DecodingFailure(reason: reason, offset: offset)
+    }
+
+    @inline(__always)
+    private func require(_ byteCount: Int, _ what: StaticString) throws(DecodingFailure) {
+        guard byteCount <= count - offset else {
+            throw failure("\(what) needs \(byteCount) bytes, \(count - offset) left")
+        }
+    }
+
+    @inline(__always)
+    mutating func readByte() throws(DecodingFailure) -> UInt8 {
+        guard offset < count, let base else { throw failure("unexpected end of data") }
+        let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+        offset += 1
+        return byte
+    }
+
+    mutating func readVarint() throws(DecodingFailure) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try readByte()
+            // The tenth byte may only carry the 64th bit.
+            if shift == 63, byte > 1 { throw failure("varint overflows 64 bits") }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func readInt() throws(DecodingFailure) -> Int {
+        let zigzag = try readVarint()
+        let wide = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+        guard let value = Int(exactly: wide) else { throw failure("integer \(wide) out of range") }
+        return value
+    }
+
+    /// Reads an element count, refusing one larger than the bytes left could hold when each
+    /// element takes at least `minimumElementSize` bytes.
+    mutating func readCount(minimumElementSize: Int = 1) throws(DecodingFailure) -> Int {
+        let value = try readVarint()
+        guard value <= UInt64(remaining / max(minimumElementSize, 1)) else {
+            throw failure("count \(value) exceeds the \(remaining) bytes left")
+        }
+        return Int(value)
+    }
+
+    mutating func readFixed64() throws(DecodingFailure) -> UInt64 {
+        try require(8, "fixed 64-bit value")
+        let value = base!.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
+        return UInt64(littleEndian: value)
+    }
+
+    @inline(__always)
+    mutating func readDouble() throws(DecodingFailure) -> Double {
+        Double(bitPattern: try readFixed64())
+    }
+
+    @inline(__always)
+    mutating func readDate() throws(DecodingFailure) -> Date {
+        Date(timeIntervalSinceReferenceDate: try readDouble())
+    }
+
+    mutating func readBool() throws(DecodingFailure) -> Bool {
+        switch try readByte() {
+        case 0: return false
+        case 1: return true
+        case let other: throw failure("invalid boolean \(other)")
+        }
+    }
+
+    mutating func readString() throws(DecodingFailure) -> String {
+        let length = try readVarint()
+        return try readUTF8(length: length)
+    }
+
+    mutating func readOptionalString() throws(DecodingFailure) -> String? {
+        let lengthPlusOne = try readVarint()
+        if lengthPlusOne == 0 { return nil }
+        return try readUTF8(length: lengthPlusOne - 1)
+    }
+
+    @inline(__always)
+    mutating func readID<ID: Identifier>(_ type: ID.Type = ID.self) throws(DecodingFailure) -> ID {
+        ID(try readString())
+    }
+
+    /// Reads a length-prefixed run of raw bytes, copied out of the borrowed buffer.
+    mutating func readBlob() throws(DecodingFailure) -> Data {
+        let length = try readVarint()
+        guard length <= UInt64(remaining) else { throw failure("blob of \(length) bytes exceeds the \(remaining) left") }
+        let start = offset
+        offset += Int(length)
+        guard length > 0, let base else { return Data() }
+        return Data(bytes: base + start, count: Int(length))
+    }
+
+    private mutating func readUTF8(length: UInt64) throws(DecodingFailure) -> String {
+        guard length <= UInt64(remaining) else {
+            throw failure("string of \(length) bytes exceeds the \(remaining) left")
+        }
+        guard length > 0, let base else { return "" }
+        let bytes = UnsafeBufferPointer(
+            start: (base + offset).assumingMemoryBound(to: UInt8.self), count: Int(length))
+        guard let string = String(validating: bytes, as: UTF8.self) else {
+            throw failure("string is not valid UTF-8")
+        }
+        offset += Int(length)
+        return string
+    }
+}

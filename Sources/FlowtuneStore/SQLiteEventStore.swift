@@ -1,0 +1,306 @@
+import FlowtuneCore
+import Foundation
+import GRDB
+
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#elseif canImport(SQLite3)
+import SQLite3
+#endif
+
+/// The embedded event store: one SQLite file in WAL mode, read and written through GRDB.
+///
+/// Appends are serialized on the single writer connection, each in one immediate transaction that
+/// checks the workspace's version, inserts the batch and moves the version on. Readers run on a pool
+/// of connections in parallel with the writer and see only committed batches.
+///
+/// ```swift
+/// let store = try SQLiteEventStore(path: "data/flowtune.db")
+/// let version = try await store.append(events, to: "acme", expectedVersion: 0)
+/// try await store.replay("acme", after: 0) { batch in
+///     for stored in batch { state.evolve(stored.event) }
+/// }
+/// ```
+///
+/// Schema: `events(workspace, sequence, time, type, task, actor, payload)` keyed by
+/// `(workspace, sequence)` without a rowid, with an index on `(workspace, task, sequence)`, and
+/// `workspaces(id, version)`. The `payload` column holds the whole event in ``EventCodec``'s format;
+/// the other columns repeat its time (seconds since 1970), type, task and actor so that SQL can
+/// filter on them.
+public final class SQLiteEventStore: EventStore {
+    /// When an append counts as done.
+    public enum Durability: Sendable, Hashable {
+        /// Every commit is synced to disk before `append` returns: an acknowledged append survives
+        /// a power loss or an operating-system crash.
+        case full
+        /// Commits reach the operating system before `append` returns and are synced at
+        /// checkpoints: an acknowledged append survives a crash of the process, but the last
+        /// appends may be lost with power. Faster where syncs are slow.
+        case normal
+    }
+
+    /// The number of events ``replay(_:after:batch:)`` hands over at a time.
+    public let replayBatchSize: Int
+
+    /// The connections; internal so that tests can inspect the file as SQLite sees it.
+    let database: any DatabaseWriter
+
+    /// Opens the store at `path`, creating the file and its parent directories if needed, and
+    /// brings its schema up to date.
+    ///
+    /// - Parameters:
+    ///   - path: The database file. SQLite keeps `-wal` and `-shm` files beside it.
+    ///   - durability: When an append counts as done; ``Durability/full`` unless you accept losing
+    ///     acknowledged appends with power.
+    ///   - replayBatchSize: How many events ``replay(_:after:batch:)`` decodes and hands over at a time.
+    public convenience init(path: String, durability: Durability = .full, replayBatchSize: Int = 10_000) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: path, configuration: Self.configuration())
+        // GRDB sets `synchronous = NORMAL` on the writer when it switches to WAL, after any
+        // `prepareDatabase` hook has run, so the choice is applied here, once the pool is open.
+        // Only the writer's setting matters: it is the connection that commits.
+        try pool.writeWithoutTransaction { db in
+            switch durability {
+            case .full: try db.execute(sql: "PRAGMA synchronous = FULL")
+            case .normal: try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        try self.init(database: pool, replayBatchSize: replayBatchSize)
+    }
+
+    /// Opens a store that lives in memory and vanishes with it: for tests and simulations.
+    ///
+    /// It behaves like a file store except that readers and the writer take turns.
+    public static func inMemory(replayBatchSize: Int = 10_000) throws -> SQLiteEventStore {
+        try SQLiteEventStore(database: DatabaseQueue(configuration: configuration()), replayBatchSize: replayBatchSize)
+    }
+
+    private init(database: any DatabaseWriter, replayBatchSize: Int) throws {
+        precondition(replayBatchSize > 0, "replayBatchSize must be positive")
+        self.database = database
+        self.replayBatchSize = replayBatchSize
+        try Self.migrator.migrate(database)
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        // Another process (a CLI inspecting the file) may hold the write lock for a moment.
+        configuration.busyMode = .timeout(5)
+        configuration.label = "FlowtuneStore"
+        return configuration
+    }
+
+    /// Closes the database connections. The store cannot be used afterwards; closing waits for
+    /// nothing, so call it once every access has returned.
+    public func close() throws {
+        try database.close()
+    }
+
+    // MARK: - Writing
+
+    public func append(_ events: [Event], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
+        // Encode before taking the writer: the writer connection is the one serial resource, so
+        // it should only bind and step.
+        var payloads: [UInt8] = []
+        payloads.reserveCapacity(events.count * 192)
+        var ends: [Int] = []
+        ends.reserveCapacity(events.count)
+        for event in events {
+            try EventCodec.encode(event, into: &payloads)
+            ends.append(payloads.count)
+        }
+        let encoded = payloads
+        let payloadEnds = ends
+        return try await database.writeWithoutTransaction { db in
+            var version = expectedVersion
+            try db.inTransaction(.immediate) {
+                let current = try Self.version(of: workspace, in: db)
+                guard current == expectedVersion else {
+                    throw EventStoreError(
+                        .versionConflict,
+                        "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
+                }
+                guard !events.isEmpty else { return .commit }
+                try Self.insert(events, encoded, payloadEnds, into: workspace, after: current, db)
+                version = current + Int64(events.count)
+                try db.execute(
+                    sql: """
+                        INSERT INTO workspaces(id, version) VALUES (?, ?)
+                        ON CONFLICT(id) DO UPDATE SET version = excluded.version
+                        """,
+                    arguments: [workspace.rawValue, version])
+                return .commit
+            }
+            return version
+        }
+    }
+
+    /// Inserts the rows through the C API on GRDB's cached statement: binding the payload in place
+    /// rather than through `StatementArguments` spares a `Data` and a boxed value per column per row.
+    private static func insert(
+        _ events: [Event], _ payloads: [UInt8], _ ends: [Int], into workspace: WorkspaceID, after version: Int64,
+        _ db: Database
+    ) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO events(workspace, sequence, time, type, task, actor, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        try check(bindText(handle, 1, workspace.rawValue), db)
+        try payloads.withUnsafeBytes { bytes in
+            var start = 0
+            for (index, event) in events.enumerated() {
+                let end = ends[index]
+                try check(sqlite3_bind_int64(handle, 2, version + Int64(index) + 1), db)
+                try check(sqlite3_bind_double(handle, 3, event.time.timeIntervalSince1970), db)
+                try check(bindText(handle, 4, event.type), db)
+                if let task = event.taskID {
+                    try check(bindText(handle, 5, task.rawValue), db)
+                } else {
+                    try check(sqlite3_bind_null(handle, 5), db)
+                }
+                try check(bindText(handle, 6, event.actor), db)
+                // SQLITE_STATIC (a nil destructor): the bytes outlive the step that reads them.
+                try check(sqlite3_bind_blob(handle, 7, bytes.baseAddress! + start, Int32(end - start), nil), db)
+                let code = sqlite3_step(handle)
+                guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
+                sqlite3_reset(handle)
+                start = end
+            }
+        }
+    }
+
+    // MARK: - Reading
+
+    public func version(of workspace: WorkspaceID) async throws -> Int64 {
+        try await database.read { db in try Self.version(of: workspace, in: db) }
+    }
+
+    public func read(_ workspace: WorkspaceID, after: Int64, limit: Int) async throws -> [StoredEvent] {
+        guard limit > 0 else { return [] }
+        return try await database.read { db in try Self.page(of: workspace, after: after, limit: limit, db) }
+    }
+
+    public func replay(
+        _ workspace: WorkspaceID, after: Int64, batch: @Sendable ([StoredEvent]) throws -> Void
+    ) async throws {
+        let size = replayBatchSize
+        var current = try await database.read { db in try Self.page(of: workspace, after: after, limit: size, db) }
+        while !current.isEmpty {
+            guard current.count == size else {
+                try batch(current)
+                return
+            }
+            // Sequences have no gaps and rows are never changed, so paging by sequence reads a
+            // consistent log without holding one read transaction open for the whole replay; and
+            // the next page is read and decoded while the caller folds this one.
+            let last = current[current.count - 1].sequence
+            async let next = database.read { db in try Self.page(of: workspace, after: last, limit: size, db) }
+            try batch(current)
+            current = try await next
+        }
+    }
+
+    public func events(of task: TaskID, in workspace: WorkspaceID) async throws -> [StoredEvent] {
+        try await database.read { db in
+            let statement = try db.cachedStatement(sql: Self.taskEventsQuery)
+            try check(bindText(statement.sqliteStatement, 1, workspace.rawValue), db)
+            try check(bindText(statement.sqliteStatement, 2, task.rawValue), db)
+            var events: [StoredEvent] = []
+            try Self.decodeRows(of: statement, workspace: workspace, into: &events, db)
+            return events
+        }
+    }
+
+    public func workspaces() async throws -> [WorkspaceID] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM workspaces WHERE version > 0 ORDER BY id").map(WorkspaceID.init)
+        }
+    }
+
+    /// The events of one task. The index is named because, without statistics, SQLite prefers
+    /// walking the whole workspace in key order over a non-covering index: every event of a large log.
+    static let taskEventsQuery = """
+        SELECT sequence, payload FROM events INDEXED BY events_by_task
+        WHERE workspace = ? AND task = ?
+        ORDER BY sequence
+        """
+
+    private static func version(of workspace: WorkspaceID, in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM workspaces WHERE id = ?", arguments: [workspace.rawValue]) ?? 0
+    }
+
+    private static func page(of workspace: WorkspaceID, after: Int64, limit: Int, _ db: Database) throws -> [StoredEvent] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT sequence, payload FROM events
+            WHERE workspace = ? AND sequence > ?
+            ORDER BY sequence
+            LIMIT ?
+            """)
+        let handle = statement.sqliteStatement
+        try check(bindText(handle, 1, workspace.rawValue), db)
+        try check(sqlite3_bind_int64(handle, 2, after), db)
+        try check(sqlite3_bind_int64(handle, 3, Int64(limit)), db)
+        var events: [StoredEvent] = []
+        events.reserveCapacity(limit)
+        try decodeRows(of: statement, workspace: workspace, into: &events, db)
+        return events
+    }
+
+    /// Steps a bound `SELECT sequence, payload` statement to its end, decoding each payload straight
+    /// from SQLite's row buffer.
+    private static func decodeRows(
+        of statement: Statement, workspace: WorkspaceID, into events: inout [StoredEvent], _ db: Database
+    ) throws {
+        let handle = statement.sqliteStatement
+        // Reset even on a decoding error, so that the cached statement does not keep the read
+        // transaction's snapshot pinned.
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
+            let sequence = sqlite3_column_int64(handle, 0)
+            // Ask for the pointer before the length, as SQLite documents, so no conversion moves it.
+            let pointer = sqlite3_column_blob(handle, 1)
+            let length = Int(sqlite3_column_bytes(handle, 1))
+            let event = try EventCodec.decode(
+                UnsafeRawBufferPointer(start: pointer, count: length), workspace: workspace, sequence: sequence)
+            events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
+        }
+    }
+}
+
+// MARK: - SQLite C API helpers
+
+/// SQLite's `SQLITE_TRANSIENT`: copy the value before the bind returns.
+private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ text: String) -> Int32 {
+    var text = text
+    return text.withUTF8 { utf8 in
+        // A zero-length UTF-8 view may have no base address; SQLite would read that as NULL.
+        guard let base = utf8.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, transient) }
+        return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+            sqlite3_bind_text(statement, index, $0, Int32(utf8.count), transient)
+        }
+    }
+}
+
+private func check(_ code: Int32, _ db: Database) throws {
+    guard code == SQLITE_OK else { throw error(code, db, sql: nil) }
+}
+
+private func error(_ code: Int32, _ db: Database, sql: String?) -> DatabaseError {
+    let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+    return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+}

@@ -1,0 +1,298 @@
+import FlowtuneCore
+import Foundation
+import Testing
+
+@testable import FlowtuneStore
+
+/// The payload cases, spelled out so that a new ``EventPayload`` case fails to compile here until the
+/// samples cover it.
+private enum PayloadCase: CaseIterable {
+    case workflowDefined, queueDefined, workerRegistered, workerStatusChanged, policyChanged, taskCreated
+    case taskOffered, offerAccepted, offerDeclined, stepCompleted, movedToException, exceptionClaimed
+    case exceptionResolved, escalated, priorityChanged, overrideApplied, taskCancelled
+
+    init(_ payload: EventPayload) {
+        switch payload {
+        case .workflowDefined: self = .workflowDefined
+        case .queueDefined: self = .queueDefined
+        case .workerRegistered: self = .workerRegistered
+        case .workerStatusChanged: self = .workerStatusChanged
+        case .policyChanged: self = .policyChanged
+        case .taskCreated: self = .taskCreated
+        case .taskOffered: self = .taskOffered
+        case .offerAccepted: self = .offerAccepted
+        case .offerDeclined: self = .offerDeclined
+        case .stepCompleted: self = .stepCompleted
+        case .movedToException: self = .movedToException
+        case .exceptionClaimed: self = .exceptionClaimed
+        case .exceptionResolved: self = .exceptionResolved
+        case .escalated: self = .escalated
+        case .priorityChanged: self = .priorityChanged
+        case .overrideApplied: self = .overrideApplied
+        case .taskCancelled: self = .taskCancelled
+        }
+    }
+}
+
+@Suite("EventCodec")
+struct EventCodecTests {
+    @Test("the samples cover every payload case")
+    func samplesCoverEveryCase() {
+        let covered = Set(SampleEvents.everyCase.map { PayloadCase($0.payload) })
+        #expect(covered == Set(PayloadCase.allCases))
+    }
+
+    @Test("every payload case round-trips exactly", arguments: SampleEvents.everyCase.indices)
+    func roundTrip(index: Int) throws {
+        let event = SampleEvents.everyCase[index]
+        let bytes = try EventCodec.encode(event)
+        let decoded = try EventCodec.decode(bytes, workspace: "acme", sequence: Int64(index + 1))
+        #expect(decoded == event)
+        // Hashable equality treats -0.0 as 0.0 and ignores sub-ulp drift nowhere else: compare the
+        // time bit for bit as well, since that is what replay ordering and audit rely on.
+        #expect(decoded.time.timeIntervalSinceReferenceDate.bitPattern == event.time.timeIntervalSinceReferenceDate.bitPattern)
+    }
+
+    @Test("a lifecycle round-trips, including its five-candidate decision")
+    func lifecycleRoundTrip() throws {
+        for event in SampleEvents.lifecycle(task: 42) {
+            let decoded = try EventCodec.decode(EventCodec.encode(event), workspace: "acme", sequence: 1)
+            #expect(decoded == event)
+        }
+    }
+
+    @Test("sub-second times keep every bit")
+    func subSecondTimes() throws {
+        for seconds in [1_700_000_000.123_456_789, -12.5, 0, 1e-9, 4_102_444_800.999_999] {
+            let time = Date(timeIntervalSince1970: seconds)
+            let event = Event(time: time, actor: "a", payload: .priorityChanged(task: "t", from: 1, to: 2))
+            let decoded = try EventCodec.decode(EventCodec.encode(event), workspace: "w", sequence: 1)
+            #expect(decoded.time.timeIntervalSinceReferenceDate.bitPattern == time.timeIntervalSinceReferenceDate.bitPattern)
+        }
+    }
+
+    @Test("JSON numbers keep their exact bits: negative zero, extremes and whole values")
+    func jsonNumbers() throws {
+        let numbers: [Double] = [
+            -0.0, 0, 1, -1, 0.1, 1e300, -1e-300, .leastNonzeroMagnitude, 9_007_199_254_740_992, 9_007_199_254_740_994, -9_223_372_036_854_775_808,
+            0x1p63, .infinity, -.infinity, .greatestFiniteMagnitude,
+        ]
+        let event = Event(
+            time: SampleEvents.start, actor: "a",
+            payload: .taskCreated(TaskCreated(
+                task: "t", workflow: "w", workflowVersion: 1, channel: .default, priority: 5,
+                attributes: .array(numbers.map(JSONValue.number)))))
+        let decoded = try EventCodec.decode(EventCodec.encode(event), workspace: "w", sequence: 1)
+        guard case .taskCreated(let created) = decoded.payload, case .array(let values) = created.attributes else {
+            Issue.record("decoded \(decoded.payload)")
+            return
+        }
+        #expect(values.map { $0.numberValue?.bitPattern } == numbers.map(\.bitPattern))
+    }
+
+    @Test("equal events encode to equal bytes whatever the order their dictionaries were built in")
+    func deterministic() throws {
+        let keys = (0..<40).map { "key-\($0)" }
+        func event(_ order: [String]) -> Event {
+            var attributes: [String: JSONValue] = [:]
+            for key in order { attributes[key] = .string(key) }
+            return Event(
+                time: SampleEvents.start, actor: "a",
+                payload: .taskCreated(TaskCreated(
+                    task: "t", workflow: "w", workflowVersion: 1, channel: .default, priority: 5,
+                    attributes: .object(["nested": .object(attributes)]))))
+        }
+        #expect(try EventCodec.encode(event(keys)) == EventCodec.encode(event(keys.reversed())))
+    }
+
+    @Test("candidates sharing their score terms store the names once")
+    func sharedTermsAreCompact() throws {
+        let shared = SampleEvents.decision(candidates: 5)
+        var distinct = shared
+        // Rename one term of the last candidate: now each candidate must carry its own names.
+        distinct.candidates[4].terms[0].name = "skillFit2"
+        func size(_ decision: RoutingDecision) throws -> Int {
+            try EventCodec.encode(Event(
+                time: SampleEvents.start, actor: "system",
+                payload: .taskOffered(task: "t", worker: "w", expiresAt: SampleEvents.start, decision: decision))).count
+        }
+        let sharedSize = try size(shared)
+        let distinctSize = try size(distinct)
+        // Four more copies of six names (at least 7 bytes each) and six weights (8 bytes each).
+        #expect(distinctSize - sharedSize >= 4 * 6 * (7 + 8))
+        let roundTripped = try EventCodec.decode(
+            EventCodec.encode(Event(
+                time: SampleEvents.start, actor: "system",
+                payload: .taskOffered(task: "t", worker: "w", expiresAt: SampleEvents.start, decision: distinct))),
+            workspace: "w", sequence: 1)
+        guard case .taskOffered(_, _, _, let decision) = roundTripped.payload else {
+            Issue.record("decoded \(roundTripped.payload)")
+            return
+        }
+        #expect(decision == distinct)
+    }
+
+    @Test("the first byte is the format version")
+    func formatVersionByte() throws {
+        let bytes = try EventCodec.encode(SampleEvents.lifecycle(task: 1)[0])
+        #expect(bytes.first == EventCodec.formatVersion)
+    }
+
+    @Test("encode(into:) appends to what the buffer holds")
+    func encodeIntoAppends() throws {
+        let events = SampleEvents.lifecycle(task: 3)
+        var buffer: [UInt8] = [0xAA]
+        var ends: [Int] = []
+        for event in events {
+            try EventCodec.encode(event, into: &buffer)
+            ends.append(buffer.count)
+        }
+        #expect(buffer.first == 0xAA)
+        var start = 1
+        for (event, end) in zip(events, ends) {
+            #expect(try EventCodec.decode(Array(buffer[start..<end]), workspace: "w", sequence: 1) == event)
+            start = end
+        }
+    }
+
+    @Test("JSON nested too deeply is refused on encoding and leaves the buffer as it was")
+    func tooDeepToEncode() throws {
+        var value: JSONValue = "leaf"
+        for _ in 0..<EventCodec.maximumJSONDepth { value = .array([value]) }
+        let event = Event(
+            time: SampleEvents.start, actor: "a",
+            payload: .taskCreated(TaskCreated(
+                task: "t", workflow: "w", workflowVersion: 1, channel: .default, priority: 5, attributes: value)))
+        var buffer: [UInt8] = [1, 2, 3]
+        let error = try #require(throws: EventStoreError.self) { try EventCodec.encode(event, into: &buffer) }
+        #expect(error.code == .invalidEvent)
+        #expect(error.message.contains("TaskCreated"))
+        #expect(buffer == [1, 2, 3])
+    }
+
+    @Test("JSON at the depth limit still round-trips")
+    func deepestAllowed() throws {
+        var value: JSONValue = "leaf"
+        for _ in 0..<(EventCodec.maximumJSONDepth - 1) { value = .array([value]) }
+        let event = Event(
+            time: SampleEvents.start, actor: "a",
+            payload: .taskCreated(TaskCreated(
+                task: "t", workflow: "w", workflowVersion: 1, channel: .default, priority: 5, attributes: value)))
+        #expect(try EventCodec.decode(EventCodec.encode(event), workspace: "w", sequence: 1) == event)
+    }
+}
+
+@Suite("EventCodec on damaged blobs")
+struct EventCodecCorruptionTests {
+    private func expectCorrupt(_ bytes: [UInt8], mentioning detail: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        do {
+            let event = try EventCodec.decode(bytes, workspace: "acme", sequence: 77)
+            Issue.record("decoded \(event) from a damaged blob", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.code == .corrupt, sourceLocation: sourceLocation)
+            #expect(error.message.contains("event 77 of workspace acme"), sourceLocation: sourceLocation)
+            if let detail {
+                #expect(error.message.contains(detail), "\(error.message)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test("every truncation of every sample is refused")
+    func truncations() throws {
+        for event in SampleEvents.everyCase {
+            let bytes = try EventCodec.encode(event)
+            for length in 0..<bytes.count {
+                expectCorrupt(Array(bytes.prefix(length)))
+            }
+        }
+    }
+
+    @Test("an empty blob names the problem")
+    func empty() {
+        expectCorrupt([], mentioning: "unexpected end of data at byte 0 of 0")
+    }
+
+    @Test("trailing bytes are refused")
+    func trailingBytes() throws {
+        let bytes = try EventCodec.encode(SampleEvents.lifecycle(task: 1)[2])
+        expectCorrupt(bytes + [0], mentioning: "1 unexpected bytes after the event")
+    }
+
+    @Test("a newer format version is refused by name")
+    func unknownVersion() throws {
+        var bytes = try EventCodec.encode(SampleEvents.lifecycle(task: 1)[0])
+        bytes[0] = EventCodec.formatVersion + 1
+        expectCorrupt(bytes, mentioning: "unknown format version \(EventCodec.formatVersion + 1)")
+    }
+
+    @Test("an unknown tag is refused")
+    func unknownTag() throws {
+        var bytes = try EventCodec.encode(SampleEvents.lifecycle(task: 1)[0])
+        bytes[1] = 200
+        expectCorrupt(bytes, mentioning: "unknown event tag 200")
+    }
+
+    @Test("invalid UTF-8 in a string is refused")
+    func invalidUTF8() throws {
+        let event = Event(time: SampleEvents.start, actor: "abc", payload: .policyChanged(.roundRobin))
+        var bytes = try EventCodec.encode(event)
+        // version, tag, 8 time bytes, actor length: the actor's first byte is at offset 11.
+        #expect(bytes[10] == 3)
+        bytes[11] = 0xFF
+        expectCorrupt(bytes, mentioning: "not valid UTF-8")
+    }
+
+    @Test("a huge count is refused before anything is allocated")
+    func hugeCount() throws {
+        let event = Event(
+            time: SampleEvents.start, actor: "a",
+            payload: .taskCreated(TaskCreated(
+                task: "t", workflow: "w", workflowVersion: 1, channel: "c", priority: 5, attributes: [])))
+        var bytes = try EventCodec.encode(event)
+        // The attributes are the empty array: tag 6 then count 0, just before the absent key,
+        // the absent fingerprint flag.
+        let arrayTag = bytes.count - 4
+        #expect(Array(bytes[arrayTag...]) == [6, 0, 0, 0])
+        bytes.replaceSubrange((arrayTag + 1)...(arrayTag + 1), with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F])
+        expectCorrupt(bytes, mentioning: "exceeds")
+    }
+
+    @Test("a varint longer than 64 bits is refused")
+    func overlongVarint() {
+        let bytes: [UInt8] = [EventCodec.formatVersion, 3] + [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 0xFF, count: 11)
+        expectCorrupt(bytes, mentioning: "varint overflows")
+    }
+
+    @Test("nesting past the depth limit is refused without exhausting the stack")
+    func deepNesting() {
+        // A taskCreated whose attributes open a million arrays: far deeper than any stack allows.
+        var bytes: [UInt8] = [EventCodec.formatVersion, PayloadTag.taskCreated.rawValue]
+        bytes += [UInt8](repeating: 0, count: 8)  // time
+        bytes += [1, 0x61, 0]  // actor "a", no cause
+        bytes += [1, 0x74, 1, 0x77, 2, 1, 0x63, 10]  // task, workflow, version 1, channel, priority 5
+        for _ in 0..<1_000_000 { bytes += [6, 1] }
+        expectCorrupt(bytes, mentioning: "nested deeper than \(EventCodec.maximumJSONDepth)")
+    }
+
+    @Test("random damage never crashes the decoder")
+    func randomDamage() throws {
+        var generator = SeededGenerator(seed: 7)
+        let blobs = try SampleEvents.everyCase.map { try EventCodec.encode($0) }
+        var refused = 0
+        for round in 0..<4_000 {
+            var bytes = blobs[round % blobs.count]
+            for _ in 0...Int.random(in: 0...3, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                bytes[index] = UInt8.random(in: 0...255, using: &generator)
+            }
+            do {
+                _ = try EventCodec.decode(bytes, workspace: "w", sequence: Int64(round))
+            } catch {
+                #expect(error.code == .corrupt)
+                refused += 1
+            }
+        }
+        // Most damage hits a structural byte or a length; a flipped bit inside a double still decodes.
+        #expect(refused > 0)
+    }
+}

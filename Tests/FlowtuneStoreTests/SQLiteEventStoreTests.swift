@@ -1,0 +1,341 @@
+import FlowtuneCore
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@testable import FlowtuneStore
+
+/// Collects what a replay hands over, from its `@Sendable` closure.
+private final class BatchRecorder: Sendable {
+    private let batches = Mutex<[[StoredEvent]]>([])
+
+    func record(_ batch: [StoredEvent]) { batches.withLock { $0.append(batch) } }
+    var all: [[StoredEvent]] { batches.withLock { $0 } }
+    var events: [StoredEvent] { all.flatMap { $0 } }
+}
+
+@Suite("SQLiteEventStore")
+struct SQLiteEventStoreTests {
+    private func withStore<T>(
+        replayBatchSize: Int = 10_000, _ body: (SQLiteEventStore, String) async throws -> T
+    ) async throws -> T {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("events.db").path
+            let store = try SQLiteEventStore(path: path, replayBatchSize: replayBatchSize)
+            defer { try? store.close() }
+            return try await body(store, path)
+        }
+    }
+
+    @Test("appended events read back in order with gap-free sequences")
+    func appendThenRead() async throws {
+        try await withStore { store, _ in
+            let events = SampleEvents.lifecycles(10)
+            #expect(try await store.append(Array(events[0..<6]), to: "acme", expectedVersion: 0) == 6)
+            #expect(try await store.append(Array(events[6...]), to: "acme", expectedVersion: 6) == 10)
+            #expect(try await store.version(of: "acme") == 10)
+
+            let all = try await store.read("acme", after: 0, limit: 100)
+            #expect(all.map(\.event) == events)
+            #expect(all.map(\.sequence) == Array(1...10))
+            #expect(all.allSatisfy { $0.workspace == "acme" })
+
+            let middle = try await store.read("acme", after: 4, limit: 3)
+            #expect(middle.map(\.sequence) == [5, 6, 7])
+            #expect(middle.map(\.event) == Array(events[4..<7]))
+            #expect(try await store.read("acme", after: 10, limit: 5).isEmpty)
+            #expect(try await store.read("acme", after: 0, limit: 0).isEmpty)
+        }
+    }
+
+    @Test("replay hands over the log in order, in batches of the configured size")
+    func replayInBatches() async throws {
+        try await withStore(replayBatchSize: 3) { store, _ in
+            let events = SampleEvents.lifecycles(10)
+            _ = try await store.append(events, to: "acme", expectedVersion: 0)
+
+            let everything = BatchRecorder()
+            try await store.replay("acme", after: 0) { everything.record($0) }
+            #expect(everything.all.map(\.count) == [3, 3, 3, 1])
+            #expect(everything.events.map(\.event) == events)
+            #expect(everything.events.map(\.sequence) == Array(1...10))
+
+            let tail = BatchRecorder()
+            try await store.replay("acme", after: 4) { tail.record($0) }
+            #expect(tail.all.map(\.count) == [3, 3])
+            #expect(tail.events.map(\.sequence) == Array(5...10))
+
+            let nothing = BatchRecorder()
+            try await store.replay("acme", after: 10) { nothing.record($0) }
+            try await store.replay("elsewhere", after: 0) { nothing.record($0) }
+            #expect(nothing.all.isEmpty)
+        }
+    }
+
+    @Test("an error thrown by the replay closure stops the replay and reaches the caller")
+    func replayStopsOnError() async throws {
+        struct Stop: Error {}
+        try await withStore(replayBatchSize: 2) { store, _ in
+            _ = try await store.append(SampleEvents.lifecycles(8), to: "acme", expectedVersion: 0)
+            let seen = BatchRecorder()
+            await #expect(throws: Stop.self) {
+                try await store.replay("acme", after: 0) { batch in
+                    seen.record(batch)
+                    if seen.all.count == 2 { throw Stop() }
+                }
+            }
+            #expect(seen.events.map(\.sequence) == [1, 2, 3, 4])
+        }
+    }
+
+    @Test("a stale expected version writes nothing and leaves the log intact")
+    func versionConflict() async throws {
+        try await withStore { store, _ in
+            let first = SampleEvents.lifecycle(task: 1)
+            _ = try await store.append(first, to: "acme", expectedVersion: 0)
+
+            for expected: Int64 in [0, 2, 5, -1] {
+                let error = await #expect(throws: EventStoreError.self) {
+                    try await store.append(SampleEvents.lifecycle(task: 2), to: "acme", expectedVersion: expected)
+                }
+                #expect(error?.code == .versionConflict)
+                #expect(error?.message.contains("workspace acme is at version 4") == true)
+            }
+            #expect(try await store.version(of: "acme") == 4)
+            #expect(try await store.read("acme", after: 0, limit: 100).map(\.event) == first)
+            #expect(try await store.events(of: "task-2", in: "acme").isEmpty)
+            let rows = try await store.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM events") }
+            #expect(rows == 4)
+        }
+    }
+
+    @Test("of two writers appending at the same version, exactly one wins")
+    func racingWriters() async throws {
+        try await withStore { store, _ in
+            let outcomes = await withTaskGroup(of: Result<Int64, any Error>.self) { group in
+                for task in 0..<2 {
+                    group.addTask {
+                        do {
+                            return .success(try await store.append(
+                                SampleEvents.lifecycle(task: task), to: "acme", expectedVersion: 0))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let versions = outcomes.compactMap { try? $0.get() }
+            #expect(versions == [4])
+            let conflicts = outcomes.compactMap { outcome -> EventStoreError? in
+                if case .failure(let error) = outcome { return error as? EventStoreError }
+                return nil
+            }
+            #expect(conflicts.map(\.code) == [.versionConflict])
+            let stored = try await store.read("acme", after: 0, limit: 100)
+            #expect(stored.count == 4)
+        }
+    }
+
+    @Test("an empty append checks the version and changes nothing")
+    func emptyAppend() async throws {
+        try await withStore { store, _ in
+            #expect(try await store.append([], to: "acme", expectedVersion: 0) == 0)
+            #expect(try await store.workspaces().isEmpty)
+            _ = try await store.append(SampleEvents.lifecycle(task: 1), to: "acme", expectedVersion: 0)
+            #expect(try await store.append([], to: "acme", expectedVersion: 4) == 4)
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append([], to: "acme", expectedVersion: 3)
+            }
+            #expect(error?.code == .versionConflict)
+        }
+    }
+
+    @Test("an event the format cannot hold fails the whole append before anything is written")
+    func unencodableEvent() async throws {
+        try await withStore { store, _ in
+            var deep: JSONValue = 1
+            for _ in 0..<(EventCodec.maximumJSONDepth + 1) { deep = .array([deep]) }
+            var events = SampleEvents.lifecycle(task: 1)
+            events.append(Event(
+                time: SampleEvents.start, actor: "api",
+                payload: .taskCreated(TaskCreated(
+                    task: "task-deep", workflow: "claims", workflowVersion: 1, channel: .default, priority: 5,
+                    attributes: deep))))
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append(events, to: "acme", expectedVersion: 0)
+            }
+            #expect(error?.code == .invalidEvent)
+            let version = try await store.version(of: "acme")
+            let stored = try await store.read("acme", after: 0, limit: 10)
+            #expect(version == 0)
+            #expect(stored.isEmpty)
+        }
+    }
+
+    @Test("events(of:in:) returns one task's events in order, through the task index")
+    func eventsOfOneTask() async throws {
+        try await withStore { store, _ in
+            // Interleave three tasks' lifecycles so that one task's events are not contiguous.
+            let lifecycles = (0..<3).map { SampleEvents.lifecycle(task: $0) }
+            var interleaved: [Event] = []
+            for step in 0..<4 { for task in 0..<3 { interleaved.append(lifecycles[task][step]) } }
+            _ = try await store.append(interleaved, to: "acme", expectedVersion: 0)
+            _ = try await store.append(SampleEvents.lifecycle(task: 1), to: "other", expectedVersion: 0)
+
+            let task1 = try await store.events(of: "task-1", in: "acme")
+            #expect(task1.map(\.event) == lifecycles[1])
+            #expect(task1.map(\.sequence) == [2, 5, 8, 11])
+            #expect(try await store.events(of: "task-9", in: "acme").isEmpty)
+
+            let plan = try await store.database.read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + SQLiteEventStore.taskEventsQuery, arguments: ["acme", "task-1"]
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("USING INDEX events_by_task") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
+    }
+
+    @Test("two workspaces are isolated and both listed")
+    func workspacesAreIsolated() async throws {
+        try await withStore { store, _ in
+            let alpha = SampleEvents.lifecycles(6)
+            let beta = SampleEvents.lifecycles(3, firstTask: 100)
+            _ = try await store.append(beta, to: "beta", expectedVersion: 0)
+            _ = try await store.append(alpha, to: "alpha", expectedVersion: 0)
+
+            #expect(try await store.workspaces() == ["alpha", "beta"])
+            #expect(try await store.version(of: "alpha") == 6)
+            #expect(try await store.version(of: "beta") == 3)
+            #expect(try await store.read("alpha", after: 0, limit: 100).map(\.event) == alpha)
+            #expect(try await store.read("beta", after: 0, limit: 100).map(\.sequence) == [1, 2, 3])
+            #expect(try await store.read("beta", after: 0, limit: 100).map(\.event) == beta)
+
+            // A conflict in one workspace leaves the other writable at its own version.
+            await #expect(throws: EventStoreError.self) {
+                try await store.append(beta, to: "alpha", expectedVersion: 3)
+            }
+            #expect(try await store.append(beta, to: "beta", expectedVersion: 3) == 6)
+            #expect(try await store.version(of: "alpha") == 6)
+            #expect(try await store.events(of: "task-100", in: "alpha").isEmpty)
+            #expect(try await store.events(of: "task-100", in: "beta").map(\.sequence) == [1, 2, 3, 4, 5, 6])
+        }
+    }
+
+    @Test("the columns beside the payload hold the event's time, type, task and actor")
+    func queryableColumns() async throws {
+        try await withStore { store, _ in
+            let events = [SampleEvents.everyCase[0], SampleEvents.lifecycle(task: 5)[1]]
+            _ = try await store.append(events, to: "acme", expectedVersion: 0)
+            let rows = try store.database.read { db in
+                try Row.fetchAll(db, sql: "SELECT time, type, task, actor FROM events ORDER BY sequence")
+            }
+            #expect(rows.map { $0["type"] as String } == ["WorkflowDefined", "TaskRouted"])
+            #expect(rows.map { $0["task"] as String? } == [nil, "task-5"])
+            #expect(rows.map { $0["actor"] as String } == ["admin", "system"])
+            #expect(rows.map { $0["time"] as Double } == events.map(\.time.timeIntervalSince1970))
+        }
+    }
+
+    @Test("a closed and reopened file store reads back everything it acknowledged")
+    func durableAcrossReopen() async throws {
+        try await withTemporaryDirectory { directory in
+            // Parent directories that do not exist yet are created.
+            let path = directory.appendingPathComponent("nested/deeper/flowtune.db").path
+            let events = SampleEvents.everyCase + SampleEvents.lifecycles(2_500)
+            do {
+                let store = try SQLiteEventStore(path: path)
+                _ = try await store.append(Array(events[0..<100]), to: "acme", expectedVersion: 0)
+                _ = try await store.append(Array(events[100...]), to: "acme", expectedVersion: 100)
+                _ = try await store.append(SampleEvents.lifecycle(task: 1), to: "zeta", expectedVersion: 0)
+                try store.close()
+            }
+            let reopened = try SQLiteEventStore(path: path)
+            defer { try? reopened.close() }
+            #expect(try await reopened.workspaces() == ["acme", "zeta"])
+            #expect(try await reopened.version(of: "acme") == Int64(events.count))
+            let recorder = BatchRecorder()
+            try await reopened.replay("acme", after: 0) { recorder.record($0) }
+            #expect(recorder.events.map(\.event) == events)
+            #expect(try await reopened.append(SampleEvents.lifecycle(task: 2), to: "zeta", expectedVersion: 4) == 8)
+        }
+    }
+
+    @Test("the writer syncs every commit by default, and only at checkpoints when asked")
+    func durabilitySetting() async throws {
+        try await withTemporaryDirectory { directory in
+            let full = try SQLiteEventStore(path: directory.appendingPathComponent("full.db").path)
+            let normal = try SQLiteEventStore(
+                path: directory.appendingPathComponent("normal.db").path, durability: .normal)
+            defer {
+                try? full.close()
+                try? normal.close()
+            }
+            // 2 is FULL, 1 is NORMAL; the journal must be the write-ahead log for readers to run beside the writer.
+            let fullSetting = try await full.database.writeWithoutTransaction { db in
+                (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+            }
+            let normalSetting = try await normal.database.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            #expect(fullSetting.0 == 2)
+            #expect(fullSetting.1 == "wal")
+            #expect(normalSetting == 1)
+        }
+    }
+
+    @Test("a damaged payload is reported as corrupt, naming the workspace and sequence")
+    func corruptPayload() async throws {
+        try await withStore(replayBatchSize: 2) { store, path in
+            let events = SampleEvents.lifecycle(task: 7)
+            _ = try await store.append(events, to: "acme", expectedVersion: 0)
+
+            // Damage the second event behind the store's back, as a disk or a stray tool might.
+            let tamper = try DatabaseQueue(path: path)
+            try await tamper.write { db in
+                try db.execute(sql: "UPDATE events SET payload = X'01FF' WHERE workspace = 'acme' AND sequence = 2")
+            }
+            try tamper.close()
+
+            let reading = await #expect(throws: EventStoreError.self) {
+                try await store.read("acme", after: 0, limit: 10)
+            }
+            #expect(reading?.code == .corrupt)
+            #expect(reading?.message.contains("event 2 of workspace acme is corrupt") == true, "\(reading?.message ?? "")")
+            #expect(reading?.message.contains("unknown event tag 255") == true)
+
+            let replaying = await #expect(throws: EventStoreError.self) {
+                try await store.replay("acme", after: 0) { _ in }
+            }
+            #expect(replaying?.code == .corrupt)
+            let byTask = await #expect(throws: EventStoreError.self) {
+                try await store.events(of: "task-7", in: "acme")
+            }
+            #expect(byTask?.code == .corrupt)
+
+            // The rest of the log is still readable, and the store still appends.
+            #expect(try await store.read("acme", after: 2, limit: 10).map(\.event) == Array(events[2...]))
+            #expect(try await store.read("acme", after: 0, limit: 1).map(\.event) == [events[0]])
+            #expect(try await store.append(SampleEvents.lifecycle(task: 8), to: "acme", expectedVersion: 4) == 8)
+        }
+    }
+
+    @Test("the in-memory store appends, reads, replays and checks versions like the file store")
+    func inMemory() async throws {
+        let store = try SQLiteEventStore.inMemory(replayBatchSize: 4)
+        let events = SampleEvents.everyCase
+        #expect(try await store.append(events, to: "acme", expectedVersion: 0) == Int64(events.count))
+        let recorder = BatchRecorder()
+        try await store.replay("acme", after: 0) { recorder.record($0) }
+        #expect(recorder.events.map(\.event) == events)
+        #expect(recorder.all.dropLast().allSatisfy { $0.count == 4 })
+        let error = await #expect(throws: EventStoreError.self) {
+            try await store.append(events, to: "acme", expectedVersion: 0)
+        }
+        #expect(error?.code == .versionConflict)
+        #expect(try await store.workspaces() == ["acme"])
+    }
+}
