@@ -9,45 +9,62 @@ extension WorkspaceState {
     /// `worker` is nil then.
     public func route(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
         guard let task = tasks[id], let queueNumber = queueIndex[task.queue] else { return nil }
-        let record = queues[queueNumber]
+        let queue = queues[queueNumber].queue
         let policy = self.policy
         let weights = policy.weights
         let wait = max(0, now.timeIntervalSince(task.queuedAt))
         let taskTerms = TaskTerms(
-            queuePriority: Self.priorityValue(record.queue.priority),
+            queuePriority: Self.priorityValue(queue.priority),
             taskPriority: Self.priorityValue(task.priority),
             age: wait / weights.agingHorizon,
-            slaRisk: min(wait / max(record.queue.serviceLevel.within, 1), 1))
+            slaRisk: min(wait / max(queue.serviceLevel.within, 1), 1))
+        let channel = channelNumbers[task.channel] ?? -1
+        let nowValue = now.timeIntervalSinceReferenceDate
         var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
         var exclusions = ExclusionTally()
         var candidateCount = 0
-        for eligibility in record.eligible {
-            let worker = workers[eligibility.worker]
-            let profile = worker.worker
-            if profile.status != .available {
-                exclusions.add("status \(profile.status.rawValue)", profile.id.rawValue)
-            } else if profile.capacity(on: task.channel) == 0 {
-                exclusions.add("does not serve channel \(task.channel)", profile.id.rawValue)
-            } else if !worker.hasCapacity(on: task.channel) {
-                exclusions.add("at capacity on \(task.channel)", profile.id.rawValue)
-            } else if eligibility.delay > wait {
-                exclusions.add("eligible only after \(DurationText.format(eligibility.delay)) of waiting", profile.id.rawValue)
-            } else if task.declinedBy.contains(profile.id) {
-                exclusions.add("declined this task", profile.id.rawValue)
-            } else {
-                candidateCount += 1
-                let terms = workerTerms(eligibility, now: now)
-                best.consider(eligibility.worker, score: Self.total(taskTerms, terms, weights))
+        let declined = task.declinedBy
+        queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
+            hot.withUnsafeBufferPointer { hot in
+                for eligibility in eligible {
+                    let worker = hot[eligibility.worker]
+                    if !worker.available {
+                        exclusions.add(.status(workers[eligibility.worker].worker.status), eligibility.worker)
+                    } else if channel < 0 || worker.capacity[channel] == 0 {
+                        exclusions.add(.channel, eligibility.worker)
+                    } else if worker.load[channel] >= worker.capacity[channel] {
+                        exclusions.add(.capacity, eligibility.worker)
+                    } else if eligibility.delay > wait {
+                        exclusions.add(.relaxation(eligibility.delay), eligibility.worker)
+                    } else if !declined.isEmpty, declined.contains(workers[eligibility.worker].worker.id) {
+                        exclusions.add(.declined, eligibility.worker)
+                    } else {
+                        candidateCount += 1
+                        let terms = WorkerTerms(
+                            skillFit: eligibility.skillFit, idle: Self.idleValue(worker, now: nowValue),
+                            rotation: rotationValue(eligibility.worker))
+                        best.consider(eligibility.worker, score: Self.total(taskTerms, terms, weights))
+                    }
+                }
             }
         }
         let candidates = best.ranked.map { entry in
-            let eligibility = record.eligible.first { $0.worker == entry.index }!
+            let eligibility = queues[queueNumber].eligible.first { $0.worker == entry.index }!
             return ScoredCandidate(
                 id: workers[entry.index].worker.id.rawValue, score: entry.score,
                 terms: Self.terms(taskTerms, workerTerms(eligibility, now: now), weights))
         }
-        var excluded = exclusions.groups
-        for group in record.ineligible {
+        var excluded = exclusions.groups { kind in
+            switch kind {
+            case .status(let status): "status \(status.rawValue)"
+            case .channel: "does not serve channel \(task.channel)"
+            case .capacity: "at capacity on \(task.channel)"
+            case .relaxation(let delay): "eligible only after \(DurationText.format(delay)) of waiting"
+            case .declined: "declined this task"
+            case .notYetEligible: "not yet eligible"
+            }
+        } name: { workers[$0].worker.id.rawValue }
+        for group in queues[queueNumber].ineligible {
             excluded.append(Exclusion(
                 rule: group.rule, count: group.workers.count,
                 examples: group.workers.prefix(3).map { workers[$0].worker.id.rawValue }))
@@ -66,38 +83,44 @@ extension WorkspaceState {
     /// each line (skipping tasks this worker declined) needs scoring.
     public func route(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
         guard let workerNumber = workerIndex[id] else { return nil }
-        let worker = workers[workerNumber]
-        guard worker.worker.status == .available else { return nil }
+        let worker = hot[workerNumber]
+        guard worker.available else { return nil }
         let policy = self.policy
         let weights = policy.weights
-        let workerTerms = WorkerTerms(skillFit: 0, idle: idleValue(worker, now: now), rotation: rotationValue(workerNumber))
+        let workerTerms = WorkerTerms(
+            skillFit: 0, idle: Self.idleValue(worker, now: now.timeIntervalSinceReferenceDate),
+            rotation: rotationValue(workerNumber))
         var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
         var heads: [(task: TaskID, eligibility: Eligibility, terms: TaskTerms)] = []
         var exclusions = ExclusionTally()
         var candidateCount = 0
-        for eligibility in worker.queues {
-            let record = queues[eligibility.queue]
-            if record.waitingCount == 0 { continue }
-            for channel in record.channels where worker.hasCapacity(on: channel) {
-                let lines = record.waiting[channel]!
-                for level in 0..<9 where !lines[level].isEmpty {
-                    guard let entry = lines[level].first(where: { !$0.declinedBy.contains(id) }) else {
-                        exclusions.add("declined by this worker", lines[level][0].task.rawValue)
-                        continue
+        for eligibility in workers[workerNumber].queues {
+            let queueNumber = eligibility.queue
+            if queues[queueNumber].waitingCount == 0 { continue }
+            let queue = queues[queueNumber].queue
+            for channel in queues[queueNumber].channels where worker.hasCapacity(on: channel) {
+                for level in 0..<9 {
+                    let line = queues[queueNumber].waiting[channel][level]
+                    guard let head = line.first else { continue }
+                    var entry = head
+                    if !head.declinedBy.isEmpty, head.declinedBy.contains(id) {
+                        guard let other = line.first(where: { !$0.declinedBy.contains(id) }) else {
+                            exclusions.add(.declined, 0)
+                            continue
+                        }
+                        entry = other
                     }
                     let wait = max(0, now.timeIntervalSince(entry.queuedAt))
                     if eligibility.delay > wait {
-                        exclusions.add(
-                            "\(record.queue.id) needs \(DurationText.format(eligibility.delay)) of waiting for this worker",
-                            entry.task.rawValue)
+                        exclusions.add(.relaxation(eligibility.delay), 0)
                         continue
                     }
                     candidateCount += 1
                     let terms = TaskTerms(
-                        queuePriority: Self.priorityValue(record.queue.priority),
+                        queuePriority: Self.priorityValue(queue.priority),
                         taskPriority: Self.priorityValue(level + 1),
                         age: wait / weights.agingHorizon,
-                        slaRisk: min(wait / max(record.queue.serviceLevel.within, 1), 1))
+                        slaRisk: min(wait / max(queue.serviceLevel.within, 1), 1))
                     var scored = workerTerms
                     scored.skillFit = eligibility.skillFit
                     best.consider(heads.count, score: Self.total(terms, scored, weights))
@@ -113,9 +136,16 @@ extension WorkspaceState {
             return ScoredCandidate(
                 id: head.task.rawValue, score: entry.score, terms: Self.terms(head.terms, scored, weights))
         }
+        let excluded = exclusions.groups { kind in
+            switch kind {
+            case .declined: "task lines whose every task this worker declined"
+            case .relaxation(let delay): "task lines whose oldest task has waited less than \(DurationText.format(delay)), the wait after which this worker qualifies"
+            default: "excluded"
+            }
+        } name: { _ in nil }
         let decision = RoutingDecision(
             policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
-            candidates: candidates, candidateCount: candidateCount, excluded: exclusions.groups,
+            candidates: candidates, candidateCount: candidateCount, excluded: excluded,
             runnerUpLost: Self.whyRunnerUpLost(candidates))
         return (heads[winner.index].task, decision)
     }
@@ -123,14 +153,13 @@ extension WorkspaceState {
     // MARK: - Terms
 
     private func workerTerms(_ eligibility: Eligibility, now: Date) -> WorkerTerms {
-        let worker = workers[eligibility.worker]
-        return WorkerTerms(
-            skillFit: eligibility.skillFit, idle: idleValue(worker, now: now),
+        WorkerTerms(
+            skillFit: eligibility.skillFit, idle: Self.idleValue(hot[eligibility.worker], now: now.timeIntervalSinceReferenceDate),
             rotation: rotationValue(eligibility.worker))
     }
 
-    private func idleValue(_ worker: WorkerRecord, now: Date) -> Double {
-        worker.load.isEmpty ? max(0, now.timeIntervalSince(worker.idleSince)) / 600 : 0
+    private static func idleValue(_ worker: WorkerHot, now: Double) -> Double {
+        worker.busy == 0 ? max(0, now - worker.idleSince) / 600 : 0
     }
 
     /// 1 for the worker right after the last one chosen, decreasing around the ring.
@@ -222,21 +251,36 @@ struct TopCandidates {
     }
 }
 
-/// Counts exclusions by rule, keeping a few examples of each.
-struct ExclusionTally {
-    private var order: [String] = []
-    private var tally: [String: (count: Int, examples: [String])] = [:]
+/// Why a candidate was left out, as a plain value so that counting costs no allocation.
+enum ExclusionKind: Hashable {
+    case status(Worker.Status)
+    case channel
+    case capacity
+    case relaxation(TimeInterval)
+    case declined
+    case notYetEligible
+}
 
-    mutating func add(_ rule: String, _ id: String) {
-        if tally[rule] == nil {
-            order.append(rule)
-            tally[rule] = (0, [])
+/// Counts exclusions by kind, keeping up to three examples of each; names are made only at the end.
+struct ExclusionTally {
+    private var kinds: [ExclusionKind] = []
+    private var counts: [Int] = []
+    private var examples: [[Int]] = []
+
+    mutating func add(_ kind: ExclusionKind, _ example: Int) {
+        if let index = kinds.firstIndex(of: kind) {
+            counts[index] += 1
+            if examples[index].count < 3 { examples[index].append(example) }
+        } else {
+            kinds.append(kind)
+            counts.append(1)
+            examples.append([example])
         }
-        tally[rule]!.count += 1
-        if tally[rule]!.examples.count < 3 { tally[rule]!.examples.append(id) }
     }
 
-    var groups: [Exclusion] {
-        order.map { Exclusion(rule: $0, count: tally[$0]!.count, examples: tally[$0]!.examples) }
+    func groups(rule: (ExclusionKind) -> String, name: (Int) -> String?) -> [Exclusion] {
+        kinds.indices.map { index in
+            Exclusion(rule: rule(kinds[index]), count: counts[index], examples: examples[index].compactMap(name))
+        }
     }
 }

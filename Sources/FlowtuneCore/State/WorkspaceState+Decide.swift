@@ -60,6 +60,11 @@ extension WorkspaceState {
             if let issue = WorkspaceValidator.issues(in: worker).first {
                 throw CommandError(.invalid, issue.message, field: issue.path)
             }
+            let newChannels = Set(worker.channels.keys).subtracting(channelList)
+            if channelList.count + newChannels.count > Self.maxChannels {
+                throw CommandError(
+                    .invalid, "a workspace serves at most \(Self.maxChannels) channels", field: "channels")
+            }
             emit(.workerRegistered(worker), &run)
             fill(worker: worker.id, &run)
 
@@ -177,6 +182,11 @@ extension WorkspaceState {
         }
         guard (1...9).contains(request.priority) else {
             throw CommandError(.invalid, "priority must be 1 (most urgent) to 9, not \(request.priority)", field: "priority")
+        }
+        if channelNumbers[request.channel] == nil, channelList.count >= Self.maxChannels {
+            throw CommandError(
+                .invalid, "a workspace serves at most \(Self.maxChannels) channels; \(request.channel) would be one more",
+                field: "channel")
         }
         guard case .object = request.attributes else {
             throw CommandError(.invalid, "attributes must be a JSON object", field: "attributes")

@@ -20,8 +20,10 @@ extension WorkspaceState {
             guard let index = workerIndex[id] else { return }
             let wasAvailable = workers[index].worker.status == .available
             workers[index].worker.status = status
+            hot[index].available = status == .available
             if status == .available, !wasAvailable, workers[index].totalLoad == 0 {
                 workers[index].idleSince = time
+                hot[index].idleSince = time.timeIntervalSinceReferenceDate
             }
 
         case .policyChanged(let kind):
@@ -177,6 +179,15 @@ extension WorkspaceState {
             index = workers.count
             workerIndex[worker.id] = index
             workers.append(WorkerRecord(worker: worker, load: [:], idleSince: time))
+            hot.append(WorkerHot(
+                available: false, idleSince: time.timeIntervalSinceReferenceDate, busy: 0, capacity: .zero, load: .zero))
+        }
+        hot[index].available = worker.status == .available
+        hot[index].capacity = .zero
+        for channel in worker.channels.keys.sorted() {
+            if let number = number(of: channel) {
+                hot[index].capacity[number] = Int32(clamping: worker.channels[channel]!)
+            }
         }
         for queue in queues.indices {
             classify(worker: index, queue: queue)
@@ -240,7 +251,22 @@ extension WorkspaceState {
         guard let index = workerIndex[worker] else { return }
         workers[index].load[channel, default: 0] += delta
         if workers[index].load[channel] == 0 { workers[index].load[channel] = nil }
-        if delta < 0, workers[index].load.isEmpty { workers[index].idleSince = time }
+        if let number = number(of: channel) { hot[index].load[number] += Int32(delta) }
+        hot[index].busy += Int32(delta)
+        if delta < 0, workers[index].load.isEmpty {
+            workers[index].idleSince = time
+            hot[index].idleSince = time.timeIntervalSinceReferenceDate
+        }
+    }
+
+    /// The channel's number, numbering it on first sight; nil once the workspace has used up
+    /// ``maxChannels`` (decisions refuse such commands before they get here).
+    mutating func number(of channel: Channel) -> Int? {
+        if let number = channelNumbers[channel] { return number }
+        guard channelList.count < Self.maxChannels else { return nil }
+        channelNumbers[channel] = channelList.count
+        channelList.append(channel)
+        return channelList.count - 1
     }
 
     // MARK: - Waiting lines
@@ -249,11 +275,12 @@ extension WorkspaceState {
         guard let task = tasks[id], let queue = queueIndex[task.queue] else { return }
         let level = Self.level(of: task.priority)
         let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy)
-        if queues[queue].waiting[task.channel] == nil {
-            queues[queue].waiting[task.channel] = Array(repeating: Deque(), count: 9)
-            queues[queue].channels.append(task.channel)
+        guard let channel = number(of: task.channel) else { return }
+        while queues[queue].waiting.count <= channel {
+            queues[queue].waiting.append(Array(repeating: Deque(), count: 9))
         }
-        queues[queue].waiting[task.channel]![level].insertOrdered(entry)
+        if !queues[queue].channels.contains(channel) { queues[queue].channels.append(channel) }
+        queues[queue].waiting[channel][level].insertOrdered(entry)
         queues[queue].waitingCount += 1
         for stage in queues[queue].queue.relaxation where stage.after > 0 {
             schedule(Timer(
@@ -264,15 +291,18 @@ extension WorkspaceState {
     private mutating func dequeue(_ task: WorkTask) {
         guard let queue = queueIndex[task.queue] else { return }
         let level = Self.level(of: task.priority)
-        guard var line = queues[queue].waiting[task.channel]?[level] else { return }
+        guard let channel = channelNumbers[task.channel], channel < queues[queue].waiting.count else { return }
+        var line = queues[queue].waiting[channel][level]
+        queues[queue].waiting[channel][level] = Deque()
         if line.first?.task == task.id {
             line.removeFirst()
         } else if let position = line.positionOf(task.id, queuedAt: task.queuedAt) {
             line.remove(at: position)
         } else {
+            queues[queue].waiting[channel][level] = line
             return
         }
-        queues[queue].waiting[task.channel]![level] = line
+        queues[queue].waiting[channel][level] = line
         queues[queue].waitingCount -= 1
     }
 

@@ -30,6 +30,15 @@ public struct WorkspaceState: Sendable {
 
     var queueIndex: [QueueID: Int] = [:]
     var workerIndex: [WorkerID: Int] = [:]
+    /// Channels numbered in the order first seen, so routing can index by number instead of hashing names.
+    var channelNumbers: [Channel: Int] = [:]
+    var channelList: [Channel] = []
+    /// What routing reads about each worker, parallel to `workers` and free of references,
+    /// so the routing loop over hundreds of workers touches only plain memory.
+    var hot: [WorkerHot] = []
+
+    /// The most distinct channels a workspace can use.
+    public static let maxChannels = 16
     var timers = Heap<Timer>()
     var timerSequence: UInt64 = 0
 
@@ -139,10 +148,10 @@ public struct QueueRecord: Sendable, Hashable {
     var eligible: [Eligibility] = []
     /// Workers that can never serve the queue, grouped by the unmet requirement.
     var ineligible: [(rule: String, workers: [Int])] = []
-    /// Waiting tasks per channel, each in nine priority levels ordered by waiting time.
-    var waiting: [Channel: [Deque<WaitingEntry>]] = [:]
-    /// Channels in the order they first had waiting tasks, so iteration is deterministic.
-    var channels: [Channel] = []
+    /// Waiting tasks per channel number, each in nine priority levels ordered by waiting time.
+    var waiting: [[Deque<WaitingEntry>]] = []
+    /// Numbers of the channels that have had waiting tasks, in the order they first did.
+    var channels: [Int] = []
     /// How many tasks wait.
     public internal(set) var waitingCount = 0
 
@@ -158,7 +167,7 @@ public struct QueueRecord: Sendable, Hashable {
     /// The ids of waiting tasks in the order a worker eligible for all of them would take them
     /// if no time passed: priority first, then waiting time.
     public var waitingTasks: [TaskID] {
-        channels.flatMap { channel in waiting[channel]!.flatMap { $0.map(\.task) } }
+        channels.flatMap { channel in waiting[channel].flatMap { $0.map(\.task) } }
     }
 }
 
@@ -168,6 +177,17 @@ struct Eligibility: Sendable, Hashable {
     var queue: Int
     var delay: TimeInterval
     var skillFit: Double
+}
+
+/// The routing-relevant facts of a worker, as plain values.
+struct WorkerHot: Sendable, Equatable {
+    var available: Bool
+    var idleSince: Double
+    var busy: Int32
+    var capacity: SIMD16<Int32>
+    var load: SIMD16<Int32>
+
+    func hasCapacity(on channel: Int) -> Bool { load[channel] < capacity[channel] }
 }
 
 /// A task waiting in a queue.
@@ -210,5 +230,6 @@ extension WorkspaceState: Equatable {
             && lhs.workers == rhs.workers && lhs.tasks == rhs.tasks && lhs.finished == rhs.finished
             && lhs.idempotencyKeys == rhs.idempotencyKeys && lhs.version == rhs.version
             && lhs.nextTaskNumber == rhs.nextTaskNumber && lhs.rotationCursor == rhs.rotationCursor
+            && lhs.hot == rhs.hot && lhs.channelList == rhs.channelList
     }
 }
