@@ -6,6 +6,6 @@ struct Flowtune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowtune",
         abstract: "Route work, enforce ownership and explain every decision.",
-        subcommands: [ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self]
     )
 }

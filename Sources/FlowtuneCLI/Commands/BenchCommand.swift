@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure routing latency, lifecycle throughput and restart time.",
         discussion: "Build in release for meaningful figures: swift run -c release flowtune bench routing",
-        subcommands: [RoutingBench.self])
+        subcommands: [RoutingBench.self, LifecycleBench.self])
 
     struct RoutingBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -33,6 +33,49 @@ struct BenchCommand: AsyncParsableCommand {
             let median = results.sorted { $0.taskToWorker.p99 < $1.taskToWorker.p99 }[results.count / 2]
             print(String(format: "median run: task→worker p99 %.1fµs (%.0f candidates scored per decision), worker→task p99 %.1fµs",
                 median.taskToWorker.p99, median.candidatesPerDecision, median.workerToTask.p99))
+        }
+    }
+
+    struct LifecycleBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lifecycles",
+            abstract: "Full task lifecycles per second through the engine on SQLite, durably committed.")
+
+        @Option(help: "Lifecycles to run.") var count = 200_000
+        @Option(help: "Concurrent clients.") var clients = 64
+        @Option(help: "Workers in the workspace.") var workers = 200
+        @Option(help: "Tasks each worker holds at once.") var capacity = 1
+        @Option(help: "Database file; a fresh temporary file when not given.") var db: String?
+        @Option(help: "How many times to repeat the measurement; the median run is reported.") var runs = 3
+        @Flag(help: "Print each acknowledged command as it is acknowledged (for crash tests).") var printAcks = false
+
+        func run() async throws {
+            print("lifecycles: \(count) × (create+route → accept → complete), \(clients) clients, \(workers) workers × capacity \(capacity), synchronous=FULL")
+            var results: [LifecycleBenchmark.Result] = []
+            for index in 1...(db == nil ? runs : 1) {
+                let path = db ?? FileManager.default.temporaryDirectory
+                    .appendingPathComponent("flowtune-bench-\(UUID().uuidString).db").path
+                defer {
+                    if db == nil {
+                        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                    }
+                }
+                var benchmark = LifecycleBenchmark(
+                    lifecycles: count, clients: clients, workers: workers, capacity: capacity, path: path)
+                if printAcks {
+                    benchmark.onAcknowledged = { line in
+                        // Unbuffered, so a killed process has printed exactly what was acknowledged.
+                        FileHandle.standardOutput.write(Data("ack \(line)\n".utf8))
+                    }
+                }
+                let result = try await benchmark.run()
+                print(String(format: "  run %d: %.0f lifecycles/s (%.0f events/s) in %.2fs; create→assigned %@",
+                    index, result.perSecond, Double(result.events) / result.seconds, result.seconds,
+                    result.createToAssigned.description))
+                results.append(result)
+            }
+            let median = results.sorted { $0.perSecond < $1.perSecond }[results.count / 2]
+            print(String(format: "median run: %.0f lifecycles/s, create→assigned p99 %.0fµs", median.perSecond, median.createToAssigned.p99))
         }
     }
 }

@@ -1,0 +1,114 @@
+import FlowtuneCore
+import FlowtuneEngine
+import FlowtuneStore
+import Foundation
+
+/// Drives full task lifecycles — create (routed to a worker in the same command), accept,
+/// complete — through the engine on the SQLite store, from many concurrent clients, each command
+/// acknowledged only once its events are durable.
+struct LifecycleBenchmark {
+    var lifecycles = 200_000
+    var clients = 64
+    var workers = 200
+    var capacity = 1
+    var path: String
+    var durability: SQLiteEventStore.Durability = .full
+    /// Called with each acknowledged command, for the crash test.
+    var onAcknowledged: (@Sendable (String) -> Void)?
+
+    struct Result {
+        let lifecycles: Int
+        let events: Int64
+        let seconds: Double
+        let createToAssigned: LatencySummary
+        var perSecond: Double { Double(lifecycles) / seconds }
+    }
+
+    static let workspace = WorkspaceID("bench")
+
+    /// Creates the workspace: one queue, one single-step workflow, `workers` workers.
+    static func setUp(_ engine: WorkspaceEngine, workers: Int, capacity: Int = 1) async throws {
+        try await engine.submit(.defineQueue(Queue(id: "inbox", requirement: Requirement(skills: ["general": 1]))), actor: "bench")
+        for index in 0..<workers {
+            try await engine.submit(
+                .registerWorker(Worker(
+                    id: WorkerID("w\(index)"), skills: ["general": 1 + index % 10], channels: [.default: capacity],
+                    costPerHour: 30)),
+                actor: "bench")
+        }
+        try await engine.submit(
+            .defineWorkflow(Workflow(
+                id: "ticket",
+                steps: [Step(
+                    id: "handle", queue: "inbox",
+                    ownership: OwnershipRule(sourceSystem: "bench", decisionOwner: "lead", responseWindow: 3600))])),
+            actor: "bench")
+    }
+
+    func run() async throws -> Result {
+        let store = try SQLiteEventStore(path: path, durability: durability)
+        let engine = try await WorkspaceEngine.open(Self.workspace, store: store, clock: SystemClock())
+        if await engine.committedVersion == 0 {
+            try await Self.setUp(engine, workers: workers, capacity: capacity)
+        }
+        let startVersion = await engine.committedVersion
+        let counter = Counter(limit: lifecycles)
+        let begin = monotonicNanoseconds()
+        let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var samples: [UInt64] = []
+                    while counter.next() {
+                        let start = monotonicNanoseconds()
+                        let created = try await engine.submit(
+                            .createTask(NewTask(workflow: "ticket", attributes: ["client": .number(Double(client))])),
+                            actor: "bench")
+                        samples.append(monotonicNanoseconds() - start)
+                        guard let task = created.createdTask else { throw BenchFailure("no task created") }
+                        onAcknowledged?("created \(task)")
+                        guard let worker = created.events.lazy.compactMap({ event -> WorkerID? in
+                            if case .taskOffered(_, let worker, _, _) = event.payload { return worker }
+                            return nil
+                        }).first else { throw BenchFailure("task \(task) was not routed; add workers") }
+                        try await engine.submit(.acceptOffer(task, worker: worker), actor: worker.rawValue)
+                        try await engine.submit(
+                            .completeStep(task, worker: worker, outcome: nil, evidence: [:]), actor: worker.rawValue)
+                        onAcknowledged?("completed \(task)")
+                    }
+                    return samples
+                }
+            }
+            var all: [UInt64] = []
+            for try await samples in group { all += samples }
+            return all
+        }
+        let seconds = Double(monotonicNanoseconds() - begin) / 1e9
+        let events = await engine.committedVersion - startVersion
+        try store.close()
+        return Result(
+            lifecycles: lifecycles, events: events, seconds: seconds,
+            createToAssigned: LatencySummary(nanoseconds: latencies))
+    }
+}
+
+/// Hands out lifecycle numbers to the clients until the limit.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var issued = 0
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func next() -> Bool {
+        lock.withLock {
+            guard issued < limit else { return false }
+            issued += 1
+            return true
+        }
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
