@@ -25,6 +25,8 @@ public actor WorkspaceEngine {
     private var pending: [Event] = []
     private var pendingWaiters: [CheckedContinuation<Void, any Error>] = []
     private var isFlushing = false
+    /// Set while the state is being reloaded after a failed commit; commands wait for it.
+    private var recovery: Task<Void, Never>?
     private var subscribers: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
 
     private init(workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState) {
@@ -63,6 +65,7 @@ public actor WorkspaceEngine {
     /// the refused command leaves no trace).
     @discardableResult
     public func submit(_ command: Command, actor: String, cause: String? = nil) async throws -> CommandOutcome {
+        if let recovery { await recovery.value }
         let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
         let events = try state.execute(command, context: context)
         let first = state.version - Int64(events.count) + 1
@@ -76,6 +79,7 @@ public actor WorkspaceEngine {
     public func submit(
         _ commands: [Command], actor: String, cause: String? = nil
     ) async throws -> [Result<CommandOutcome, CommandError>] {
+        if let recovery { await recovery.value }
         var results: [Result<CommandOutcome, CommandError>] = []
         var decided: [Event] = []
         results.reserveCapacity(commands.count)
@@ -143,13 +147,17 @@ public actor WorkspaceEngine {
                 }
                 for waiter in waiters { waiter.resume() }
             } catch {
-                // Everything decided after the last durable batch is void: fail its commands and
-                // reload the state from the log, which holds exactly what was acknowledged.
+                // Everything decided after the last durable batch is void: reload the state from
+                // the log, which holds exactly what was acknowledged, then fail those commands.
+                // New commands wait for the reload rather than decide on the void state.
+                let reloading = Task { await self.reload() }
+                recovery = reloading
+                await reloading.value
+                recovery = nil
                 let stranded = pendingWaiters
                 pending = []
                 pendingWaiters = []
                 for waiter in waiters + stranded { waiter.resume(throwing: error) }
-                await reload()
             }
         }
         isFlushing = false

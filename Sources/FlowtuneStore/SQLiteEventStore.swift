@@ -99,6 +99,12 @@ public final class SQLiteEventStore: EventStore {
 
     // MARK: - Writing
 
+    /// Appends `events` after event number `expectedVersion` in one transaction and returns the new
+    /// version. With ``Durability/full`` the batch is on disk when this returns.
+    ///
+    /// - Throws: ``EventStoreError/Code/versionConflict`` when the workspace is not at
+    ///   `expectedVersion`, ``EventStoreError/Code/invalidEvent`` when an event cannot be encoded;
+    ///   either way nothing is written.
     public func append(_ events: [Event], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         // Encode before taking the writer: the writer connection is the one serial resource, so
         // it should only bind and step.
@@ -178,15 +184,25 @@ public final class SQLiteEventStore: EventStore {
 
     // MARK: - Reading
 
+    /// The number of events in the workspace's log; 0 for a workspace never written to.
     public func version(of workspace: WorkspaceID) async throws -> Int64 {
         try await database.read { db in try Self.version(of: workspace, in: db) }
     }
 
+    /// Up to `limit` events with sequence greater than `after`, in order.
+    ///
+    /// - Throws: ``EventStoreError/Code/corrupt`` when a stored event cannot be decoded.
     public func read(_ workspace: WorkspaceID, after: Int64, limit: Int) async throws -> [StoredEvent] {
         guard limit > 0 else { return [] }
         return try await database.read { db in try Self.page(of: workspace, after: after, limit: limit, db) }
     }
 
+    /// Hands every event after `after` to `batch`, in order, ``replayBatchSize`` at a time, reading
+    /// ahead one batch while `batch` runs. Memory stays bounded by two batches whatever the log's size.
+    ///
+    /// An error thrown by `batch` stops the replay and is rethrown.
+    ///
+    /// - Throws: ``EventStoreError/Code/corrupt`` when a stored event cannot be decoded.
     public func replay(
         _ workspace: WorkspaceID, after: Int64, batch: @Sendable ([StoredEvent]) throws -> Void
     ) async throws {
@@ -207,6 +223,9 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// The events about `task`, in order, found through the `(workspace, task, sequence)` index.
+    ///
+    /// - Throws: ``EventStoreError/Code/corrupt`` when a stored event cannot be decoded.
     public func events(of task: TaskID, in workspace: WorkspaceID) async throws -> [StoredEvent] {
         try await database.read { db in
             let statement = try db.cachedStatement(sql: Self.taskEventsQuery)
@@ -218,6 +237,7 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// The workspaces that have events, sorted by id.
     public func workspaces() async throws -> [WorkspaceID] {
         try await database.read { db in
             try String.fetchAll(db, sql: "SELECT id FROM workspaces WHERE version > 0 ORDER BY id").map(WorkspaceID.init)
@@ -248,7 +268,7 @@ public final class SQLiteEventStore: EventStore {
         try check(sqlite3_bind_int64(handle, 2, after), db)
         try check(sqlite3_bind_int64(handle, 3, Int64(limit)), db)
         var events: [StoredEvent] = []
-        events.reserveCapacity(limit)
+        events.reserveCapacity(min(limit, 10_000))
         try decodeRows(of: statement, workspace: workspace, into: &events, db)
         return events
     }
