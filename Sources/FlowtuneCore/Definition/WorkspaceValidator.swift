@@ -33,10 +33,17 @@ public enum WorkspaceValidator {
         }
         let queueIDs = Set(queues.map(\.id))
         var seen: Set<StepID> = []
+        // The graph checks below need unique step ids and known targets; other problems do not
+        // stop them, so that one pass reports as much as it can.
+        var graphIsSound = true
         for (index, step) in workflow.steps.enumerated() {
             let path = "steps[\(index)]"
-            if !seen.insert(step.id).inserted {
+            if step.id.rawValue.isEmpty {
+                issues.append(ValidationIssue(path: "\(path).id", message: "a step needs an id"))
+                graphIsSound = false
+            } else if !seen.insert(step.id).inserted {
                 issues.append(ValidationIssue(path: "\(path).id", message: "step \(step.id) is defined twice"))
+                graphIsSound = false
             }
             if !queueIDs.contains(step.queue) {
                 issues.append(ValidationIssue(path: "\(path).queue", message: "unknown queue \(step.queue)"))
@@ -73,10 +80,11 @@ public enum WorkspaceValidator {
             for outcome in step.next.keys.sorted() {
                 if case .step(let target) = step.next[outcome]!, workflow.step(target) == nil {
                     issues.append(ValidationIssue(path: "\(path).next.\(outcome)", message: "unknown step \(target)"))
+                    graphIsSound = false
                 }
             }
         }
-        guard issues.isEmpty else { return issues }
+        guard graphIsSound else { return issues }
 
         // Reachability from the entry step.
         let index = Dictionary(uniqueKeysWithValues: workflow.steps.enumerated().map { ($1.id, $0) })
@@ -168,6 +176,23 @@ public enum WorkspaceValidator {
             issues.append(ValidationIssue(path: "cost_per_hour", message: "must be zero or more"))
         }
         return issues
+    }
+
+    /// Skills `queue` requires — in its requirement or any relaxation stage — that no worker in
+    /// `workers` has at any level: almost always a misspelling, and a queue that waits forever.
+    ///
+    /// Paths are relative to the queue (`requirement.skills.billing`).
+    public static func unknownSkills(in queue: Queue, workers: [Worker]) -> [ValidationIssue] {
+        let known = Set(workers.flatMap(\.skills.keys))
+        let requirements = [("requirement", queue.requirement)]
+            + queue.relaxation.enumerated().map { ("relaxation[\($0.offset)].requirement", $0.element.requirement) }
+        return requirements.flatMap { path, requirement in
+            requirement.skills.keys.sorted().filter { !known.contains($0) }.map { skill in
+                ValidationIssue(
+                    path: "\(path).skills.\(skill)",
+                    message: "no worker has skill \(skill) at any level\(Suggestion.hint(for: skill, among: known.sorted()))")
+            }
+        }
     }
 
     private static func requirementIssues(_ requirement: Requirement, path: String) -> [ValidationIssue] {

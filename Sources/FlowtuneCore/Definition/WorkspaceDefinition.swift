@@ -1,0 +1,75 @@
+import Foundation
+
+/// The queues, workers and workflows of a workspace as written in definition files, merged
+/// from every file and checked as a whole.
+///
+/// Load one with ``load(_:)``; turn it into a running workspace by executing ``commands`` in order.
+///
+/// ```swift
+/// let definition = try WorkspaceDefinition.load([DefinitionSource(file: "support.yaml", text: yaml)])
+/// var state = WorkspaceState(settings: definition.settings.applied())
+/// for command in definition.commands {
+///     try state.execute(command, context: CommandContext(now: clock.now()))
+/// }
+/// ```
+public struct WorkspaceDefinition: Sendable, Hashable {
+    /// Workspace-wide settings the files set; unset ones keep the workspace's values.
+    public var settings: Settings
+    /// Queues, in file order.
+    public var queues: [Queue]
+    /// Workers, in file order.
+    public var workers: [Worker]
+    /// Workflows, in file order.
+    public var workflows: [Workflow]
+
+    /// Creates a definition.
+    public init(settings: Settings = Settings(), queues: [Queue] = [], workers: [Worker] = [], workflows: [Workflow] = []) {
+        self.settings = settings
+        self.queues = queues
+        self.workers = workers
+        self.workflows = workflows
+    }
+
+    /// The commands that build this definition in a workspace: the routing policy if one is set,
+    /// then every queue, every worker, and every workflow.
+    ///
+    /// Queues come before workflows because a workflow may only use queues the workspace knows,
+    /// and workers before workflows so that routing sees the whole staff once tasks arrive.
+    /// ``Settings/explainedCandidates`` and ``Settings/exceptionDue`` have no command; create
+    /// the state with ``Settings/applied(to:)`` to carry them.
+    public var commands: [Command] {
+        var commands: [Command] = []
+        if let policy = settings.routingPolicy { commands.append(.setRoutingPolicy(policy)) }
+        commands += queues.map(Command.defineQueue)
+        commands += workers.map(Command.registerWorker)
+        commands += workflows.map(Command.defineWorkflow)
+        return commands
+    }
+
+    /// The workspace settings a file may set, each optional so that several files can share
+    /// the job and a file that says nothing changes nothing.
+    public struct Settings: Sendable, Hashable {
+        /// The routing policy, `routing_policy`.
+        public var routingPolicy: RoutingPolicyKind?
+        /// How many candidates each decision explains in full, `explained_candidates`.
+        public var explainedCandidates: Int?
+        /// How long an exception item may stay open by default, `exception_due`, in seconds.
+        public var exceptionDue: TimeInterval?
+
+        /// Creates settings.
+        public init(routingPolicy: RoutingPolicyKind? = nil, explainedCandidates: Int? = nil, exceptionDue: TimeInterval? = nil) {
+            self.routingPolicy = routingPolicy
+            self.explainedCandidates = explainedCandidates
+            self.exceptionDue = exceptionDue
+        }
+
+        /// `base` with every setting given here in place of its own.
+        public func applied(to base: WorkspaceState.Settings = WorkspaceState.Settings()) -> WorkspaceState.Settings {
+            var settings = base
+            if let routingPolicy { settings.routingPolicy = routingPolicy }
+            if let explainedCandidates { settings.explainedCandidates = explainedCandidates }
+            if let exceptionDue { settings.exceptionDue = exceptionDue }
+            return settings
+        }
+    }
+}
