@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure routing latency, lifecycle throughput and restart time.",
         discussion: "Build in release for meaningful figures: swift run -c release flowtune bench routing",
-        subcommands: [RoutingBench.self, LifecycleBench.self])
+        subcommands: [RoutingBench.self, LifecycleBench.self, RestartBench.self])
 
     struct RoutingBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -76,6 +76,31 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let median = results.sorted { $0.perSecond < $1.perSecond }[results.count / 2]
             print(String(format: "median run: %.0f lifecycles/s, create→assigned p99 %.0fµs", median.perSecond, median.createToAssigned.p99))
+        }
+    }
+
+    struct RestartBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "restart", abstract: "Time to reopen a workspace by folding a large log.")
+
+        @Option(help: "Events in the log.") var events = 1_000_000
+        @Option(help: "How many times to reopen; the median is reported.") var runs = 3
+
+        func run() async throws {
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("flowtune-restart-\(UUID().uuidString).db").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let benchmark = RestartBenchmark(events: events, path: path)
+            let written = try await benchmark.prepare()
+            print("restart: a log of \(written) events (task lifecycles with routing decisions)")
+            var times: [Double] = []
+            for index in 1...runs {
+                let (seconds, version) = try await benchmark.open()
+                guard version == written else { throw BenchFailure("reopened at \(version) of \(written) events") }
+                print(String(format: "  run %d: ready in %.2fs (%.0f events/s)", index, seconds, Double(written) / seconds))
+                times.append(seconds)
+            }
+            print(String(format: "median: ready in %.2fs", times.sorted()[times.count / 2]))
         }
     }
 }
