@@ -34,7 +34,7 @@ extension WorkspaceState {
                         exclusions.add(.channel, eligibility.worker)
                     } else if worker.load[channel] >= worker.capacity[channel] {
                         exclusions.add(.capacity, eligibility.worker)
-                    } else if eligibility.delay > wait {
+                    } else if eligibility.delay > 0, task.queuedAt + eligibility.delay > now {
                         exclusions.add(.relaxation(eligibility.delay), eligibility.worker)
                     } else if !declined.isEmpty, declined.contains(workers[eligibility.worker].worker.id) {
                         exclusions.add(.declined, eligibility.worker)
@@ -93,6 +93,7 @@ extension WorkspaceState {
         var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
         var heads: [(task: TaskID, eligibility: Eligibility, terms: TaskTerms)] = []
         var exclusions = ExclusionTally()
+        var skipped: [TaskID] = []  // the tasks that exclusions name, by index
         var candidateCount = 0
         for eligibility in workers[workerNumber].queues {
             let queueNumber = eligibility.queue
@@ -105,14 +106,16 @@ extension WorkspaceState {
                     var entry = head
                     if !head.declinedBy.isEmpty, head.declinedBy.contains(id) {
                         guard let other = line.first(where: { !$0.declinedBy.contains(id) }) else {
-                            exclusions.add(.declined, 0)
+                            exclusions.add(.declined, skipped.count)
+                            skipped.append(head.task)
                             continue
                         }
                         entry = other
                     }
                     let wait = max(0, now.timeIntervalSince(entry.queuedAt))
-                    if eligibility.delay > wait {
-                        exclusions.add(.relaxation(eligibility.delay), 0)
+                    if eligibility.delay > 0, entry.queuedAt + eligibility.delay > now {
+                        exclusions.add(.relaxation(eligibility.delay), skipped.count)
+                        skipped.append(entry.task)
                         continue
                     }
                     candidateCount += 1
@@ -142,7 +145,7 @@ extension WorkspaceState {
             case .relaxation(let delay): "task lines whose oldest task has waited less than \(DurationText.format(delay)), the wait after which this worker qualifies"
             default: "excluded"
             }
-        } name: { _ in nil }
+        } name: { skipped[$0].rawValue }
         let decision = RoutingDecision(
             policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,

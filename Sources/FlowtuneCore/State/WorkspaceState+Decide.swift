@@ -66,7 +66,13 @@ extension WorkspaceState {
                     .invalid, "a workspace serves at most \(Self.maxChannels) channels", field: "channels")
             }
             emit(.workerRegistered(worker), &run)
-            fill(worker: worker.id, &run)
+            if worker.status == .available {
+                fill(worker: worker.id, &run)
+            } else {
+                // A profile that takes the worker out of service withdraws their open offers,
+                // as a status change does.
+                withdrawOffers(of: worker.id, &run)
+            }
 
         case .setWorkerStatus(let id, let status):
             guard let record = self.worker(id) else { throw CommandError(.notFound, "no worker \(id)", field: "worker") }
@@ -75,10 +81,7 @@ extension WorkspaceState {
             if status == .available {
                 fill(worker: id, &run)
             } else {
-                for task in offeredTasks(of: id) {
-                    emit(.offerDeclined(task: task, worker: id, reason: .withdrawn), &run, actor: "system")
-                    offer(task: task, &run)
-                }
+                withdrawOffers(of: id, &run)
             }
 
         case .setRoutingPolicy(let kind):
@@ -90,6 +93,7 @@ extension WorkspaceState {
 
         case .acceptOffer(let id, let worker):
             let task = try openTask(id)
+            try requireWorker(worker)
             guard case .offered(let holder, let expiresAt) = task.state else {
                 throw CommandError(.conflict, "task \(id) has no open offer (it is \(task.state.name))", field: "task")
             }
@@ -103,6 +107,7 @@ extension WorkspaceState {
 
         case .rejectOffer(let id, let worker):
             let task = try openTask(id)
+            try requireWorker(worker)
             guard case .offered(let holder, _) = task.state else {
                 throw CommandError(.conflict, "task \(id) has no open offer (it is \(task.state.name))", field: "task")
             }
@@ -156,7 +161,9 @@ extension WorkspaceState {
             try applyOverride(id, change, reason: reason, &run)
 
         case .fireTimers:
-            for timer in takeDueTimers(upTo: now) {
+            // One at a time: firing a timer can schedule another that is already due (the next
+            // escalation stage, a relaxation of a task back in line), and it must fire in this run too.
+            while let timer = takeNextDueTimer(upTo: now) {
                 fire(timer, &run)
             }
         }
@@ -220,6 +227,7 @@ extension WorkspaceState {
         _ id: TaskID, worker: WorkerID, outcome: String?, evidence: [String: JSONValue], _ run: inout Run
     ) throws(CommandError) {
         let task = try openTask(id)
+        try requireWorker(worker)
         guard let holder = task.state.worker else {
             throw CommandError(.conflict, "task \(id) is not assigned (it is \(task.state.name))", field: "task")
         }
@@ -249,7 +257,7 @@ extension WorkspaceState {
                     field: "evidence.\(missing[0])")
             case .exception:
                 var context = ["step": step.id.rawValue, "worker": worker.rawValue, "outcome": chosen]
-                for (key, value) in evidence { context["evidence.\(key)"] = value.stringValue ?? "\(value)" }
+                for (key, value) in evidence { context["evidence.\(key)"] = value.text }
                 let item = ExceptionItem(
                     owner: step.ownership.decisionOwner, due: run.context.now + settings.exceptionDue,
                     reason: "missing evidence: \(missing.joined(separator: ", "))", context: context,
@@ -261,8 +269,16 @@ extension WorkspaceState {
         }
         emit(.stepCompleted(StepCompletion(
             task: id, step: step.id, worker: worker, outcome: chosen, evidence: evidence, next: next)), &run)
-        if case .step = next { offer(task: id, &run) }
+        guard case .step = next else {
+            fill(worker: worker, &run)
+            return
+        }
+        // The task's next step joins the back of its line like any arrival: the freed worker takes
+        // the best waiting task, which is this one only if it outranks the others. When it does,
+        // it goes to whichever free worker suits it best, as a new task would.
+        if route(worker: worker, now: run.context.now)?.task == id { offer(task: id, &run) }
         fill(worker: worker, &run)
+        offer(task: id, &run)
     }
 
     private mutating func applyOverride(
@@ -274,13 +290,24 @@ extension WorkspaceState {
         }
         switch change {
         case .reassign(let worker):
-            guard self.worker(worker) != nil else {
+            guard let target = self.worker(worker) else {
                 throw CommandError(.notFound, "no worker \(worker)", field: "worker")
             }
             if case .assigned(worker) = task.state {
                 throw CommandError(.conflict, "task \(id) is already assigned to \(worker)", field: "worker")
             }
+            if task.state.worker != worker, !target.hasCapacity(on: task.channel) {
+                throw CommandError(
+                    .conflict,
+                    "worker \(worker) has no free capacity on channel \(task.channel)"
+                        + " (\(target.load[task.channel] ?? 0) of \(target.worker.capacity(on: task.channel)) in use)",
+                    field: "worker")
+            }
             let previous = task.state.worker
+            if task.lane == .exception {
+                // Handing an exception item to a worker puts it back on the routine path.
+                emit(.exceptionResolved(task: id, resolution: .resume(task.step), note: reason), &run)
+            }
             emit(.overrideApplied(task: id, change: change, reason: reason), &run)
             if let previous, previous != worker { fill(worker: previous, &run) }
         case .priority(let priority):
@@ -328,6 +355,18 @@ extension WorkspaceState {
             throw CommandError(.conflict, "task \(id) is already \(state.name)", field: "task")
         }
         throw CommandError(.notFound, "no task \(id)", field: "task")
+    }
+
+    private func requireWorker(_ id: WorkerID) throws(CommandError) {
+        guard workerIndex[id] != nil else { throw CommandError(.notFound, "no worker \(id)", field: "worker") }
+    }
+
+    /// Takes back the worker's open offers and offers each task to someone else.
+    private mutating func withdrawOffers(of worker: WorkerID, _ run: inout Run) {
+        for task in offeredTasks(of: worker) {
+            emit(.offerDeclined(task: task, worker: worker, reason: .withdrawn), &run, actor: "system")
+            offer(task: task, &run)
+        }
     }
 
     private func offeredTasks(of worker: WorkerID) -> [TaskID] {
@@ -384,8 +423,9 @@ extension WorkspaceState {
             guard task.state == .queued, task.queuedAt == queuedAt else { return }
             offer(task: task.id, &run)
 
-        case .escalation(let level, let stepEnteredAt):
-            guard task.stepEnteredAt == stepEnteredAt, task.escalationLevel == level, task.lane == .routine,
+        case .escalation(let level, let stepID, let stepEnteredAt):
+            guard task.step == stepID, task.stepEnteredAt == stepEnteredAt, task.escalationLevel == level,
+                task.lane == .routine,
                 let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step),
                 level < step.ownership.escalation.count
             else { return }
@@ -408,21 +448,50 @@ extension WorkspaceState {
             }
         case .reassignToBackup:
             let backup = step.ownership.backupOwner ?? step.ownership.decisionOwner
-            if let worker = self.worker(WorkerID(backup)), task.state.worker != worker.worker.id {
+            let late = "step \(step.id) passed its \(window) response window"
+            if let worker = self.worker(WorkerID(backup)) {
+                let backupID = worker.worker.id
+                // Already with the backup: nothing to hand over.
+                if task.state.worker == backupID { return }
+                // A backup worker who is away or full does not get work forced on them; it waits
+                // for them, visibly, in the exception lane.
+                guard worker.worker.status == .available, worker.hasCapacity(on: task.channel) else {
+                    let why = worker.worker.status != .available
+                        ? "is \(worker.worker.status.rawValue)" : "has no free capacity on \(task.channel)"
+                    moveToException(
+                        task, reason: "\(late); backup owner \(backup) \(why)",
+                        context: ["escalation": "reassign to backup"], owner: backup, &run)
+                    return
+                }
                 let previous = task.state.worker
                 emit(
                     .overrideApplied(
-                        task: id, change: .reassign(worker.worker.id),
-                        reason: "step \(step.id) passed its \(window) response window; reassigned to backup owner"),
+                        task: id, change: .reassign(backupID), reason: "\(late); reassigned to backup owner"),
                     &run, actor: "system")
                 if let previous { fill(worker: previous, &run) }
             } else {
                 moveToException(
-                    task, reason: "step \(step.id) passed its \(window) response window; handed to backup owner \(backup)",
+                    task, reason: "\(late); handed to backup owner \(backup)",
                     context: ["escalation": "reassign to backup"], owner: backup, &run)
             }
         case .moveToException(let reason):
             moveToException(task, reason: reason, context: ["escalation": "response window \(window) passed"], &run)
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value as an operator reads it: strings bare, numbers without a needless `.0`, the rest as JSON.
+    fileprivate var text: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): value ? "true" : "false"
+        case .number(let value):
+            value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .string(let value): value
+        case .array(let values): "[" + values.map(\.text).joined(separator: ", ") + "]"
+        case .object(let members):
+            "{" + members.keys.sorted().map { "\($0): \(members[$0]!.text)" }.joined(separator: ", ") + "}"
         }
     }
 }

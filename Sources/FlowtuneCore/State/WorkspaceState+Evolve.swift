@@ -58,10 +58,11 @@ extension WorkspaceState {
         case .offerAccepted(let id, let worker):
             tasks[id]?.state = .assigned(worker: worker)
 
-        case .offerDeclined(let id, let worker, _):
+        case .offerDeclined(let id, let worker, let reason):
             guard var task = tasks[id] else { return }
             addLoad(worker, channel: task.channel, delta: -1, at: time)
-            if !task.declinedBy.contains(worker) { task.declinedBy.append(worker) }
+            // A withdrawn offer (the worker stepped away) is not the worker's refusal.
+            if reason != .withdrawn, !task.declinedBy.contains(worker) { task.declinedBy.append(worker) }
             task.state = .queued
             tasks[id] = task
             enqueue(id)
@@ -321,7 +322,9 @@ extension WorkspaceState {
         } else {
             return
         }
-        schedule(Timer(due: due, sequence: 0, task: task.id, kind: .escalation(level: level, stepEnteredAt: task.stepEnteredAt)))
+        schedule(Timer(
+            due: due, sequence: 0, task: task.id,
+            kind: .escalation(level: level, step: step.id, stepEnteredAt: task.stepEnteredAt)))
     }
 
     private mutating func schedule(_ timer: Timer) {
@@ -331,13 +334,10 @@ extension WorkspaceState {
         timers.insert(timer)
     }
 
-    /// Removes and returns the timers due at or before `now`, earliest first.
-    mutating func takeDueTimers(upTo now: Date) -> [Timer] {
-        var due: [Timer] = []
-        while let next = timers.min, next.due <= now {
-            due.append(timers.removeMin())
-        }
-        return due
+    /// Removes and returns the earliest timer due at or before `now`, if any.
+    mutating func takeNextDueTimer(upTo now: Date) -> Timer? {
+        guard let next = timers.min, next.due <= now else { return nil }
+        return timers.removeMin()
     }
 }
 

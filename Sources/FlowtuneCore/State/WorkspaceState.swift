@@ -207,8 +207,8 @@ struct Timer: Sendable, Comparable {
     enum Kind: Sendable, Hashable {
         /// The offer to `worker` lapses unless accepted.
         case offerExpiry(worker: WorkerID, offeredAt: Date)
-        /// The escalation stage `level` of the step entered at `stepEnteredAt` fires.
-        case escalation(level: Int, stepEnteredAt: Date)
+        /// The escalation stage `level` of `step`, entered at `stepEnteredAt`, fires.
+        case escalation(level: Int, step: StepID, stepEnteredAt: Date)
         /// A relaxation stage of the queue starts to apply to the task queued at `queuedAt`.
         case relaxation(queuedAt: Date)
     }
