@@ -332,6 +332,11 @@ extension WorkspaceState {
         timerSequence += 1
         timer.sequence = timerSequence
         timers.insert(timer)
+        // Timers of finished tasks are skipped when they come due, but a busy workspace would
+        // pile them up for hours; sweep them once they outnumber the open tasks' by far.
+        if timers.count > 4 * tasks.count + 4096 {
+            timers = Heap(timers.unordered.filter { tasks[$0.task] != nil })
+        }
     }
 
     /// Removes and returns the earliest timer due at or before `now`, if any.
