@@ -22,11 +22,14 @@ struct BinaryReader {
     let count: Int
     /// The offset of the next byte to read.
     private(set) var offset: Int
+    /// Short strings already decoded, shared across the events of one pass.
+    private let strings: StringTable?
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    init(_ buffer: UnsafeRawBufferPointer, strings: StringTable? = nil) {
         base = buffer.baseAddress
         count = buffer.count
         offset = 0
+        self.strings = strings
     }
 
     /// The number of bytes not read yet.
@@ -140,12 +143,43 @@ struct BinaryReader {
             throw failure("string of \(length) bytes exceeds the \(remaining) left")
         }
         guard length > 0, let base else { return "" }
-        let bytes = UnsafeBufferPointer(
-            start: (base + offset).assumingMemoryBound(to: UInt8.self), count: Int(length))
-        guard let string = String(validating: bytes, as: UTF8.self) else {
-            throw failure("string is not valid UTF-8")
+        let bytes = UnsafeRawBufferPointer(start: base + offset, count: Int(length))
+        let string: String
+        if let strings, length <= StringTable.maximumLength {
+            string = try strings.string(bytes) { bytes throws(DecodingFailure) in try makeString(bytes) }
+        } else {
+            string = try makeString(bytes)
         }
         offset += Int(length)
         return string
+    }
+
+    private func makeString(_ raw: UnsafeRawBufferPointer) throws(DecodingFailure) -> String {
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        if Self.isASCII(bytes) {
+            // Identifiers, names and most text are ASCII, which is valid UTF-8 as it stands; the
+            // general validating initializer is not specialized and costs more than the rest of a
+            // small event's decoding.
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        guard let string = String(validating: bytes, as: UTF8.self) else {
+            throw failure("string is not valid UTF-8")
+        }
+        return string
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var index = 0
+        var seen: UInt64 = 0
+        while index + 8 <= raw.count {
+            seen |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < raw.count {
+            seen |= UInt64(raw[index])
+            index += 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0
     }
 }

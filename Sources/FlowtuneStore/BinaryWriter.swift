@@ -1,31 +1,81 @@
 import FlowtuneCore
 import Foundation
 
-/// Appends the primitives of the event encoding to a byte buffer.
+/// Appends the primitives of the event encoding to a growable buffer it owns.
 ///
 /// Integers are LEB128 varints (zigzag for signed values, so small negatives stay small), doubles
 /// and dates are 8 little-endian bytes of their IEEE bit pattern (exact round-trip, sub-second
 /// precision kept), strings are a varint byte count followed by UTF-8.
-struct BinaryWriter {
-    /// The bytes written so far.
-    var bytes: [UInt8]
+///
+/// The buffer is raw memory rather than an `[UInt8]`: encoding writes a few bytes at a time, and
+/// an array's per-append uniqueness and capacity checks cost more than the encoding itself. The
+/// writer is non-copyable so that the memory has exactly one owner.
+struct BinaryWriter: ~Copyable {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    /// The number of bytes written.
+    private(set) var count: Int
 
-    init(bytes: [UInt8] = []) {
-        self.bytes = bytes
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
+        count = 0
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The bytes written so far, valid until the next write.
+    var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: count)
+    }
+
+    /// Forgets the bytes written after `offset`.
+    mutating func truncate(to offset: Int) {
+        precondition(offset >= 0 && offset <= count)
+        count = offset
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ byteCount: Int) {
+        if byteCount > capacity - count { grow(toHold: byteCount) }
+    }
+
+    private mutating func grow(toHold byteCount: Int) {
+        let newCapacity = max(capacity * 2, count + byteCount)
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        newBase.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 
     @inline(__always)
     mutating func write(byte: UInt8) {
-        bytes.append(byte)
+        reserve(1)
+        base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
     }
 
+    @inline(__always)
     mutating func write(varint value: UInt64) {
+        reserve(10)
         var value = value
+        var offset = count
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            base.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, toByteOffset: offset, as: UInt8.self)
             value >>= 7
+            offset += 1
         }
-        bytes.append(UInt8(truncatingIfNeeded: value))
+        base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: offset, as: UInt8.self)
+        count = offset + 1
+    }
+
+    /// The number of bytes `value` takes as a varint.
+    static func varintSize(_ value: UInt64) -> Int {
+        // One byte per started group of 7 significant bits, and one for zero.
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
     }
 
     /// Writes a signed integer zigzag-encoded, so that -1 costs one byte rather than ten.
@@ -36,12 +86,15 @@ struct BinaryWriter {
     }
 
     @inline(__always)
-    mutating func write(count: Int) {
-        write(varint: UInt64(count))
+    mutating func write(count value: Int) {
+        write(varint: UInt64(value))
     }
 
+    @inline(__always)
     mutating func write(fixed64 value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        reserve(8)
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
+        count += 8
     }
 
     @inline(__always)
@@ -56,14 +109,16 @@ struct BinaryWriter {
     }
 
     mutating func write(bool value: Bool) {
-        bytes.append(value ? 1 : 0)
+        write(byte: value ? 1 : 0)
     }
 
-    mutating func write(string: String) {
+    /// Writes `string` behind its length and returns the offset of its first UTF-8 byte.
+    @discardableResult
+    mutating func write(string: String) -> Int {
         var string = string
-        string.withUTF8 { utf8 in
+        return string.withUTF8 { utf8 in
             write(count: utf8.count)
-            bytes.append(contentsOf: utf8)
+            return write(raw: UnsafeRawBufferPointer(utf8))
         }
     }
 
@@ -71,12 +126,12 @@ struct BinaryWriter {
     /// so that absence costs one byte and needs no separate flag.
     mutating func write(optionalString string: String?) {
         guard var string else {
-            bytes.append(0)
+            write(byte: 0)
             return
         }
         string.withUTF8 { utf8 in
             write(count: utf8.count + 1)
-            bytes.append(contentsOf: utf8)
+            write(raw: UnsafeRawBufferPointer(utf8))
         }
     }
 
@@ -87,8 +142,19 @@ struct BinaryWriter {
     }
 
     /// Writes raw bytes behind their length.
-    mutating func write(blob: some Collection<UInt8>) {
+    mutating func write(blob: Data) {
         write(count: blob.count)
-        bytes.append(contentsOf: blob)
+        blob.withUnsafeBytes { _ = write(raw: $0) }
+    }
+
+    /// Copies `bytes` as they are and returns the offset they start at.
+    @discardableResult
+    private mutating func write(raw bytes: UnsafeRawBufferPointer) -> Int {
+        let start = count
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return start }
+        reserve(bytes.count)
+        (base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+        return start
     }
 }

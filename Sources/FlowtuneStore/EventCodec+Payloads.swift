@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The values are part of the stored format: never renumber one, only add. The hand-written compact
 /// forms are below 64; the JSON-encoded definition events are from 64 up.
-enum PayloadTag: UInt8 {
+enum PayloadTag: UInt8, Sendable {
     case taskCreated = 1
     case taskOffered = 2
     case offerAccepted = 3
@@ -23,6 +23,41 @@ enum PayloadTag: UInt8 {
     case workflowDefined = 64
     case queueDefined = 65
     case workerRegistered = 66
+
+    /// Whether the payload is about one task, whose id is then its first field.
+    var isAboutTask: Bool {
+        switch self {
+        case .taskCreated, .taskOffered, .offerAccepted, .offerDeclined, .stepCompleted, .priorityChanged,
+            .escalated, .movedToException, .exceptionClaimed, .exceptionResolved, .overrideApplied, .taskCancelled:
+            true
+        case .workerStatusChanged, .policyChanged, .workflowDefined, .queueDefined, .workerRegistered:
+            false
+        }
+    }
+
+    /// The event type's name, as ``EventPayload/type`` gives it, for the store's `type` column
+    /// without building a `String` per row.
+    var typeName: StaticString {
+        switch self {
+        case .taskCreated: "TaskCreated"
+        case .taskOffered: "TaskRouted"
+        case .offerAccepted: "OfferAccepted"
+        case .offerDeclined: "OfferDeclined"
+        case .stepCompleted: "StepCompleted"
+        case .priorityChanged: "PriorityChanged"
+        case .escalated: "Escalated"
+        case .movedToException: "MovedToException"
+        case .exceptionClaimed: "ExceptionClaimed"
+        case .exceptionResolved: "ExceptionResolved"
+        case .overrideApplied: "OverrideApplied"
+        case .taskCancelled: "TaskCancelled"
+        case .workerStatusChanged: "WorkerStatusChanged"
+        case .policyChanged: "PolicyChanged"
+        case .workflowDefined: "WorkflowDefined"
+        case .queueDefined: "QueueDefined"
+        case .workerRegistered: "WorkerRegistered"
+        }
+    }
 
     init(_ payload: EventPayload) {
         switch payload {

@@ -44,12 +44,11 @@ public enum EventCodec {
     ///   cannot represent.
     public static func encode(_ event: Event) throws(EventStoreError) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
         try encode(event, into: &bytes)
         return bytes
     }
 
-    /// Appends the encoding of `event` to `buffer`, so that a batch can share one allocation.
+    /// Appends the encoding of `event` to `buffer`.
     ///
     /// On failure `buffer` is left as it was.
     ///
@@ -57,20 +56,12 @@ public enum EventCodec {
     ///   cannot represent.
     public static func encode(_ event: Event, into buffer: inout [UInt8]) throws(EventStoreError) {
         var writer = BinaryWriter()
-        swap(&writer.bytes, &buffer)
-        defer { swap(&writer.bytes, &buffer) }
-        let start = writer.bytes.count
         do {
-            writer.write(byte: formatVersion)
-            writer.write(byte: PayloadTag(event.payload).rawValue)
-            writer.write(date: event.time)
-            writer.write(string: event.actor)
-            writer.write(optionalString: event.cause)
-            try writer.write(payload: event.payload)
+            try writer.write(event: event)
         } catch {
-            writer.bytes.removeSubrange(start...)
             throw EventStoreError(.invalidEvent, "cannot encode \(event.type) event: \(error.reason)")
         }
+        buffer.append(contentsOf: writer.bytes)
     }
 
     /// Decodes an event from `bytes`, which must hold exactly one encoded event.
@@ -82,7 +73,14 @@ public enum EventCodec {
     public static func decode(
         _ bytes: UnsafeRawBufferPointer, workspace: WorkspaceID, sequence: Int64
     ) throws(EventStoreError) -> Event {
-        var reader = BinaryReader(bytes)
+        try decode(bytes, workspace: workspace, sequence: sequence, strings: nil)
+    }
+
+    /// Decodes an event, sharing short strings through `strings` across the events of one pass.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, workspace: WorkspaceID, sequence: Int64, strings: StringTable?
+    ) throws(EventStoreError) -> Event {
+        var reader = BinaryReader(bytes, strings: strings)
         do {
             return try reader.readEvent()
         } catch {
@@ -107,6 +105,53 @@ public enum EventCodec {
 /// Why an event could not be encoded.
 struct EncodingFailure: Error {
     var reason: String
+}
+
+/// Where the parts of one encoded event lie in the writer's buffer.
+struct EncodedEventLayout: Sendable {
+    /// The blob's first byte.
+    var start: Int
+    /// Just past the blob's last byte.
+    var end: Int
+    /// The actor's UTF-8 bytes.
+    var actor: Range<Int>
+    /// The task id's UTF-8 bytes, for an event about a task.
+    var task: Range<Int>?
+    /// The payload's case.
+    var tag: PayloadTag
+}
+
+extension BinaryWriter {
+    /// Writes a whole blob and says where its parts lie, so that the store can bind the actor and
+    /// task columns straight from the encoded bytes.
+    ///
+    /// On failure the writer is left as it was.
+    @discardableResult
+    mutating func write(event: Event) throws(EncodingFailure) -> EncodedEventLayout {
+        let start = count
+        let tag = PayloadTag(event.payload)
+        write(byte: EventCodec.formatVersion)
+        write(byte: tag.rawValue)
+        write(date: event.time)
+        let actorStart = write(string: event.actor)
+        let actor = actorStart..<count
+        write(optionalString: event.cause)
+        let payloadStart = count
+        do {
+            try write(payload: event.payload)
+        } catch {
+            truncate(to: start)
+            throw error
+        }
+        var task: Range<Int>?
+        if tag.isAboutTask, let id = event.taskID {
+            // Every payload about a task starts with the task's id: its length, then its bytes.
+            let length = id.rawValue.utf8.count
+            let start = payloadStart + BinaryWriter.varintSize(UInt64(length))
+            task = start..<(start + length)
+        }
+        return EncodedEventLayout(start: start, end: count, actor: actor, task: task, tag: tag)
+    }
 }
 
 extension BinaryReader {

@@ -61,12 +61,14 @@ public struct EventStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The kinds of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// The code's stable name, such as `version-conflict`, for logs and problem documents.
         public var description: String { name }
 
         /// Another writer appended first: the expected version is stale.

@@ -65,6 +65,9 @@ public final class SQLiteEventStore: EventStore {
             case .full: try db.execute(sql: "PRAGMA synchronous = FULL")
             case .normal: try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
+            // The task index takes each batch's rows at scattered places; with SQLite's default
+            // 2 MB cache a batch's dirty pages overflow it and are spilled and re-read mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         try self.init(database: pool, replayBatchSize: replayBatchSize)
     }
@@ -108,16 +111,7 @@ public final class SQLiteEventStore: EventStore {
     public func append(_ events: [Event], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         // Encode before taking the writer: the writer connection is the one serial resource, so
         // it should only bind and step.
-        var payloads: [UInt8] = []
-        payloads.reserveCapacity(events.count * 192)
-        var ends: [Int] = []
-        ends.reserveCapacity(events.count)
-        for event in events {
-            try EventCodec.encode(event, into: &payloads)
-            ends.append(payloads.count)
-        }
-        let encoded = payloads
-        let payloadEnds = ends
+        let batch = try EncodedBatch(events)
         return try await database.writeWithoutTransaction { db in
             var version = expectedVersion
             try db.inTransaction(.immediate) {
@@ -128,7 +122,7 @@ public final class SQLiteEventStore: EventStore {
                         "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
                 }
                 guard !events.isEmpty else { return .commit }
-                try Self.insert(events, encoded, payloadEnds, into: workspace, after: current, db)
+                try Self.insert(batch, into: workspace, after: current, db)
                 version = current + Int64(events.count)
                 try db.execute(
                     sql: """
@@ -142,12 +136,9 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// Inserts the rows through the C API on GRDB's cached statement: binding the payload in place
-    /// rather than through `StatementArguments` spares a `Data` and a boxed value per column per row.
-    private static func insert(
-        _ events: [Event], _ payloads: [UInt8], _ ends: [Int], into workspace: WorkspaceID, after version: Int64,
-        _ db: Database
-    ) throws {
+    /// Inserts the rows through the C API on GRDB's cached statement, binding the payload, actor
+    /// and task straight from the encoded buffer: no `Data`, `String` or boxed value per column per row.
+    private static func insert(_ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO events(workspace, sequence, time, type, task, actor, payload)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -159,25 +150,30 @@ public final class SQLiteEventStore: EventStore {
             sqlite3_clear_bindings(handle)
         }
         try check(bindText(handle, 1, workspace.rawValue), db)
-        try payloads.withUnsafeBytes { bytes in
-            var start = 0
-            for (index, event) in events.enumerated() {
-                let end = ends[index]
+        try batch.bytes.withUnsafeBytes { bytes in
+            // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
+            let base = bytes.baseAddress!
+            for (index, row) in batch.rows.enumerated() {
+                let layout = row.layout
                 try check(sqlite3_bind_int64(handle, 2, version + Int64(index) + 1), db)
-                try check(sqlite3_bind_double(handle, 3, event.time.timeIntervalSince1970), db)
-                try check(bindText(handle, 4, event.type), db)
-                if let task = event.taskID {
-                    try check(bindText(handle, 5, task.rawValue), db)
+                try check(sqlite3_bind_double(handle, 3, row.time), db)
+                let type = layout.tag.typeName
+                try check(
+                    sqlite3_bind_text(
+                        handle, 4, UnsafeRawPointer(type.utf8Start).assumingMemoryBound(to: CChar.self),
+                        Int32(type.utf8CodeUnitCount), nil),
+                    db)
+                if let task = layout.task {
+                    try check(bindText(handle, 5, base, task), db)
                 } else {
                     try check(sqlite3_bind_null(handle, 5), db)
                 }
-                try check(bindText(handle, 6, event.actor), db)
-                // SQLITE_STATIC (a nil destructor): the bytes outlive the step that reads them.
-                try check(sqlite3_bind_blob(handle, 7, bytes.baseAddress! + start, Int32(end - start), nil), db)
+                try check(bindText(handle, 6, base, layout.actor), db)
+                try check(
+                    sqlite3_bind_blob(handle, 7, base + layout.start, Int32(layout.end - layout.start), nil), db)
                 let code = sqlite3_step(handle)
                 guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
                 sqlite3_reset(handle)
-                start = end
             }
         }
     }
@@ -232,7 +228,7 @@ public final class SQLiteEventStore: EventStore {
             try check(bindText(statement.sqliteStatement, 1, workspace.rawValue), db)
             try check(bindText(statement.sqliteStatement, 2, task.rawValue), db)
             var events: [StoredEvent] = []
-            try Self.decodeRows(of: statement, workspace: workspace, into: &events, db)
+            try Self.decodeRows(of: statement, workspace: workspace, into: &events, sharingStrings: false, db)
             return events
         }
     }
@@ -269,16 +265,19 @@ public final class SQLiteEventStore: EventStore {
         try check(sqlite3_bind_int64(handle, 3, Int64(limit)), db)
         var events: [StoredEvent] = []
         events.reserveCapacity(min(limit, 10_000))
-        try decodeRows(of: statement, workspace: workspace, into: &events, db)
+        try decodeRows(of: statement, workspace: workspace, into: &events, sharingStrings: limit >= 256, db)
         return events
     }
 
     /// Steps a bound `SELECT sequence, payload` statement to its end, decoding each payload straight
     /// from SQLite's row buffer.
     private static func decodeRows(
-        of statement: Statement, workspace: WorkspaceID, into events: inout [StoredEvent], _ db: Database
+        of statement: Statement, workspace: WorkspaceID, into events: inout [StoredEvent], sharingStrings: Bool,
+        _ db: Database
     ) throws {
         let handle = statement.sqliteStatement
+        // Worth its setup only over many rows.
+        let strings = sharingStrings ? StringTable() : nil
         // Reset even on a decoding error, so that the cached statement does not keep the read
         // transaction's snapshot pinned.
         defer {
@@ -294,7 +293,8 @@ public final class SQLiteEventStore: EventStore {
             let pointer = sqlite3_column_blob(handle, 1)
             let length = Int(sqlite3_column_bytes(handle, 1))
             let event = try EventCodec.decode(
-                UnsafeRawBufferPointer(start: pointer, count: length), workspace: workspace, sequence: sequence)
+                UnsafeRawBufferPointer(start: pointer, count: length), workspace: workspace, sequence: sequence,
+                strings: strings)
             events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
         }
     }
@@ -314,6 +314,13 @@ private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ text: Stri
             sqlite3_bind_text(statement, index, $0, Int32(utf8.count), transient)
         }
     }
+}
+
+/// Binds UTF-8 bytes lying in `base[range]` without copying them: they must outlive the step.
+private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ base: UnsafeRawPointer, _ range: Range<Int>) -> Int32 {
+    // An empty range still gets a valid pointer, so that SQLite binds '' rather than NULL.
+    sqlite3_bind_text(
+        statement, index, (base + range.lowerBound).assumingMemoryBound(to: CChar.self), Int32(range.count), nil)
 }
 
 private func check(_ code: Int32, _ db: Database) throws {

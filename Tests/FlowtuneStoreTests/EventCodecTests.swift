@@ -132,6 +132,76 @@ struct EventCodecTests {
         #expect(decision == distinct)
     }
 
+    @Test("the store's type column names each case as the core does")
+    func typeNames() {
+        for event in SampleEvents.everyCase {
+            #expect(PayloadTag(event.payload).typeName.description == event.type)
+        }
+    }
+
+    @Test("varint sizes match what the writer writes", arguments: [
+        0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, UInt64(Int64.max), UInt64.max,
+    ] as [UInt64])
+    func varintSize(value: UInt64) throws {
+        var writer = BinaryWriter()
+        writer.write(varint: value)
+        #expect(BinaryWriter.varintSize(value) == writer.count)
+        var reader = BinaryReader(writer.bytes)
+        #expect(try reader.readVarint() == value)
+        #expect(reader.isAtEnd)
+    }
+
+    @Test("the layout of an encoded event points at its actor and task bytes")
+    func layout() throws {
+        let longTask = TaskID(String(repeating: "tâche-", count: 40))
+        let longActor = String(repeating: "acteur ", count: 30)
+        let long = Event(time: SampleEvents.start, actor: longActor, payload: .taskCancelled(task: longTask, reason: "x"))
+        for event in SampleEvents.everyCase + [long] {
+            var writer = BinaryWriter(capacity: 16)
+            writer.write(byte: 0xEE)
+            let layout = try writer.write(event: event)
+            let bytes = Array(writer.bytes)
+            #expect(layout.start == 1)
+            #expect(layout.end == bytes.count)
+            #expect(String(decoding: bytes[layout.actor], as: UTF8.self) == event.actor)
+            #expect(layout.task.map { String(decoding: bytes[$0], as: UTF8.self) } == event.taskID?.rawValue)
+            #expect(try EventCodec.decode(Array(bytes[layout.start..<layout.end]), workspace: "w", sequence: 1) == event)
+        }
+    }
+
+    @Test("decoding through a shared string table gives the same events, even when its slots collide")
+    func sharedStrings() throws {
+        let events = SampleEvents.everyCase + SampleEvents.lifecycles(40)
+        let blobs = try events.map { try EventCodec.encode($0) }
+        for table in [StringTable(), StringTable(slotCount: 2)] {
+            // Twice, so that the second pass finds the strings of the first.
+            for _ in 0..<2 {
+                for (event, blob) in zip(events, blobs) {
+                    let decoded = try blob.withUnsafeBytes { bytes throws(EventStoreError) in
+                        try EventCodec.decode(bytes, workspace: "w", sequence: 1, strings: table)
+                    }
+                    #expect(decoded == event)
+                }
+            }
+        }
+    }
+
+    @Test("strings of equal length and shared ends stay apart in the string table")
+    func stringTableKeys() throws {
+        let table = StringTable(slotCount: 1)
+        let strings = ["a", "b", "ab", "ba", "abcd", "abce", "abcdefgh", "abcdefgi", "abcdefghX", "Xbcdefghi",
+                       "abcdefghijklmnop", "abcdefghijklmnoq", "é", "日本"]
+        for _ in 0..<2 {
+            for string in strings + strings.reversed() {
+                var copy = string
+                let found = copy.withUTF8 { utf8 in
+                    table.string(UnsafeRawBufferPointer(utf8)) { String(decoding: $0, as: UTF8.self) }
+                }
+                #expect(found == string)
+            }
+        }
+    }
+
     @Test("the first byte is the format version")
     func formatVersionByte() throws {
         let bytes = try EventCodec.encode(SampleEvents.lifecycle(task: 1)[0])
@@ -240,6 +310,21 @@ struct EventCodecCorruptionTests {
         #expect(bytes[10] == 3)
         bytes[11] = 0xFF
         expectCorrupt(bytes, mentioning: "not valid UTF-8")
+    }
+
+    @Test("invalid UTF-8 is refused when strings are shared too")
+    func invalidUTF8SharedStrings() throws {
+        let event = Event(time: SampleEvents.start, actor: "abc", payload: .policyChanged(.roundRobin))
+        var bytes = try EventCodec.encode(event)
+        bytes[11] = 0xFF
+        let table = StringTable()
+        let error = bytes.withUnsafeBytes { buffer in
+            #expect(throws: EventStoreError.self) {
+                try EventCodec.decode(buffer, workspace: "acme", sequence: 9, strings: table)
+            }
+        }
+        #expect(error?.code == .corrupt)
+        #expect(error?.message.contains("not valid UTF-8") == true)
     }
 
     @Test("a huge count is refused before anything is allocated")
