@@ -94,8 +94,8 @@ public final class SQLiteEventStore: EventStore {
         return configuration
     }
 
-    /// Closes the database connections. The store cannot be used afterwards; closing waits for
-    /// nothing, so call it once every access has returned.
+    /// Closes the database connections, after any access in progress. The store cannot be used
+    /// afterwards. Closing is optional: the connections also close when the store is released.
     public func close() throws {
         try database.close()
     }
@@ -264,6 +264,7 @@ public final class SQLiteEventStore: EventStore {
         try check(sqlite3_bind_int64(handle, 2, after), db)
         try check(sqlite3_bind_int64(handle, 3, Int64(limit)), db)
         var events: [StoredEvent] = []
+        // A caller may pass `Int.max` to mean "all of it".
         events.reserveCapacity(min(limit, 10_000))
         try decodeRows(of: statement, workspace: workspace, into: &events, sharingStrings: limit >= 256, db)
         return events

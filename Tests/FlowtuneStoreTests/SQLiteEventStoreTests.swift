@@ -45,6 +45,7 @@ struct SQLiteEventStoreTests {
             #expect(middle.map(\.sequence) == [5, 6, 7])
             #expect(middle.map(\.event) == Array(events[4..<7]))
             #expect(try await store.read("acme", after: 10, limit: 5).isEmpty)
+            #expect(try await store.read("acme", after: 0, limit: .max).map(\.event) == events)
             #expect(try await store.read("acme", after: 0, limit: 0).isEmpty)
         }
     }
