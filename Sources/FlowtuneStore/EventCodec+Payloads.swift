@@ -23,6 +23,7 @@ enum PayloadTag: UInt8, Sendable {
     case workflowDefined = 64
     case queueDefined = 65
     case workerRegistered = 66
+    case settingsChanged = 67
 
     /// Whether the payload is about one task, whose id is then its first field.
     var isAboutTask: Bool {
@@ -30,7 +31,8 @@ enum PayloadTag: UInt8, Sendable {
         case .taskCreated, .taskOffered, .offerAccepted, .offerDeclined, .stepCompleted, .priorityChanged,
             .escalated, .movedToException, .exceptionClaimed, .exceptionResolved, .overrideApplied, .taskCancelled:
             true
-        case .workerStatusChanged, .policyChanged, .workflowDefined, .queueDefined, .workerRegistered:
+        case .workerStatusChanged, .policyChanged, .settingsChanged, .workflowDefined, .queueDefined,
+            .workerRegistered:
             false
         }
     }
@@ -53,6 +55,7 @@ enum PayloadTag: UInt8, Sendable {
         case .taskCancelled: "TaskCancelled"
         case .workerStatusChanged: "WorkerStatusChanged"
         case .policyChanged: "PolicyChanged"
+        case .settingsChanged: "SettingsChanged"
         case .workflowDefined: "WorkflowDefined"
         case .queueDefined: "QueueDefined"
         case .workerRegistered: "WorkerRegistered"
@@ -75,6 +78,7 @@ enum PayloadTag: UInt8, Sendable {
         case .taskCancelled: self = .taskCancelled
         case .workerStatusChanged: self = .workerStatusChanged
         case .policyChanged: self = .policyChanged
+        case .settingsChanged: self = .settingsChanged
         case .workflowDefined: self = .workflowDefined
         case .queueDefined: self = .queueDefined
         case .workerRegistered: self = .workerRegistered
@@ -193,6 +197,8 @@ extension BinaryWriter {
             try write(definition: queue)
         case .workerRegistered(let worker):
             try write(definition: worker)
+        case .settingsChanged(let settings):
+            try write(definition: settings)
         }
     }
 
@@ -452,6 +458,8 @@ extension BinaryReader {
             return .queueDefined(try readDefinition(Queue.self))
         case .workerRegistered:
             return .workerRegistered(try readDefinition(Worker.self))
+        case .settingsChanged:
+            return .settingsChanged(try readDefinition(WorkspaceState.Settings.self))
         }
     }
 

@@ -7,7 +7,7 @@ import Testing
 /// The payload cases, spelled out so that a new ``EventPayload`` case fails to compile here until the
 /// samples cover it.
 private enum PayloadCase: CaseIterable {
-    case workflowDefined, queueDefined, workerRegistered, workerStatusChanged, policyChanged, taskCreated
+    case workflowDefined, queueDefined, workerRegistered, workerStatusChanged, policyChanged, settingsChanged, taskCreated
     case taskOffered, offerAccepted, offerDeclined, stepCompleted, movedToException, exceptionClaimed
     case exceptionResolved, escalated, priorityChanged, overrideApplied, taskCancelled
 
@@ -18,6 +18,7 @@ private enum PayloadCase: CaseIterable {
         case .workerRegistered: self = .workerRegistered
         case .workerStatusChanged: self = .workerStatusChanged
         case .policyChanged: self = .policyChanged
+        case .settingsChanged: self = .settingsChanged
         case .taskCreated: self = .taskCreated
         case .taskOffered: self = .taskOffered
         case .offerAccepted: self = .offerAccepted

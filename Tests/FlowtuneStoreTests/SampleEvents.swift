@@ -133,6 +133,10 @@ enum SampleEvents {
             Event(time: t0, actor: "admin", payload: .workerRegistered(worker)),
             Event(time: t0 + 1, actor: "admin", payload: .policyChanged(.longestIdle)),
             Event(
+                time: t0 + 1, actor: "admin",
+                payload: .settingsChanged(WorkspaceState.Settings(
+                    routingPolicy: .roundRobin, explainedCandidates: 3, exceptionDue: 5400))),
+            Event(
                 time: t0 + 2, actor: "api:intake", cause: "CreateTask",
                 payload: .taskCreated(TaskCreated(
                     task: task, workflow: "claims", workflowVersion: 3, channel: "email", priority: 1,

@@ -62,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
         let start = file.start ?? Date(timeIntervalSince1970: 1_767_603_600)  // 2026-01-05 09:00 UTC
         let clock = ManualClock(start: start)
         let engine = try await WorkspaceEngine.open(
-            name, store: store, clock: clock, settings: definition.settings.applied())
+            name, store: store, clock: clock)
         for command in definition.commands {
             try await engine.submit(command, actor: "definition")
         }

@@ -12,6 +12,8 @@ public enum Command: Sendable, Hashable {
     case setWorkerStatus(WorkerID, Worker.Status)
     /// Choose the workspace's routing policy.
     case setRoutingPolicy(RoutingPolicyKind)
+    /// Replace the workspace's settings, the routing policy among them.
+    case configure(WorkspaceState.Settings)
     /// Create a task.
     case createTask(NewTask)
     /// A worker accepts an offer.

@@ -39,7 +39,7 @@ public struct WorkspaceDefinition: Sendable, Hashable {
     /// the state with ``Settings/applied(to:)`` to carry them.
     public var commands: [Command] {
         var commands: [Command] = []
-        if let policy = settings.routingPolicy { commands.append(.setRoutingPolicy(policy)) }
+        if settings != Settings() { commands.append(.configure(settings.applied())) }
         commands += queues.map(Command.defineQueue)
         commands += workers.map(Command.registerWorker)
         commands += workflows.map(Command.defineWorkflow)

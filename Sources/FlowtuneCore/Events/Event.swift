@@ -40,6 +40,8 @@ public enum EventPayload: Sendable, Hashable, Codable {
     case workerStatusChanged(worker: WorkerID, status: Worker.Status)
     /// The workspace's routing policy changed.
     case policyChanged(RoutingPolicyKind)
+    /// The workspace's settings changed; the payload holds all of them.
+    case settingsChanged(WorkspaceState.Settings)
     /// A task was created and entered its first step.
     case taskCreated(TaskCreated)
     /// Routing offered a task to a worker; the decision explains why.
@@ -73,6 +75,7 @@ public enum EventPayload: Sendable, Hashable, Codable {
         case .workerRegistered: "WorkerRegistered"
         case .workerStatusChanged: "WorkerStatusChanged"
         case .policyChanged: "PolicyChanged"
+        case .settingsChanged: "SettingsChanged"
         case .taskCreated: "TaskCreated"
         case .taskOffered: "TaskRouted"
         case .offerAccepted: "OfferAccepted"
@@ -91,7 +94,8 @@ public enum EventPayload: Sendable, Hashable, Codable {
     /// The task the event is about, if any.
     public var taskID: TaskID? {
         switch self {
-        case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged: nil
+        case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged, .settingsChanged:
+            nil
         case .taskCreated(let created): created.task
         case .taskOffered(let task, _, _, _), .offerAccepted(let task, _), .offerDeclined(let task, _, _),
             .movedToException(let task, _), .exceptionClaimed(let task, _), .exceptionResolved(let task, _, _),

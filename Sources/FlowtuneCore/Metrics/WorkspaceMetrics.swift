@@ -128,7 +128,7 @@ public struct WorkspaceMetrics: Sendable {
         case .escalated(let id, _, _, _):
             guard let task = open[id] else { return }
             queues[task.queue, default: QueueMetrics()].escalations += 1
-        case .workerStatusChanged, .policyChanged, .exceptionClaimed, .priorityChanged, .overrideApplied:
+        case .workerStatusChanged, .policyChanged, .settingsChanged, .exceptionClaimed, .priorityChanged, .overrideApplied:
             break
         }
     }

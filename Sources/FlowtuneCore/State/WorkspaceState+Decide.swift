@@ -84,6 +84,16 @@ extension WorkspaceState {
                 withdrawOffers(of: id, &run)
             }
 
+        case .configure(let new):
+            guard new.explainedCandidates >= 1 else {
+                throw CommandError(.invalid, "at least one candidate must be explained", field: "explained_candidates")
+            }
+            guard new.exceptionDue > 0 else {
+                throw CommandError(.invalid, "exception items need a due time after they are raised", field: "exception_due")
+            }
+            guard new != settings else { return }
+            emit(.settingsChanged(new), &run)
+
         case .setRoutingPolicy(let kind):
             guard kind != settings.routingPolicy else { return }
             emit(.policyChanged(kind), &run)

@@ -29,6 +29,9 @@ extension WorkspaceState {
         case .policyChanged(let kind):
             settings.routingPolicy = kind
 
+        case .settingsChanged(let new):
+            settings = new
+
         case .taskCreated(let created):
             guard let workflow = workflow(created.workflow, version: created.workflowVersion),
                 let first = workflow.firstStep

@@ -73,7 +73,7 @@ struct WorkspaceDefinitionLoadingTests {
         var state = WorkspaceState(settings: definition.settings.applied())
         let commands = definition.commands
         #expect(commands.count == 1 + 3 + 12 + 1)
-        #expect(commands.first == .setRoutingPolicy(.skillScore))
+        #expect(commands.first == .configure(definition.settings.applied()))
         for command in commands {
             try state.execute(command, context: CommandContext(now: Date(timeIntervalSince1970: 0)))
         }
