@@ -9,12 +9,20 @@ let package = Package(
         .library(name: "FlowtuneCore", targets: ["FlowtuneCore"]),
         .library(name: "FlowtuneStore", targets: ["FlowtuneStore"]),
         .library(name: "FlowtuneEngine", targets: ["FlowtuneEngine"]),
+        .library(name: "FlowtuneServer", targets: ["FlowtuneServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -35,6 +43,20 @@ let package = Package(
             name: "FlowtuneEngine",
             dependencies: ["FlowtuneCore", "FlowtuneStore"]
         ),
+        .target(
+            name: "FlowtuneServer",
+            dependencies: [
+                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "FlowtuneCLI",
             dependencies: [
@@ -45,6 +67,13 @@ let package = Package(
         .testTarget(name: "FlowtuneCoreTests", dependencies: ["FlowtuneCore"]),
         .testTarget(name: "FlowtuneStoreTests", dependencies: ["FlowtuneStore"]),
         .testTarget(name: "FlowtuneEngineTests", dependencies: ["FlowtuneEngine"]),
+        .testTarget(
+            name: "FlowtuneServerTests",
+            dependencies: [
+                "FlowtuneServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "FlowtuneCLITests", dependencies: ["FlowtuneCLI"]),
     ]
 )

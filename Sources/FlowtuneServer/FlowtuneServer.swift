@@ -1,0 +1,74 @@
+import FlowtuneCore
+import FlowtuneEngine
+import FlowtuneStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The Flowtune HTTP server: the engine of one workspace behind the `/v1` API.
+///
+/// ```swift
+/// let server = try await FlowtuneServer.open(configuration)
+/// try await server.application().runService()   // until SIGTERM
+/// try server.close()
+/// ```
+public struct FlowtuneServer: Sendable {
+    /// How the server runs.
+    public let configuration: ServerConfiguration
+    /// The workspace it serves.
+    public let host: WorkspaceHost
+    private let store: SQLiteEventStore
+
+    /// Opens the store and recovers the workspace from its log.
+    public static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemClock()) async throws -> FlowtuneServer {
+        let store = try SQLiteEventStore(path: configuration.databasePath)
+        let host = try await WorkspaceHost.open(configuration.workspace, store: store, clock: clock)
+        return FlowtuneServer(configuration: configuration, host: host, store: store)
+    }
+
+    /// The routes, with authentication, body limits and problem documents.
+    public func router() -> Router<FlowtuneRequestContext> {
+        let router = Router(context: FlowtuneRequestContext.self)
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.bodyLimit))
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AuthenticationMiddleware(keys: KeyRing(configuration.keys), openPaths: ["/health"]))
+        router.get("health") { _, _ in
+            try JSONResponse.make(["status": "ok"])
+        }
+        TaskRoutes(host: host).register(on: router)
+        return router
+    }
+
+    /// The application: the HTTP server plus the services that keep the workspace live — its
+    /// timers and its measures — all stopped together on SIGTERM or SIGINT.
+    public func application(logger: Logger? = nil) -> some ApplicationProtocol {
+        var logger = logger ?? Logger(label: "flowtune")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        var application = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flowtune"),
+            logger: logger)
+        application.addServices(MetricsFeed(host: host), TimerService(host: host))
+        return application
+    }
+
+    /// Closes the store once the application has stopped.
+    public func close() throws {
+        try store.close()
+    }
+}
+
+/// Applies the configured body limit to every request's context.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = FlowtuneRequestContext
+    let limit: Int
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.maxBodySize = limit
+        return try await next(request, context)
+    }
+}

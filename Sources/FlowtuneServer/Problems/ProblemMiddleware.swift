@@ -1,0 +1,40 @@
+import FlowtuneCore
+import Hummingbird
+import Logging
+
+/// Turns every error a route throws into a problem document: refused commands, undecodable
+/// bodies, bodies over the limit, unknown routes. Only a fault of the server itself becomes a 500.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = FlowtuneRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            return response
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as CommandError {
+            throw Problem(error)
+        } catch let error as DecodingError {
+            throw Problem(error)
+        } catch let error as DefinitionError {
+            throw Problem(error)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .contentTooLarge:
+                throw Problem(
+                    .contentTooLarge, title: "Body too large",
+                    detail: "the request body is larger than the \(context.maxUploadSize) bytes allowed")
+            case .notFound:
+                throw Problem(.notFound, title: "Not found", detail: error.body ?? "no such route: \(request.uri.path)")
+            default:
+                throw Problem(error.status, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+            }
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
+            throw Problem(.internalServerError, title: "Internal error", detail: "the server failed; the error is logged")
+        }
+    }
+}

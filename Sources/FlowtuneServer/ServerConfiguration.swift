@@ -1,0 +1,193 @@
+import FlowtuneCore
+import Foundation
+import Yams
+
+/// How a Flowtune server runs: where it listens, where it keeps its log, which keys it accepts.
+///
+/// Read from a YAML file, then overridden by environment variables, then by command-line flags:
+///
+/// ```yaml
+/// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576 }
+/// store: { path: flowtune.db }
+/// workspace: default
+/// log: { format: json, level: info }
+/// api_keys:
+///   - { name: ops, role: operator, key_sha256: 5e88489... }
+///   - { name: ana, role: worker, worker: ana, key: "a secret" }
+/// ```
+/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
+/// `FLOWTUNE_LOG_FORMAT`, and `FLOWTUNE_API_KEYS` as `name:role[:worker]=secret` separated by commas.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host = "127.0.0.1"
+    /// The port to listen on; 0 picks a free one.
+    public var port = 8080
+    /// The SQLite database file.
+    public var databasePath = "flowtune.db"
+    /// The workspace this server owns.
+    public var workspace = WorkspaceID("default")
+    /// The largest request body accepted, in bytes.
+    public var bodyLimit = 1 << 20
+    /// The accepted API keys.
+    public var keys: [APIKey] = []
+    /// `text` or `json` logs.
+    public var logFormat = LogFormat.text
+    /// The lowest log level written.
+    public var logLevel = "info"
+
+    /// The formats logs can take.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text
+        case json
+    }
+
+    /// Creates the defaults.
+    public init() {}
+
+    /// A problem in the configuration, naming its source and field.
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        /// Where: a file path with line, or an environment variable.
+        public var source: String
+        /// The field.
+        public var field: String
+        /// What is wrong.
+        public var message: String
+
+        public var description: String { "\(source): \(field): \(message)" }
+    }
+
+    /// Reads `text` (YAML) from `file` over the current values.
+    public mutating func apply(yaml text: String, file: String) throws {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw Problem(source: file, field: "-", message: "not valid YAML: \(error)")
+        }
+        guard let root = node?.mapping else {
+            if node == nil { return }
+            throw Problem(source: file, field: "-", message: "the configuration must be a mapping")
+        }
+        func at(_ node: Node) -> String { "\(file):\(node.mark?.line ?? 0)" }
+        for (key, value) in root {
+            switch key.string {
+            case "server":
+                for (field, item) in value.mapping ?? [:] {
+                    switch field.string {
+                    case "host": host = item.string ?? host
+                    case "port":
+                        guard let number = item.int, (0...65535).contains(number) else {
+                            throw Problem(source: at(item), field: "server.port", message: "must be a port number")
+                        }
+                        port = number
+                    case "body_limit":
+                        guard let number = item.int, number > 0 else {
+                            throw Problem(source: at(item), field: "server.body_limit", message: "must be a positive number of bytes")
+                        }
+                        bodyLimit = number
+                    default:
+                        throw Problem(source: at(field), field: "server.\(field.string ?? "?")", message: "unknown field")
+                    }
+                }
+            case "store":
+                for (field, item) in value.mapping ?? [:] {
+                    guard field.string == "path", let path = item.string else {
+                        throw Problem(source: at(field), field: "store.\(field.string ?? "?")", message: "unknown field")
+                    }
+                    databasePath = path
+                }
+            case "workspace":
+                guard let name = value.string, !name.isEmpty else {
+                    throw Problem(source: at(value), field: "workspace", message: "must be a name")
+                }
+                workspace = WorkspaceID(name)
+            case "log":
+                for (field, item) in value.mapping ?? [:] {
+                    switch field.string {
+                    case "format":
+                        guard let format = item.string.flatMap(LogFormat.init) else {
+                            throw Problem(source: at(item), field: "log.format", message: "must be text or json")
+                        }
+                        logFormat = format
+                    case "level": logLevel = item.string ?? logLevel
+                    default:
+                        throw Problem(source: at(field), field: "log.\(field.string ?? "?")", message: "unknown field")
+                    }
+                }
+            case "api_keys":
+                guard let items = value.sequence else {
+                    throw Problem(source: at(value), field: "api_keys", message: "must be a list")
+                }
+                for (index, item) in items.enumerated() {
+                    keys.append(try Self.key(item, path: "api_keys[\(index)]", source: at(item)))
+                }
+            default:
+                throw Problem(source: at(key), field: key.string ?? "?", message: "unknown field")
+            }
+        }
+    }
+
+    private static func key(_ node: Node, path: String, source: String) throws -> APIKey {
+        guard let fields = node.mapping else { throw Problem(source: source, field: path, message: "must be a mapping") }
+        var name: String?
+        var role: Role?
+        var worker: WorkerID?
+        var hash: String?
+        for (key, value) in fields {
+            switch key.string {
+            case "name": name = value.string
+            case "role":
+                role = value.string.flatMap(Role.init)
+                if role == nil {
+                    throw Problem(source: source, field: "\(path).role", message: "must be admin, operator, worker or viewer")
+                }
+            case "worker": worker = value.string.map(WorkerID.init)
+            case "key": hash = value.string.map(APIKey.hash)
+            case "key_sha256": hash = value.string
+            default: throw Problem(source: source, field: "\(path).\(key.string ?? "?")", message: "unknown field")
+            }
+        }
+        guard let name, !name.isEmpty else { throw Problem(source: source, field: "\(path).name", message: "required") }
+        guard let role else { throw Problem(source: source, field: "\(path).role", message: "required") }
+        guard let hash else { throw Problem(source: source, field: "\(path).key", message: "give key or key_sha256") }
+        if role == .worker, worker == nil {
+            throw Problem(source: source, field: "\(path).worker", message: "a worker key must name its worker")
+        }
+        return APIKey(name: name, role: role, worker: worker, hash: hash)
+    }
+
+    /// Applies `FLOWTUNE_*` variables from `environment`.
+    public mutating func apply(environment: [String: String]) throws {
+        if let value = environment["FLOWTUNE_HOST"] { host = value }
+        if let value = environment["FLOWTUNE_PORT"] {
+            guard let number = Int(value), (0...65535).contains(number) else {
+                throw Problem(source: "FLOWTUNE_PORT", field: "port", message: "must be a port number")
+            }
+            port = number
+        }
+        if let value = environment["FLOWTUNE_DB"] { databasePath = value }
+        if let value = environment["FLOWTUNE_WORKSPACE"] { workspace = WorkspaceID(value) }
+        if let value = environment["FLOWTUNE_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: value) else {
+                throw Problem(source: "FLOWTUNE_LOG_FORMAT", field: "format", message: "must be text or json")
+            }
+            logFormat = format
+        }
+        if let value = environment["FLOWTUNE_API_KEYS"] {
+            for entry in value.split(separator: ",") {
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                let head = parts.first.map { $0.split(separator: ":") } ?? []
+                guard parts.count == 2, head.count >= 2, let role = Role(rawValue: String(head[1])) else {
+                    throw Problem(
+                        source: "FLOWTUNE_API_KEYS", field: String(entry.prefix(while: { $0 != "=" })),
+                        message: "write each key as name:role[:worker]=secret")
+                }
+                let worker = head.count > 2 ? WorkerID(String(head[2])) : nil
+                if role == .worker, worker == nil {
+                    throw Problem(source: "FLOWTUNE_API_KEYS", field: String(head[0]), message: "a worker key must name its worker")
+                }
+                keys.append(APIKey(name: String(head[0]), role: role, worker: worker, secret: String(parts[1])))
+            }
+        }
+    }
+}
