@@ -83,19 +83,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func loadDefinition() throws -> WorkspaceDefinition {
-        var sources: [DefinitionSource] = []
-        for path in definitions {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("cannot read \(path)")
-            }
-            sources.append(DefinitionSource(file: path, text: text))
-        }
         do {
-            return try WorkspaceDefinition.load(sources)
+            return try ValidateCommand.loadDefinition(paths: definitions)
         } catch {
-            for issue in error.issues {
-                FileHandle.standardError.write(Data("\(issue)\n".utf8))
-            }
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
     }

@@ -22,7 +22,7 @@ struct RunReport {
         let policy = state.policy
 
         Swift.print("Flowtune run: workspace \(workspace) in \(db)")
-        Swift.print("  \(Self.count(definition.workflows.count, "workflow")), \(Self.count(definition.queues.count, "queue")), \(Self.count(definition.workers.count, "worker")); routing policy \(policy.name) v\(policy.version) (aging bound \(DurationText.format(policy.weights.agingBound)))")
+        Swift.print("  \(ValidateCommand.summary(of: definition).dropFirst(4)); routing policy \(policy.name) v\(policy.version) (aging bound \(DurationText.format(policy.weights.agingBound)))")
         Swift.print("  \(file.entries.count) tasks read from \(tasksPath), \(report.created) created; \(committed) events committed")
         Swift.print("")
 
@@ -117,10 +117,6 @@ struct RunReport {
             ])
         }
         Self.table(workerRows)
-    }
-
-    static func count(_ number: Int, _ noun: String) -> String {
-        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
     /// `+HH:MM:SS` since the start of the run.
