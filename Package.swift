@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "FlowtuneCLI",
             dependencies: [
-                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine",
+                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
