@@ -72,6 +72,9 @@ let package = Package(
             dependencies: [
                 "FlowtuneServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "FlowtuneCLITests", dependencies: ["FlowtuneCLI"]),

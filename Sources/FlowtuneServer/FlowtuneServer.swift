@@ -19,6 +19,8 @@ public struct FlowtuneServer: Sendable {
     /// The workspace it serves.
     public let host: WorkspaceHost
     private let store: SQLiteEventStore
+    /// Prometheus measures: requests, routing latency, and workspace gauges read at each scrape.
+    public let telemetry = ServerTelemetry()
 
     /// Opens the store and recovers the workspace from its log.
     public static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemClock()) async throws -> FlowtuneServer {
@@ -30,6 +32,7 @@ public struct FlowtuneServer: Sendable {
     /// The routes, with authentication, body limits and problem documents.
     public func router() -> Router<FlowtuneRequestContext> {
         let router = Router(context: FlowtuneRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(telemetry: telemetry))
         router.add(middleware: BodyLimitMiddleware(limit: configuration.bodyLimit))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthenticationMiddleware(keys: KeyRing(configuration.keys), openPaths: ["/health"]))
@@ -37,19 +40,27 @@ public struct FlowtuneServer: Sendable {
             try JSONResponse.make(["status": "ok"])
         }
         TaskRoutes(host: host).register(on: router)
+        PrometheusRoutes(host: host, telemetry: telemetry).register(on: router)
         return router
     }
 
     /// The application: the HTTP server plus the services that keep the workspace live — its
     /// timers and its measures — all stopped together on SIGTERM or SIGINT.
-    public func application(logger: Logger? = nil) -> some ApplicationProtocol {
-        var logger = logger ?? Logger(label: "flowtune")
+    ///
+    /// `onServerRunning` receives the port listened on, which is how a caller that asked for
+    /// port 0 learns which one it got.
+    public func application(
+        logger: Logger? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var logger = logger ?? configuration.makeLogger()
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         var application = Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flowtune"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         application.addServices(MetricsFeed(host: host), TimerService(host: host))
+        application.addServices(RoutingLatencyFeed(host: host, telemetry: telemetry))
         return application
     }
 

@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        let logger = Logger(label: "flowtune")
+        let logger = configuration.makeLogger()
         let server = try await FlowtuneServer.open(configuration)
         do {
             if let definition {

@@ -1,0 +1,29 @@
+import FlowtuneCore
+import FlowtuneEngine
+import Foundation
+import ServiceLifecycle
+
+/// Measures routing decisions as they are committed: for each offer, the time from the moment
+/// the engine decided it (the event's time, read from the engine's clock) until the decision
+/// reached subscribers, that is, was durable in the log.
+///
+/// This measures what a caller waits for a decision to count, deciding plus group commit, from
+/// the log alone, without touching the engine's hot path. It assumes the engine runs on the
+/// system clock; a decision stamped in the future (a test's manual clock) counts as zero.
+struct RoutingLatencyFeed: Service {
+    let host: WorkspaceHost
+    let telemetry: ServerTelemetry
+
+    func run() async throws {
+        let stream = await host.engine.subscribe()
+        // Cancelling the iteration ends only this subscription; finishing the engine's
+        // subscriptions here would end the other feeds' before their own turn to stop.
+        await cancelWhenGracefulShutdown {
+            for await stored in stream {
+                guard case .taskOffered = stored.event.payload else { continue }
+                let seconds = max(0, Date().timeIntervalSince(stored.event.time))
+                telemetry.recordRoutingDecision(.nanoseconds(Int64(seconds * 1e9)))
+            }
+        }
+    }
+}
