@@ -21,12 +21,17 @@ public struct FlowtuneServer: Sendable {
     private let store: SQLiteEventStore
     /// Prometheus measures: requests, routing latency, and workspace gauges read at each scrape.
     public let telemetry = ServerTelemetry()
+    /// Webhook subscriptions and their delivery log, in the same SQLite file.
+    public let webhooks: WebhookRepository
+    /// How webhook deliveries are attempted; set before `application()` to change it.
+    public var webhookPolicy = WebhookPolicy()
 
     /// Opens the store and recovers the workspace from its log.
     public static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemClock()) async throws -> FlowtuneServer {
         let store = try SQLiteEventStore(path: configuration.databasePath)
         let host = try await WorkspaceHost.open(configuration.workspace, store: store, clock: clock)
-        return FlowtuneServer(configuration: configuration, host: host, store: store)
+        let webhooks = try WebhookRepository(path: configuration.databasePath)
+        return FlowtuneServer(configuration: configuration, host: host, store: store, webhooks: webhooks)
     }
 
     /// The routes, with authentication, body limits and problem documents.
@@ -41,6 +46,7 @@ public struct FlowtuneServer: Sendable {
         }
         TaskRoutes(host: host).register(on: router)
         PrometheusRoutes(host: host, telemetry: telemetry).register(on: router)
+        WebhookRoutes(host: host, repository: webhooks).register(on: router)
         return router
     }
 
@@ -61,11 +67,14 @@ public struct FlowtuneServer: Sendable {
             logger: logger)
         application.addServices(MetricsFeed(host: host), TimerService(host: host))
         application.addServices(RoutingLatencyFeed(host: host, telemetry: telemetry))
+        application.addServices(
+            WebhookDispatcher(host: host, repository: webhooks, policy: webhookPolicy, client: .shared, logger: logger))
         return application
     }
 
     /// Closes the store once the application has stopped.
     public func close() throws {
+        try webhooks.close()
         try store.close()
     }
 }
