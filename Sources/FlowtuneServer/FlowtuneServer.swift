@@ -40,11 +40,9 @@ public struct FlowtuneServer: Sendable {
         router.add(middleware: RequestMetricsMiddleware(telemetry: telemetry))
         router.add(middleware: BodyLimitMiddleware(limit: configuration.bodyLimit))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AuthenticationMiddleware(keys: KeyRing(configuration.keys), openPaths: ["/health"]))
-        router.get("health") { _, _ in
-            try JSONResponse.make(["status": "ok"])
-        }
-        TaskRoutes(host: host).register(on: router)
+        let catalog = RouteCatalog(host: host)
+        router.add(middleware: AuthenticationMiddleware(keys: KeyRing(configuration.keys), openPaths: catalog.openPaths))
+        catalog.register(on: router)
         PrometheusRoutes(host: host, telemetry: telemetry).register(on: router)
         WebhookRoutes(host: host, repository: webhooks).register(on: router)
         return router

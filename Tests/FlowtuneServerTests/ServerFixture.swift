@@ -36,6 +36,8 @@ struct ServerFixture {
             queues:
               - id: inbox
                 requirement: { skills: { support: 3 } }
+                # Offers stand for a day, so that tests which move the clock do not race the timer service.
+                offer_timeout: 1d
             workers:
               - { id: ana, skills: { support: 8 } }
               - { id: ben, skills: { support: 5 } }

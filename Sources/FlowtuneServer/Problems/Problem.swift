@@ -145,8 +145,8 @@ extension Problem {
     init(_ error: DefinitionError) {
         self.init(
             .unprocessableContent, title: "Invalid definition",
-            detail: error.issues.first.map { "\($0.path): \($0.message)" } ?? "the definition is invalid",
-            field: error.issues.first?.path,
+            detail: error.issues.first.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" } ?? "the definition is invalid",
+            field: error.issues.first.flatMap { $0.path.isEmpty ? nil : $0.path },
             errors: error.issues.map { Entry(field: $0.path, message: $0.message, line: $0.line, column: $0.column) })
     }
 }

@@ -28,7 +28,10 @@ struct ProblemMiddleware: RouterMiddleware {
                     .contentTooLarge, title: "Body too large",
                     detail: "the request body is larger than the \(context.maxUploadSize) bytes allowed")
             case .notFound:
-                throw Problem(.notFound, title: "Not found", detail: error.body ?? "no such route: \(request.uri.path)")
+                // Its own title, so that a client can tell a wrong URL from an unknown id.
+                throw Problem(
+                    .notFound, title: "No such route",
+                    detail: error.body ?? "no route \(request.method) \(request.uri.path); see /openapi.json")
             default:
                 throw Problem(error.status, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
             }

@@ -38,20 +38,21 @@ struct TaskRoutes {
         var history: [EventResource]
     }
 
-    func register(on router: Router<FlowtuneRequestContext>) {
-        let tasks = router.group("v1/tasks")
-        tasks.post(use: create)
-        tasks.get(use: list)
-        tasks.get(":id", use: get)
-        tasks.post(":id/accept", use: accept)
-        tasks.post(":id/reject", use: reject)
-        tasks.post(":id/complete", use: complete)
-        tasks.post(":id/cancel", use: cancel)
-        tasks.post(":id/exception", use: flag)
+    var routes: [APIRoute] {
+        [
+            APIRoute(.post, "/v1/tasks", .administer, create),
+            APIRoute(.get, "/v1/tasks", .readOrOwn, list),
+            APIRoute(.get, "/v1/tasks/{id}", .readOrOwn, get),
+            APIRoute(.post, "/v1/tasks/{id}/accept", .work, accept),
+            APIRoute(.post, "/v1/tasks/{id}/reject", .work, reject),
+            APIRoute(.post, "/v1/tasks/{id}/complete", .work, complete),
+            APIRoute(.post, "/v1/tasks/{id}/cancel", .operate, cancel),
+            APIRoute(.post, "/v1/tasks/{id}/exception", .operateOrOwn, flag),
+        ]
     }
 
     @Sendable func create(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
-        let identity = try context.require(.administer)
+        let identity = try context.caller
         let body = try await request.decodeJSON(CreateBody.self, context: context)
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         let new = NewTask(
@@ -69,7 +70,7 @@ struct TaskRoutes {
     }
 
     @Sendable func list(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
-        let identity = try context.requireReadOrWork()
+        let identity = try context.caller
         let query = request.uri.queryParameters
         let state = await host.engine.currentState
         let now = host.clock.now()
@@ -92,7 +93,7 @@ struct TaskRoutes {
     }
 
     @Sendable func get(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
-        let identity = try context.requireReadOrWork()
+        let identity = try context.caller
         let id = try TaskID(context.parameters.require("id"))
         let state = await host.engine.currentState
         let task = state.task(id)
@@ -123,7 +124,7 @@ struct TaskRoutes {
     }
 
     @Sendable func complete(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
-        let identity = try context.require(.work)
+        let identity = try context.caller
         let body = try await request.decodeJSON(CompleteBody.self, context: context)
         let worker = try Self.worker(for: identity, named: body.worker)
         let id = try TaskID(context.parameters.require("id"))
@@ -134,7 +135,7 @@ struct TaskRoutes {
     }
 
     @Sendable func cancel(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
-        let identity = try context.require(.operate)
+        let identity = try context.caller
         let body = try await request.decodeJSON(ReasonBody.self, context: context)
         let id = try TaskID(context.parameters.require("id"))
         try await host.engine.submit(.cancelTask(id, reason: body.reason), actor: identity.actor, cause: "cancel")
@@ -142,7 +143,7 @@ struct TaskRoutes {
     }
 
     @Sendable func flag(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
-        let identity = try context.requireWorkOrOperate()
+        let identity = try context.caller
         let body = try await request.decodeJSON(ReasonBody.self, context: context)
         let id = try TaskID(context.parameters.require("id"))
         if let worker = identity.restrictedWorker, await host.engine.currentState.task(id)?.state.worker != worker {
@@ -163,7 +164,7 @@ struct TaskRoutes {
     }
 
     private func actingWorker(_ request: Request, _ context: FlowtuneRequestContext) async throws -> (Identity, WorkerID) {
-        let identity = try context.require(.work)
+        let identity = try context.caller
         var named: String?
         if identity.worker == nil {
             named = try await request.decodeJSON(WorkBody.self, context: context).worker
@@ -192,23 +193,4 @@ struct TaskRoutes {
         }
         return min(limit, 10_000)
     }
-}
-
-extension FlowtuneRequestContext {
-    /// Readers see everything; a worker key sees only its own tasks.
-    func requireReadOrWork() throws -> Identity {
-        if let identity, identity.role == .worker { return identity }
-        return try require(.read)
-    }
-
-    /// Operators flag any task; a worker key flags its own.
-    func requireWorkOrOperate() throws -> Identity {
-        if let identity, identity.role == .worker { return identity }
-        return try require(.operate)
-    }
-}
-
-extension Identity {
-    /// The worker whose tasks alone this caller may see, for a worker key.
-    var restrictedWorker: WorkerID? { role == .worker ? worker : nil }
 }

@@ -1,0 +1,326 @@
+import FlowtuneCore
+
+extension OpenAPIDocument {
+    /// The JSON Schemas of the API's bodies, by name.
+    enum Schemas {
+        static var all: JSONValue {
+            .object([
+                "Problem": problem, "Health": object(["status": string()], required: ["status"]),
+                "NewTask": newTask, "WorkerChoice": object(["worker": string("The worker to act for; an admin key only.")]),
+                "Completion": completion, "Reason": reason, "Override": override,
+                "Task": task, "FinishedTask": finishedTask, "TaskOrOutcome": ["oneOf": [ref("Task"), ref("FinishedTask")]],
+                "TaskPage": page("Task"), "TaskWithHistory": taskWithHistory, "ExceptionItem": exceptionItem,
+                "Event": event, "AuditPage": auditPage,
+                "Duration": duration, "Requirement": requirement, "QueueDefinition": queueDefinition, "Queue": queue,
+                "QueuePage": page("Queue"), "WorkerDefinition": workerDefinition, "Worker": worker, "WorkerPage": page("Worker"),
+                "StatusChange": object(["status": enumeration(["available", "away", "offline"])], required: ["status"]),
+                "SkillsChange": object(["skills": skills], required: ["skills"]),
+                "DefinitionDocument": definitionDocument, "Workflow": workflow, "Step": step, "Ownership": ownership,
+                "WorkflowPage": page("Workflow"),
+                "WorkflowVersions": object(["id": string(), "versions": array(ref("Workflow"))], required: ["id", "versions"]),
+                "UploadResult": object(
+                    ["workflows": array(ref("Workflow")), "queues": array(string()), "workers": array(string())],
+                    required: ["workflows", "queues", "workers"]),
+                "Resolution": resolution,
+                "Reassignment": object(["worker": string("The worker to hand the item to."), "reason": string()], required: ["worker", "reason"]),
+                "Metrics": metrics,
+            ])
+        }
+
+        // MARK: - Problems
+
+        static var problem: JSONValue {
+            object(
+                [
+                    "type": string("A URI naming the kind of problem."), "title": string(), "status": integer(),
+                    "detail": string("What happened this time."), "instance": string("The request path."),
+                    "field": string("The request field at fault, such as `priority`, `attributes.amount` or `Idempotency-Key`."),
+                    "errors": array(object(
+                        ["field": string(), "message": string(), "line": integer(), "column": integer()],
+                        required: ["field", "message"])),
+                ],
+                required: ["type", "title", "status", "detail"])
+        }
+
+        // MARK: - Tasks
+
+        static var newTask: JSONValue {
+            object(
+                [
+                    "id": string("An id of your choosing; the workspace numbers the task when left out."),
+                    "workflow": string("The workflow to follow."), "channel": string("Defaults to `default`."),
+                    "priority": ["type": "integer", "minimum": 1, "maximum": 9, "description": "1 is the most urgent; 5 when left out."],
+                    "attributes": ["type": "object", "description": "Business data, read by routing rules."],
+                ],
+                required: ["workflow"])
+        }
+
+        static var completion: JSONValue {
+            object([
+                "worker": string("The worker completing; an admin key only."),
+                "outcome": string("Chooses the next step; the step's only or default outcome when left out."),
+                "evidence": ["type": "object", "description": "The evidence fields the step requires."],
+            ])
+        }
+
+        static var reason: JSONValue {
+            object(["reason": string(), "context": ["type": "object", "additionalProperties": string()]], required: ["reason"])
+        }
+
+        static var override: JSONValue {
+            object(
+                [
+                    "reassign": string("Give the task to this worker now."),
+                    "priority": ["type": "integer", "minimum": 1, "maximum": 9],
+                    "lane": enumeration(["routine", "exception"]),
+                    "reason": string("Why; recorded with the caller as actor."),
+                ],
+                required: ["reason"], extra: ["minProperties": 2, "maxProperties": 2])
+        }
+
+        static var task: JSONValue {
+            object(
+                [
+                    "id": string(), "workflow": string(), "workflowVersion": integer(), "step": string(), "queue": string(),
+                    "lane": enumeration(["routine", "exception"]), "priority": integer(),
+                    "state": enumeration(["queued", "offered", "assigned", "held"]),
+                    "worker": string("The worker offered or assigned the task."), "offerExpiresAt": time(),
+                    "channel": string(), "attributes": ["type": "object"], "createdAt": time(), "stepEnteredAt": time(),
+                    "queuedAt": time(), "escalationLevel": integer(), "exception": ref("ExceptionItem"),
+                ],
+                required: ["id", "workflow", "workflowVersion", "step", "queue", "lane", "priority", "state", "createdAt"])
+        }
+
+        static var finishedTask: JSONValue {
+            object(["id": string(), "state": enumeration(["completed", "cancelled", "unknown"])], required: ["id", "state"])
+        }
+
+        static var exceptionItem: JSONValue {
+            object(
+                [
+                    "owner": string("Who must act."), "due": time(), "reason": string(),
+                    "context": ["type": "object", "additionalProperties": string()],
+                    "recommendedAction": string(), "claimedBy": string(),
+                ],
+                required: ["owner", "due", "reason", "recommendedAction"])
+        }
+
+        static var taskWithHistory: JSONValue {
+            object(
+                [
+                    "task": ref("Task"), "finished": enumeration(["completed", "cancelled"]),
+                    "history": array(ref("Event")),
+                ],
+                required: ["history"])
+        }
+
+        static var event: JSONValue {
+            object(
+                [
+                    "sequence": integer("The event's position in the log; the SSE id."),
+                    "type": string("Such as TaskCreated, TaskRouted, OfferAccepted, StepCompleted, MovedToException, OverrideApplied."),
+                    "time": time(), "actor": string(), "cause": string(), "task": string(),
+                    "data": ["description": "The event's facts; a routing decision carries its full explanation."],
+                ],
+                required: ["sequence", "type", "time", "actor", "data"])
+        }
+
+        static var auditPage: JSONValue {
+            object(
+                ["items": array(ref("Event")), "count": integer(), "next": integer("Pass as `after` for the next page.")],
+                required: ["items", "count"])
+        }
+
+        // MARK: - Definitions
+
+        static var duration: JSONValue {
+            ["oneOf": [["type": "string", "examples": ["90s", "15m", "4h", "1h30m"]], ["type": "number", "minimum": 0]], "description": "A duration; a bare number is seconds."]
+        }
+
+        static var skills: JSONValue {
+            ["type": "object", "additionalProperties": ["type": "integer", "minimum": 0, "maximum": 10]]
+        }
+
+        static var requirementFields: [String: JSONValue] {
+            [
+                "skills": skills, "certifications": array(string()), "teams": array(string()),
+                "attributes": ["type": "object", "additionalProperties": string()],
+            ]
+        }
+
+        static var requirement: JSONValue { object(requirementFields) }
+
+        static var queueFields: [String: JSONValue] {
+            var stage = requirementFields
+            stage["after"] = ref("Duration")
+            return [
+                "id": string(), "name": string(), "priority": ["type": "integer", "minimum": 1, "maximum": 9],
+                "service_level": object(["percent": ["type": "number", "minimum": 0, "maximum": 100], "within": ref("Duration")]),
+                "offer_timeout": ref("Duration"), "requirement": ref("Requirement"),
+                "relaxation": array(object(stage, required: ["after"])),
+            ]
+        }
+
+        static var queueDefinition: JSONValue { object(queueFields, required: ["id"], closed: true) }
+
+        static var queue: JSONValue {
+            var fields = queueFields
+            fields["waiting"] = integer("Tasks waiting now.")
+            return object(fields, required: ["id", "name", "priority", "service_level", "waiting"])
+        }
+
+        static var workerFields: [String: JSONValue] {
+            [
+                "id": string(), "name": string(), "kind": enumeration(["human", "automation"]), "team": string(),
+                "skills": skills, "certifications": array(string()),
+                "channels": ["type": "object", "additionalProperties": ["type": "integer", "minimum": 0], "description": "Capacity per channel."],
+                "cost_per_hour": ["type": "number", "minimum": 0],
+                "attributes": ["type": "object", "additionalProperties": string()],
+                "status": enumeration(["available", "away", "offline"]),
+            ]
+        }
+
+        static var workerDefinition: JSONValue { object(workerFields, required: ["id"], closed: true) }
+
+        static var worker: JSONValue {
+            var fields = workerFields
+            fields["load"] = ["type": "object", "additionalProperties": ["type": "integer"], "description": "Tasks held per channel."]
+            fields["total_load"] = integer()
+            fields["idle_since"] = ["type": ["string", "null"], "format": "date-time", "description": "Null while the worker holds work."]
+            return object(fields, required: ["id", "status", "load", "total_load", "idle_since"])
+        }
+
+        static var ownership: JSONValue {
+            let escalation = object(
+                [
+                    "after": ref("Duration"), "notify": string(), "raise_priority": integer(),
+                    "reassign": enumeration(["backup"]), "exception": string("Move to the exception lane with this reason."),
+                ],
+                extra: ["minProperties": 2, "description": "When, after the response window, and exactly one action."])
+            return object(
+                [
+                    "source_system": string(), "decision_owner": string(), "backup_owner": string(),
+                    "response_window": ref("Duration"), "escalation": array(escalation),
+                    "required_evidence": array(string()), "missing_evidence": enumeration(["refuse", "exception"]),
+                ],
+                required: ["source_system", "decision_owner", "response_window"])
+        }
+
+        static var step: JSONValue {
+            object(
+                [
+                    "id": string(), "name": string(), "queue": string(), "ownership": ref("Ownership"),
+                    "next": [
+                        "oneOf": [string("A step id, or `end`."), ["type": "object", "additionalProperties": string()]],
+                        "description": "Where each outcome leads: a step id or `end`.",
+                    ],
+                ],
+                required: ["id", "queue", "ownership"])
+        }
+
+        static var workflow: JSONValue {
+            object(
+                [
+                    "id": string(), "version": integer("Set by the server: 1, then one more per upload."), "name": string(),
+                    "promise": ["oneOf": [string(), object(["text": string(), "within": ref("Duration")], required: ["text"])]],
+                    "steps": array(ref("Step")),
+                ],
+                required: ["id", "steps"])
+        }
+
+        static var definitionDocument: JSONValue {
+            object(
+                [
+                    "workspace": object([
+                        "routing_policy": string(), "explained_candidates": integer(), "exception_due": ref("Duration"),
+                    ]),
+                    "queues": array(ref("QueueDefinition")), "workers": array(ref("WorkerDefinition")),
+                    "workflows": array(ref("Workflow")),
+                ],
+                closed: true)
+        }
+
+        static var resolution: JSONValue {
+            object(
+                [
+                    "resolution": enumeration(["resume", "complete", "cancel"]),
+                    "step": string("For resume: the step to wait at; the current step when left out."),
+                    "note": string("How it was resolved."),
+                ],
+                required: ["resolution", "note"])
+        }
+
+        // MARK: - Metrics
+
+        static var metrics: JSONValue {
+            let seconds = number("Seconds.")
+            let share = ["type": "number", "minimum": 0, "maximum": 1] as JSONValue
+            let queueMeasures = object(
+                [
+                    "id": string(), "waiting": integer(), "entered": integer(), "answered": integer(),
+                    "throughputPerHour": number(), "waitP50": seconds, "waitP90": seconds,
+                    "serviceLevel": object(
+                        ["target": share, "within": seconds, "attained": share, "met": ["type": "boolean"]],
+                        required: ["target", "within"]),
+                    "exceptionRate": share, "stale": integer("Waiting longer than the service-level threshold now."),
+                    "offerRejections": integer(), "offerTimeouts": integer(), "escalations": integer(),
+                ],
+                required: ["id", "waiting", "entered", "answered", "serviceLevel", "stale"])
+            let workflowMeasures = object(
+                [
+                    "id": string(), "created": integer(), "completed": integer(), "cancelled": integer(),
+                    "throughputPerHour": number(), "cycleTimeP50": seconds, "cycleTimeP90": seconds,
+                    "exceptionRate": share, "costPerTask": number(),
+                ],
+                required: ["id", "created", "completed", "cancelled"])
+            let workerMeasures = object(
+                [
+                    "id": string(), "status": string(), "load": integer(), "stepsCompleted": integer(),
+                    "utilization": share, "busySeconds": seconds, "cost": number(),
+                ],
+                required: ["id", "status", "load", "stepsCompleted", "busySeconds", "cost"])
+            return object(
+                [
+                    "asOf": time(), "since": ["type": ["string", "null"], "format": "date-time"], "logPosition": integer(),
+                    "queues": array(queueMeasures), "workflows": array(workflowMeasures), "workers": array(workerMeasures),
+                ],
+                required: ["asOf", "logPosition", "queues", "workflows", "workers"])
+        }
+
+        // MARK: - Helpers
+
+        static func object(
+            _ properties: [String: JSONValue], required: [String] = [], closed: Bool = false, extra: [String: JSONValue] = [:]
+        ) -> JSONValue {
+            var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
+            if !required.isEmpty { schema["required"] = .array(required.map(JSONValue.string)) }
+            if closed { schema["additionalProperties"] = false }
+            schema.merge(extra) { _, new in new }
+            return .object(schema)
+        }
+
+        static func page(_ item: String) -> JSONValue {
+            object(["items": array(ref(item)), "count": integer()], required: ["items", "count"])
+        }
+
+        static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
+
+        static func string(_ description: String? = nil) -> JSONValue { typed("string", description) }
+
+        static func integer(_ description: String? = nil) -> JSONValue { typed("integer", description) }
+
+        static func number(_ description: String? = nil) -> JSONValue { typed("number", description) }
+
+        static func time() -> JSONValue { ["type": "string", "format": "date-time"] }
+
+        static func enumeration(_ values: [String]) -> JSONValue {
+            ["type": "string", "enum": .array(values.map(JSONValue.string))]
+        }
+
+        private static func typed(_ type: String, _ description: String?) -> JSONValue {
+            var schema: [String: JSONValue] = ["type": .string(type)]
+            if let description { schema["description"] = .string(description) }
+            return .object(schema)
+        }
+    }
+}

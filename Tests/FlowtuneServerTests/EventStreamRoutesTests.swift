@@ -1,0 +1,84 @@
+import FlowtuneCore
+import FlowtuneServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+@Suite("Event stream route")
+struct EventStreamRoutesTests {
+    /// The `id:` values of the frames in an SSE body.
+    static func ids(_ body: String) -> [Int] {
+        body.split(separator: "\n").compactMap { line in line.hasPrefix("id: ") ? Int(line.dropFirst(4)) : nil }
+    }
+
+    /// The frames of an SSE body as (id, event, data).
+    static func frames(_ body: String) -> [(id: Int, event: String, data: JSONValue?)] {
+        body.components(separatedBy: "\n\n").compactMap { frame in
+            var id: Int?
+            var event: String?
+            var data: JSONValue?
+            for line in frame.split(separator: "\n") {
+                if line.hasPrefix("id: ") { id = Int(line.dropFirst(4)) }
+                if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data = try? JSONDecoder().decode(JSONValue.self, from: Data(line.dropFirst(6).utf8)) }
+            }
+            guard let id, let event else { return nil }
+            return (id, event, data)
+        }
+    }
+
+    @Test("resuming with Last-Event-ID replays what was missed, then continues live, each event once")
+    func resume() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let task = try await fixture.createTask()
+        let committed = Int(await fixture.server.host.engine.committedVersion)
+        let probe = RouterProbe(fixture.server)
+        let resumeAfter = 3
+        // Enough: everything up to now, and the two events accepting the offer will add.
+        let wanted = committed - resumeAfter + 1
+        let reading = Task {
+            try await probe.call(
+                .get, "/v1/events", key: ServerFixture.viewerKey,
+                headers: [HTTPField.Name("Last-Event-ID")!: String(resumeAfter)],
+                until: { Self.ids($0).count >= wanted })
+        }
+        // Give the replay time to go out, so that the new event most likely comes through the live
+        // subscription; if it comes through the store instead, it must still come exactly once.
+        try await Task.sleep(for: .milliseconds(100))
+        try await fixture.server.host.engine.submit(.acceptOffer(task, worker: "ana"), actor: "ana")
+        let reply = try await reading.value
+        #expect(reply.status == .ok)
+        #expect(reply.headers[.contentType] == "text/event-stream")
+        #expect(reply.body.hasPrefix("retry: "))
+        let frames = Self.frames(reply.body)
+        #expect(frames.map(\.id) == Array((resumeAfter + 1)...(committed + 1)))
+        #expect(frames.last?.event == "OfferAccepted")
+        #expect(frames.last?.data?["task"]?.stringValue == task.rawValue)
+        #expect(frames.last?.data?["sequence"]?.numberValue == Double(committed + 1))
+        #expect(frames.first { $0.event == "TaskRouted" }?.data?["data"]?["decision"]?["policy"] == "skill-score")
+    }
+
+    @Test("without Last-Event-ID the stream starts at the live end; a bad id is a 400 naming the header")
+    func liveAndBadID() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let committed = Int(await fixture.server.host.engine.committedVersion)
+        let probe = RouterProbe(fixture.server)
+        let reading = Task {
+            try await probe.call(.get, "/v1/events?types=TaskCreated", key: ServerFixture.viewerKey, until: { Self.ids($0).count >= 1 })
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await fixture.createTask()
+        let reply = try await reading.value
+        let frames = Self.frames(reply.body)
+        // Only the new task's creation: nothing from before, and no TaskRouted (filtered out).
+        #expect(frames.map(\.id) == [committed + 1])
+        #expect(frames.map(\.event) == ["TaskCreated"])
+
+        let bad = try await probe.call(.get, "/v1/events", key: ServerFixture.viewerKey, headers: [HTTPField.Name("Last-Event-ID")!: "abc"])
+        #expect(bad.status == .badRequest)
+        #expect(try bad.json["field"] == "Last-Event-ID")
+    }
+}
