@@ -98,6 +98,20 @@ struct BinaryWriter: ~Copyable {
     }
 
     @inline(__always)
+    mutating func write(fixed32 value: UInt32) {
+        reserve(4)
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt32.self)
+        count += 4
+    }
+
+    /// Overwrites four bytes written earlier, such as a length reserved before what it measures.
+    @inline(__always)
+    mutating func patch(fixed32 value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset + 4 <= count)
+        base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self)
+    }
+
+    @inline(__always)
     mutating func write(double value: Double) {
         write(fixed64: value.bitPattern)
     }
@@ -149,7 +163,7 @@ struct BinaryWriter: ~Copyable {
 
     /// Copies `bytes` as they are and returns the offset they start at.
     @discardableResult
-    private mutating func write(raw bytes: UnsafeRawBufferPointer) -> Int {
+    mutating func write(raw bytes: UnsafeRawBufferPointer) -> Int {
         let start = count
         guard let source = bytes.baseAddress, bytes.count > 0 else { return start }
         reserve(bytes.count)

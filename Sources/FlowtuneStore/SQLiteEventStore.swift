@@ -22,11 +22,16 @@ import SQLite3
 /// }
 /// ```
 ///
-/// Schema: `events(workspace, sequence, time, type, task, actor, payload)` keyed by
-/// `(workspace, sequence)` without a rowid, with an index on `(workspace, task, sequence)`, and
-/// `workspaces(id, version)`. The `payload` column holds the whole event in ``EventCodec``'s format;
-/// the other columns repeat its time (seconds since 1970), type, task and actor so that SQL can
-/// filter on them.
+/// Schema: `event_chunks(workspace, first, count, events)`, unique on `(workspace, first)`, holds
+/// the log as chunks of up to ``ChunkAssembler/maximumEvents`` consecutive events: `first` is the
+/// sequence of the chunk's first event and `events` the events in ``EventCodec``'s format, each
+/// behind its 4-byte length. `task_events(workspace, task, sequence)`, without a rowid, is the task
+/// index: one entry per run of consecutive events about one task within a chunk, naming the run's
+/// first event. `workspaces(id, version)` holds each log's length. A chunk, its index entries and
+/// the new version are written in one transaction, so a reader sees all of an append or none.
+///
+/// Files of the first schema, one row per event, are converted when opened (migration
+/// `v2 event chunks and task index`).
 public final class SQLiteEventStore: EventStore {
     /// When an append counts as done.
     public enum Durability: Sendable, Hashable {
@@ -136,44 +141,44 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// Inserts the rows through the C API on GRDB's cached statement, binding the payload, actor
-    /// and task straight from the encoded buffer: no `Data`, `String` or boxed value per column per row.
-    private static func insert(_ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO events(workspace, sequence, time, type, task, actor, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+    /// Inserts the chunks and task index entries through the C API on GRDB's cached statements,
+    /// binding the blobs and task ids straight from the encoded buffer: no `Data` or `String` per row.
+    static func insert(_ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database) throws {
+        let chunkStatement = try db.cachedStatement(sql: """
+            INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
             """)
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
+        let taskStatement = try db.cachedStatement(sql: """
+            INSERT INTO task_events(workspace, task, sequence) VALUES (?, ?, ?)
+            """)
+        let chunks = chunkStatement.sqliteStatement
+        let tasks = taskStatement.sqliteStatement
+        sqlite3_reset(chunks)
+        sqlite3_reset(tasks)
         defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
+            for handle in [chunks, tasks] {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
         }
-        try check(bindText(handle, 1, workspace.rawValue), db)
+        try check(bindText(chunks, 1, workspace.rawValue), db)
+        try check(bindText(tasks, 1, workspace.rawValue), db)
         try batch.bytes.withUnsafeBytes { bytes in
             // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
             let base = bytes.baseAddress!
-            for (index, row) in batch.rows.enumerated() {
-                let layout = row.layout
-                try check(sqlite3_bind_int64(handle, 2, version + Int64(index) + 1), db)
-                try check(sqlite3_bind_double(handle, 3, row.time), db)
-                let type = layout.tag.typeName
-                try check(
-                    sqlite3_bind_text(
-                        handle, 4, UnsafeRawPointer(type.utf8Start).assumingMemoryBound(to: CChar.self),
-                        Int32(type.utf8CodeUnitCount), nil),
-                    db)
-                if let task = layout.task {
-                    try check(bindText(handle, 5, base, task), db)
-                } else {
-                    try check(sqlite3_bind_null(handle, 5), db)
-                }
-                try check(bindText(handle, 6, base, layout.actor), db)
-                try check(
-                    sqlite3_bind_blob(handle, 7, base + layout.start, Int32(layout.end - layout.start), nil), db)
-                let code = sqlite3_step(handle)
-                guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
-                sqlite3_reset(handle)
+            for chunk in batch.chunks {
+                try check(sqlite3_bind_int64(chunks, 2, version + Int64(chunk.first) + 1), db)
+                try check(sqlite3_bind_int64(chunks, 3, Int64(chunk.count)), db)
+                try check(sqlite3_bind_blob(chunks, 4, base + chunk.bytes.lowerBound, Int32(chunk.bytes.count), nil), db)
+                let code = sqlite3_step(chunks)
+                guard code == SQLITE_DONE else { throw error(code, db, sql: chunkStatement.sql) }
+                sqlite3_reset(chunks)
+            }
+            for entry in batch.taskEntries {
+                try check(bindText(tasks, 2, base, entry.task), db)
+                try check(sqlite3_bind_int64(tasks, 3, version + Int64(entry.event) + 1), db)
+                let code = sqlite3_step(tasks)
+                guard code == SQLITE_DONE else { throw error(code, db, sql: taskStatement.sql) }
+                sqlite3_reset(tasks)
             }
         }
     }
@@ -219,16 +224,49 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// The events about `task`, in order, found through the `(workspace, task, sequence)` index.
+    /// The events about `task`, in order, found through the task index: each entry names the first
+    /// of a run of the task's events in one chunk, which is read from there while the run lasts.
     ///
     /// - Throws: ``EventStoreError/Code/corrupt`` when a stored event cannot be decoded.
     public func events(of task: TaskID, in workspace: WorkspaceID) async throws -> [StoredEvent] {
         try await database.read { db in
-            let statement = try db.cachedStatement(sql: Self.taskEventsQuery)
-            try check(bindText(statement.sqliteStatement, 1, workspace.rawValue), db)
-            try check(bindText(statement.sqliteStatement, 2, task.rawValue), db)
+            let runs = try Int64.fetchAll(db, sql: Self.taskEventsQuery, arguments: [workspace.rawValue, task.rawValue])
+            guard !runs.isEmpty else { return [] }
+            let statement = try db.cachedStatement(sql: """
+                SELECT first, count, events FROM event_chunks
+                WHERE workspace = ? AND first <= ?
+                ORDER BY first DESC
+                LIMIT 1
+                """)
+            let handle = statement.sqliteStatement
+            defer {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
+            try check(bindText(handle, 1, workspace.rawValue), db)
             var events: [StoredEvent] = []
-            try Self.decodeRows(of: statement, workspace: workspace, into: &events, sharingStrings: false, db)
+            for run in runs {
+                sqlite3_reset(handle)
+                try check(sqlite3_bind_int64(handle, 2, run), db)
+                let code = sqlite3_step(handle)
+                guard code == SQLITE_ROW else {
+                    if code == SQLITE_DONE {
+                        throw EventStoreError(.corrupt, "event \(run) of workspace \(workspace) is indexed but not stored")
+                    }
+                    throw error(code, db, sql: statement.sql)
+                }
+                var runLength = 0
+                try Self.forEachEvent(of: handle, workspace: workspace, from: run) { (sequence, bytes) throws(EventStoreError) in
+                    let event = try EventCodec.decode(bytes, workspace: workspace, sequence: sequence, strings: nil)
+                    guard event.taskID == task else { return false }
+                    events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
+                    runLength += 1
+                    return true
+                }
+                guard runLength > 0 else {
+                    throw EventStoreError(.corrupt, "event \(run) of workspace \(workspace) is indexed under task \(task) but is not about it")
+                }
+            }
             return events
         }
     }
@@ -240,10 +278,9 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// The events of one task. The index is named because, without statistics, SQLite prefers
-    /// walking the whole workspace in key order over a non-covering index: every event of a large log.
+    /// The first events of the runs of one task's events, from the task index's primary key.
     static let taskEventsQuery = """
-        SELECT sequence, payload FROM events INDEXED BY events_by_task
+        SELECT sequence FROM task_events
         WHERE workspace = ? AND task = ?
         ORDER BY sequence
         """
@@ -252,52 +289,55 @@ public final class SQLiteEventStore: EventStore {
         try Int64.fetchOne(db, sql: "SELECT version FROM workspaces WHERE id = ?", arguments: [workspace.rawValue]) ?? 0
     }
 
+    /// Up to `limit` events after `after`: from the chunk holding event `after + 1` on.
     private static func page(of workspace: WorkspaceID, after: Int64, limit: Int, _ db: Database) throws -> [StoredEvent] {
         let statement = try db.cachedStatement(sql: """
-            SELECT sequence, payload FROM events
-            WHERE workspace = ? AND sequence > ?
-            ORDER BY sequence
-            LIMIT ?
+            SELECT first, count, events FROM event_chunks
+            WHERE workspace = ?1 AND first >= IFNULL(
+                (SELECT MAX(first) FROM event_chunks WHERE workspace = ?1 AND first <= ?2), 1)
+            ORDER BY first
             """)
         let handle = statement.sqliteStatement
-        try check(bindText(handle, 1, workspace.rawValue), db)
-        try check(sqlite3_bind_int64(handle, 2, after), db)
-        try check(sqlite3_bind_int64(handle, 3, Int64(limit)), db)
-        var events: [StoredEvent] = []
-        // A caller may pass `Int.max` to mean "all of it".
-        events.reserveCapacity(min(limit, 10_000))
-        try decodeRows(of: statement, workspace: workspace, into: &events, sharingStrings: limit >= 256, db)
-        return events
-    }
-
-    /// Steps a bound `SELECT sequence, payload` statement to its end, decoding each payload straight
-    /// from SQLite's row buffer.
-    private static func decodeRows(
-        of statement: Statement, workspace: WorkspaceID, into events: inout [StoredEvent], sharingStrings: Bool,
-        _ db: Database
-    ) throws {
-        let handle = statement.sqliteStatement
-        // Worth its setup only over many rows.
-        let strings = sharingStrings ? StringTable() : nil
         // Reset even on a decoding error, so that the cached statement does not keep the read
         // transaction's snapshot pinned.
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
-        while true {
+        try check(bindText(handle, 1, workspace.rawValue), db)
+        try check(sqlite3_bind_int64(handle, 2, after &+ 1), db)
+        var events: [StoredEvent] = []
+        // A caller may pass `Int.max` to mean "all of it".
+        events.reserveCapacity(min(limit, 10_000))
+        // Worth its setup only over many rows.
+        let strings = limit >= 256 ? StringTable() : nil
+        while events.count < limit {
             let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
+            if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
-            let sequence = sqlite3_column_int64(handle, 0)
-            // Ask for the pointer before the length, as SQLite documents, so no conversion moves it.
-            let pointer = sqlite3_column_blob(handle, 1)
-            let length = Int(sqlite3_column_bytes(handle, 1))
-            let event = try EventCodec.decode(
-                UnsafeRawBufferPointer(start: pointer, count: length), workspace: workspace, sequence: sequence,
-                strings: strings)
-            events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
+            try forEachEvent(of: handle, workspace: workspace, from: after + 1) { (sequence, bytes) throws(EventStoreError) in
+                let event = try EventCodec.decode(bytes, workspace: workspace, sequence: sequence, strings: strings)
+                events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
+                return events.count < limit
+            }
         }
+        return events
+    }
+
+    /// Hands over the event blobs of the `first, count, events` row `handle` stands on, from
+    /// sequence `from` on, straight from SQLite's row buffer.
+    private static func forEachEvent(
+        of handle: SQLiteStatement, workspace: WorkspaceID, from: Int64,
+        _ body: (Int64, UnsafeRawBufferPointer) throws(EventStoreError) -> Bool
+    ) throws(EventStoreError) {
+        let first = sqlite3_column_int64(handle, 0)
+        let count = Int(sqlite3_column_int64(handle, 1))
+        // Ask for the pointer before the length, as SQLite documents, so no conversion moves it.
+        let pointer = sqlite3_column_blob(handle, 2)
+        let length = Int(sqlite3_column_bytes(handle, 2))
+        try EventChunk.forEach(
+            in: UnsafeRawBufferPointer(start: pointer, count: length), workspace: workspace, first: first, count: count,
+            from: from, body)
     }
 }
 

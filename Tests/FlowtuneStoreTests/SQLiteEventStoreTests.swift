@@ -106,7 +106,7 @@ struct SQLiteEventStoreTests {
             #expect(try await store.version(of: "acme") == 4)
             #expect(try await store.read("acme", after: 0, limit: 100).map(\.event) == first)
             #expect(try await store.events(of: "task-2", in: "acme").isEmpty)
-            let rows = try await store.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM events") }
+            let rows = try await store.database.read { try Int.fetchOne($0, sql: "SELECT SUM(count) FROM event_chunks") }
             #expect(rows == 4)
         }
     }
@@ -195,7 +195,7 @@ struct SQLiteEventStoreTests {
                     db, sql: "EXPLAIN QUERY PLAN " + SQLiteEventStore.taskEventsQuery, arguments: ["acme", "task-1"]
                 ).map { $0["detail"] as String }
             }
-            #expect(plan.contains { $0.contains("USING INDEX events_by_task") }, "\(plan)")
+            #expect(plan.contains { $0.contains("USING PRIMARY KEY") }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         }
     }
@@ -226,18 +226,90 @@ struct SQLiteEventStoreTests {
         }
     }
 
-    @Test("the columns beside the payload hold the event's time, type, task and actor")
-    func queryableColumns() async throws {
+    @Test("a batch is stored as chunks, and the task index holds one entry per run of a task's events")
+    func chunksAndTaskIndex() async throws {
         try await withStore { store, _ in
-            let events = [SampleEvents.everyCase[0], SampleEvents.lifecycle(task: 5)[1]]
+            // Task 5's lifecycle in one append: its four events form one run. A definition event
+            // has no task; task 6's events interrupt task 5's, which then start a second run.
+            var events = [SampleEvents.everyCase[0]] + SampleEvents.lifecycle(task: 5)
+            events.insert(SampleEvents.lifecycle(task: 6)[0], at: 3)
             _ = try await store.append(events, to: "acme", expectedVersion: 0)
-            let rows = try store.database.read { db in
-                try Row.fetchAll(db, sql: "SELECT time, type, task, actor FROM events ORDER BY sequence")
+            let big = SampleEvents.lifecycles(ChunkAssembler.maximumEvents + 5, firstTask: 100)
+            _ = try await store.append(big, to: "acme", expectedVersion: Int64(events.count))
+            let (chunks, entries) = try await store.database.read { db in
+                (
+                    try Row.fetchAll(db, sql: "SELECT first, count FROM event_chunks ORDER BY first")
+                        .map { [$0["first"] as Int64, $0["count"] as Int64] },
+                    try Row.fetchAll(db, sql: "SELECT task, sequence FROM task_events WHERE task IN ('task-5', 'task-6') ORDER BY sequence")
+                        .map { "\($0["task"] as String)@\($0["sequence"] as Int64)" }
+                )
             }
-            #expect(rows.map { $0["type"] as String } == ["WorkflowDefined", "TaskRouted"])
-            #expect(rows.map { $0["task"] as String? } == [nil, "task-5"])
-            #expect(rows.map { $0["actor"] as String } == ["admin", "system"])
-            #expect(rows.map { $0["time"] as Double } == events.map(\.time.timeIntervalSince1970))
+            // The second append overflows one chunk into more; chunks follow each other without gaps.
+            let second = Int64(events.count) + 1
+            #expect(chunks.first == [1, 6])
+            #expect(chunks.count >= 3)
+            var next = second
+            for chunk in chunks.dropFirst() {
+                #expect(chunk[0] == next)
+                #expect(chunk[1] <= Int64(ChunkAssembler.maximumEvents))
+                next += chunk[1]
+            }
+            #expect(next == second + Int64(big.count))
+            #expect(entries == ["task-5@2", "task-6@4", "task-5@5"])
+            #expect(try await store.events(of: "task-5", in: "acme").map(\.sequence) == [2, 3, 5, 6])
+            #expect(try await store.read("acme", after: 0, limit: .max).map(\.event) == events + big)
+            // A page that starts inside one chunk and ends inside the next.
+            let boundary = Int(chunks[2][0] - second)
+            let across = try await store.read("acme", after: chunks[2][0] - 4, limit: 6)
+            #expect(across.map(\.event) == Array(big[(boundary - 3)..<(boundary + 3)]))
+        }
+    }
+
+    @Test("a file of the first schema, one row per event, is converted when opened")
+    func migratesRowPerEventFiles() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("v1.db").path
+            let acme = SampleEvents.everyCase + SampleEvents.lifecycles(50)
+            let zeta = SampleEvents.lifecycle(task: 3)
+            // Written as the first release of the store wrote them.
+            let old = try DatabaseQueue(path: path)
+            try await old.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('v1 events and workspaces');
+                    CREATE TABLE events (
+                        workspace TEXT NOT NULL, sequence INTEGER NOT NULL, time DOUBLE NOT NULL, type TEXT NOT NULL,
+                        task TEXT, actor TEXT NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (workspace, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX events_by_task ON events(workspace, task, sequence);
+                    CREATE TABLE workspaces (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;
+                    """)
+                for (workspace, events) in [("acme", acme), ("zeta", zeta)] {
+                    for (index, event) in events.enumerated() {
+                        try db.execute(
+                            sql: "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            arguments: [
+                                workspace, index + 1, event.time.timeIntervalSince1970, event.type,
+                                event.taskID?.rawValue, event.actor, Data(try EventCodec.encode(event)),
+                            ])
+                    }
+                    try db.execute(sql: "INSERT INTO workspaces VALUES (?, ?)", arguments: [workspace, events.count])
+                }
+            }
+            try old.close()
+
+            let store = try SQLiteEventStore(path: path)
+            defer { try? store.close() }
+            #expect(try await store.workspaces() == ["acme", "zeta"])
+            #expect(try await store.read("acme", after: 0, limit: .max).map(\.event) == acme)
+            #expect(try await store.read("zeta", after: 0, limit: .max).map(\.event) == zeta)
+            #expect(try await store.events(of: "task-3", in: "zeta").map(\.event) == zeta)
+            #expect(try await store.events(of: "task-7", in: "acme").map(\.event) == acme.filter { $0.taskID == "task-7" })
+            #expect(try await store.append(SampleEvents.lifecycle(task: 4), to: "zeta", expectedVersion: 4) == 8)
+            let tables = try await store.database.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            }
+            #expect(!tables.contains("events"))
         }
     }
 
@@ -294,10 +366,17 @@ struct SQLiteEventStoreTests {
             let events = SampleEvents.lifecycle(task: 7)
             _ = try await store.append(events, to: "acme", expectedVersion: 0)
 
-            // Damage the second event behind the store's back, as a disk or a stray tool might.
+            // Damage the second event behind the store's back, as a disk or a stray tool might,
+            // keeping the chunk's framing intact.
             let tamper = try DatabaseQueue(path: path)
             try await tamper.write { db in
-                try db.execute(sql: "UPDATE events SET payload = X'01FF' WHERE workspace = 'acme' AND sequence = 2")
+                var chunk = [UInt8](try Data.fetchOne(db, sql: "SELECT events FROM event_chunks WHERE workspace = 'acme'")!)
+                let firstLength = Int(chunk[1]) | Int(chunk[2]) << 8 | Int(chunk[3]) << 16 | Int(chunk[4]) << 24
+                let second = 1 + 4 + firstLength
+                let secondLength = Int(chunk[second]) | Int(chunk[second + 1]) << 8 | Int(chunk[second + 2]) << 16
+                    | Int(chunk[second + 3]) << 24
+                chunk.replaceSubrange(second..<(second + 4 + secondLength), with: [2, 0, 0, 0, 0x01, 0xFF])
+                try db.execute(sql: "UPDATE event_chunks SET events = ? WHERE workspace = 'acme'", arguments: [Data(chunk)])
             }
             try tamper.close()
 
