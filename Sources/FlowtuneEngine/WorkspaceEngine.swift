@@ -23,7 +23,9 @@ public actor WorkspaceEngine {
     private var durableVersion: Int64
     /// Events decided but not yet handed to the store.
     private var pending: [Event] = []
-    private var pendingWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// The commands waiting for `pending` to be durable. Unsafe continuations because each costs a
+    /// checked one's allocation, and each is resumed exactly once, by `flush`.
+    private var pendingWaiters: [UnsafeContinuation<Void, any Error>] = []
     private var isFlushing = false
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
@@ -124,7 +126,7 @@ public actor WorkspaceEngine {
     private func commit(_ events: [Event]) async throws {
         if events.isEmpty && pending.isEmpty && !isFlushing { return }
         pending += events
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             pendingWaiters.append(continuation)
             if !isFlushing {
                 isFlushing = true
@@ -133,18 +135,20 @@ public actor WorkspaceEngine {
         }
     }
 
+    /// Commits batch after batch until no command waits.
+    ///
+    /// Once a batch is durable, the next one (the commands decided meanwhile) is handed to the
+    /// store before the finished batch's commands are woken, so that the writer is not idle while
+    /// they run. Only one append is in flight at a time: the next starts from the version the
+    /// previous one returned.
     private func flush() async {
-        while !pendingWaiters.isEmpty {
-            let batch = pending
-            let waiters = pendingWaiters
-            pending = []
-            pendingWaiters = []
+        var current = startAppend()
+        while let (batch, waiters, append) = current {
             do {
-                if !batch.isEmpty {
-                    let from = durableVersion
-                    durableVersion = try await store.append(batch, to: workspace, expectedVersion: from)
-                    publish(batch, from: from)
-                }
+                let from = durableVersion
+                durableVersion = try await append.value
+                publish(batch, from: from)
+                current = startAppend()
                 for waiter in waiters { waiter.resume() }
             } catch {
                 // Everything decided after the last durable batch is void: reload the state from
@@ -158,9 +162,27 @@ public actor WorkspaceEngine {
                 pending = []
                 pendingWaiters = []
                 for waiter in waiters + stranded { waiter.resume(throwing: error) }
+                current = startAppend()
             }
         }
         isFlushing = false
+    }
+
+    /// Takes the pending batch and its waiters and starts appending it; nil when no command waits.
+    private func startAppend() -> (batch: [Event], waiters: [UnsafeContinuation<Void, any Error>], append: Task<Int64, any Error>)? {
+        guard !pendingWaiters.isEmpty else { return nil }
+        let batch = pending
+        let waiters = pendingWaiters
+        pending = []
+        pendingWaiters = []
+        let version = durableVersion
+        if batch.isEmpty {
+            // Commands that caused nothing still wait for the batches before them, which are durable now.
+            return (batch, waiters, Task { version })
+        }
+        let store = store
+        let workspace = workspace
+        return (batch, waiters, Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) })
     }
 
     private func reload() async {

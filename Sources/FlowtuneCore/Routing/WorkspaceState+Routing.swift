@@ -26,7 +26,8 @@ extension WorkspaceState {
         let declined = task.declinedBy
         queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
             hot.withUnsafeBufferPointer { hot in
-                for eligibility in eligible {
+                for position in eligible.indices {
+                    let eligibility = eligible[position]
                     let worker = hot[eligibility.worker]
                     if !worker.available {
                         exclusions.add(.status(workers[eligibility.worker].worker.status), eligibility.worker)
@@ -43,13 +44,14 @@ extension WorkspaceState {
                         let terms = WorkerTerms(
                             skillFit: eligibility.skillFit, idle: Self.idleValue(worker, now: nowValue),
                             rotation: rotationValue(eligibility.worker))
-                        best.consider(eligibility.worker, score: Self.total(taskTerms, terms, weights))
+                        // Ranked by position in the eligible list, so that the winners' entries need no search.
+                        best.consider(position, score: Self.total(taskTerms, terms, weights))
                     }
                 }
             }
         }
         let candidates = best.ranked.map { entry in
-            let eligibility = queues[queueNumber].eligible.first { $0.worker == entry.index }!
+            let eligibility = queues[queueNumber].eligible[entry.index]
             return ScoredCandidate(
                 id: workers[entry.index].worker.id.rawValue, score: entry.score,
                 terms: Self.terms(taskTerms, workerTerms(eligibility, now: now), weights))
@@ -73,7 +75,7 @@ extension WorkspaceState {
             policy: policy.name, policyVersion: policy.version, direction: .taskToWorker,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
             runnerUpLost: Self.whyRunnerUpLost(candidates))
-        let chosen = best.ranked.first.map { workers[$0.index].worker.id }
+        let chosen = best.ranked.first.map { workers[queues[queueNumber].eligible[$0.index].worker].worker.id }
         return (chosen, decision)
     }
 
@@ -183,17 +185,21 @@ extension WorkspaceState {
             + weights.slaRisk * task.slaRisk + weights.idleTime * worker.idle + weights.rotation * worker.rotation
     }
 
+    /// The terms with a weight, in a fixed order: built in place, one allocation per candidate.
     private static func terms(_ task: TaskTerms, _ worker: WorkerTerms, _ weights: RoutingWeights) -> [ScoreTerm] {
-        let all = [
-            ScoreTerm(name: "skillFit", value: worker.skillFit, weight: weights.skillFit),
-            ScoreTerm(name: "queuePriority", value: task.queuePriority, weight: weights.queuePriority),
-            ScoreTerm(name: "taskPriority", value: task.taskPriority, weight: weights.taskPriority),
-            ScoreTerm(name: "taskAge", value: task.age, weight: weights.taskAge),
-            ScoreTerm(name: "slaRisk", value: task.slaRisk, weight: weights.slaRisk),
-            ScoreTerm(name: "idleTime", value: worker.idle, weight: weights.idleTime),
-            ScoreTerm(name: "rotation", value: worker.rotation, weight: weights.rotation),
-        ]
-        return all.filter { $0.weight != 0 }
+        var terms: [ScoreTerm] = []
+        terms.reserveCapacity(7)
+        func add(_ name: String, _ value: Double, _ weight: Double) {
+            if weight != 0 { terms.append(ScoreTerm(name: name, value: value, weight: weight)) }
+        }
+        add("skillFit", worker.skillFit, weights.skillFit)
+        add("queuePriority", task.queuePriority, weights.queuePriority)
+        add("taskPriority", task.taskPriority, weights.taskPriority)
+        add("taskAge", task.age, weights.taskAge)
+        add("slaRisk", task.slaRisk, weights.slaRisk)
+        add("idleTime", worker.idle, weights.idleTime)
+        add("rotation", worker.rotation, weights.rotation)
+        return terms
     }
 
     /// Names the term that cost the runner-up the most against the winner.
