@@ -66,6 +66,7 @@ struct RouteAccessMatrixTests {
             if path.hasPrefix("/v1/workflows") { "support" }
             else if path.hasPrefix("/v1/queues") { "inbox" }
             else if path.hasPrefix("/v1/workers") { "ana" }
+            else if path.hasPrefix("/v1/webhooks") { "wh_unknown" }
             else { task.rawValue }
         return path.replacingOccurrences(of: "{id}", with: id)
     }

@@ -24,6 +24,25 @@ extension OpenAPIDocument {
                 "Resolution": resolution,
                 "Reassignment": object(["worker": string("The worker to hand the item to."), "reason": string()], required: ["worker", "reason"]),
                 "Metrics": metrics,
+                "NewWebhook": object(
+                    ["url": string("An absolute http or https URL."), "events": array(string("An event type, or `*` for all."))],
+                    required: ["url", "events"]),
+                "WebhookSubscription": object(
+                    [
+                        "id": string(), "url": string(), "events": array(string()), "createdAt": time(),
+                        "cursor": integer("The last event sequence handed to the receiver."),
+                        "secret": string("The signing secret; only when the subscription is created."),
+                    ],
+                    required: ["id", "url", "events", "createdAt", "cursor"]),
+                "WebhookPage": page("WebhookSubscription"),
+                "Delivery": object(
+                    [
+                        "id": integer(), "subscription": string(), "eventId": integer(), "eventType": string(),
+                        "attempt": integer(), "status": integer("The receiver's HTTP status, when it answered."),
+                        "durationMs": number(), "error": string(), "at": time(), "delivered": ["type": "boolean"],
+                    ],
+                    required: ["id", "subscription", "eventId", "eventType", "attempt", "at", "delivered"]),
+                "DeliveryPage": page("Delivery"),
             ])
         }
 

@@ -34,7 +34,7 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": "/"]],
             "security": [["bearerKey": []], ["headerKey": []]],
-            "tags": .array(["system", "tasks", "workflows", "queues", "workers", "exceptions", "metrics", "audit", "events"].map {
+            "tags": .array(["system", "tasks", "workflows", "queues", "workers", "exceptions", "metrics", "audit", "events", "webhooks"].map {
                 ["name": .string($0)]
             }),
             "paths": paths,
@@ -55,6 +55,34 @@ enum OpenAPIDocument {
                 "get": operation(
                     "This document", tag: "system", access: .open,
                     responses: ["200": ["description": "The OpenAPI 3.1 document.", "content": ["application/json": ["schema": ["type": "object"]]]]]),
+            ],
+            "/metrics": [
+                "get": operation(
+                    "Prometheus measures", tag: "metrics", access: .read,
+                    description: "Request rates and latencies per route pattern, routing-decision latency, queue depths, service level, exception lane, in the Prometheus text format.",
+                    responses: ["200": ["description": "The text exposition.", "content": ["text/plain": ["schema": ["type": "string"]]]]]),
+            ],
+            "/v1/webhooks": [
+                "post": operation(
+                    "Subscribe a URL to events", tag: "webhooks", access: .administer,
+                    description: "Deliveries are signed with HMAC-SHA256 over the timestamp and body, retried with exponential backoff, at least once; the event id (`Flowtune-Event-Id`) lets the receiver drop repeats. The secret is shown only in this response.",
+                    body: jsonBody("NewWebhook"),
+                    responses: ["201": json("The subscription, with its secret.", "WebhookSubscription")]),
+                "get": operation(
+                    "List webhook subscriptions", tag: "webhooks", access: .administer,
+                    responses: ["200": json("Subscriptions, without secrets.", "WebhookPage")]),
+            ],
+            "/v1/webhooks/{id}": [
+                "delete": operation(
+                    "Delete a subscription", tag: "webhooks", access: .administer,
+                    parameters: [path("id", "Subscription id")],
+                    responses: ["204": ["description": "Deleted; no more deliveries."]]),
+            ],
+            "/v1/webhooks/{id}/deliveries": [
+                "get": operation(
+                    "A subscription's delivery log", tag: "webhooks", access: .administer,
+                    parameters: [path("id", "Subscription id"), query("limit", "At most this many, up to 1000 (default 100)", type: "integer")],
+                    responses: ["200": json("Delivery attempts, newest first.", "DeliveryPage"), "400": problem("A bad limit.")]),
             ],
             "/v1/tasks": [
                 "post": operation(

@@ -27,9 +27,20 @@ struct RouteCatalog: Sendable {
         Set(routes.filter { $0.access == .open }.map(\.path))
     }
 
-    /// What each route is, without its handler.
+    /// Routes whose groups register themselves (telemetry, webhooks), listed here so that the
+    /// OpenAPI check and the route × role test cover them too. Their handlers check their own access.
+    static let registeredElsewhere: [RouteDescription] = [
+        RouteDescription(method: "GET", path: "/metrics", access: .read),
+        RouteDescription(method: "POST", path: "/v1/webhooks", access: .administer),
+        RouteDescription(method: "GET", path: "/v1/webhooks", access: .administer),
+        RouteDescription(method: "DELETE", path: "/v1/webhooks/{id}", access: .administer),
+        RouteDescription(method: "GET", path: "/v1/webhooks/{id}/deliveries", access: .administer),
+    ]
+
+    /// Every route the server answers, without handlers: the catalog's own and those registered elsewhere.
     var descriptions: [RouteDescription] {
         routes.map { RouteDescription(method: $0.method.rawValue, path: $0.path, access: $0.access) }
+            + Self.registeredElsewhere
     }
 
     /// Registers every route, each behind its access check, so that no handler can forget one.
