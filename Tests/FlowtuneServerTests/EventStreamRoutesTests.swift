@@ -1,5 +1,5 @@
 import FlowtuneCore
-import FlowtuneServer
+@testable import FlowtuneServer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -80,5 +80,34 @@ struct EventStreamRoutesTests {
         let bad = try await probe.call(.get, "/v1/events", key: ServerFixture.viewerKey, headers: [HTTPField.Name("Last-Event-ID")!: "abc"])
         #expect(bad.status == .badRequest)
         #expect(try bad.json["field"] == "Last-Event-ID")
+    }
+
+    @Test("a quiet stream sends heartbeat comments")
+    func heartbeat() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let router = Router(context: FlowtuneRequestContext.self)
+        for route in EventStreamRoutes(host: fixture.server.host, heartbeat: 0.05).routes {
+            router.on(RouterPath(route.path), method: route.method, use: route.handler)
+        }
+        let reply = try await RouterProbe(router).call(
+            .get, "/v1/events", key: nil, until: { $0.components(separatedBy: ": heartbeat\n\n").count > 2 })
+        #expect(reply.status == .ok)
+        #expect(Self.ids(reply.body).isEmpty)
+    }
+
+    @Test("the stream ends when the server shuts down its subscriptions")
+    func endsOnShutdown() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let probe = RouterProbe(fixture.server)
+        let reading = Task { try await probe.call(.get, "/v1/events?after=0", key: ServerFixture.viewerKey) }
+        try await Task.sleep(for: .milliseconds(100))
+        // What the metrics feed does on graceful shutdown.
+        await fixture.server.host.engine.finishSubscriptions()
+        let reply = try await reading.value
+        // The replay went out before the end, and nothing after.
+        let committed = Int(await fixture.server.host.engine.committedVersion)
+        #expect(Self.ids(reply.body) == Array(1...committed))
     }
 }

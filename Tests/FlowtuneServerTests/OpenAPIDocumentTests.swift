@@ -35,6 +35,8 @@ struct OpenAPIDocumentTests {
         let document = try await Self.document(fixture)
         let documented = try Self.operations(document)
         let catalogued = Dictionary(uniqueKeysWithValues: fixture.server.routeCatalog.map { ("\($0.method) \($0.path)", $0.access) })
+        let operationIDs = documented.values.compactMap { $0["operationId"]?.stringValue }
+        #expect(Set(operationIDs).count == documented.count, "operation ids must be unique")
         #expect(Set(documented.keys).subtracting(catalogued.keys).isEmpty, "documented but not catalogued")
         #expect(Set(catalogued.keys).subtracting(documented.keys).isEmpty, "catalogued but not documented")
         for (route, access) in catalogued {

@@ -82,6 +82,13 @@ struct QueueRoutesTests {
             let notObject = try await client.send(.post, "/v1/queues", key: ServerFixture.adminKey, json: "[1, 2]")
             #expect(notObject.status == .unprocessableContent)
 
+            // On a PUT the id comes from the path; positions still count in the body as sent.
+            let putOutOfRange = try await client.send(.put, "/v1/queues/inbox", key: ServerFixture.adminKey, json: #"{"priority": 12}"#)
+            #expect(putOutOfRange.status == .unprocessableContent)
+            #expect(try putOutOfRange.json["errors"]?.arrayValue?.first?["field"] == "priority")
+            #expect(try putOutOfRange.json["errors"]?.arrayValue?.first?["line"] == 1)
+            #expect(try putOutOfRange.json["errors"]?.arrayValue?.first?["column"] == 14)
+
             let mismatched = try await client.send(.put, "/v1/queues/inbox", key: ServerFixture.adminKey, json: #"{"id": "other"}"#)
             #expect(mismatched.status == .unprocessableContent)
             #expect(try mismatched.json["field"] == "id")

@@ -19,6 +19,10 @@ struct RouterProbe {
         responder = server.router().buildResponder()
     }
 
+    init(_ router: Router<FlowtuneRequestContext>) {
+        responder = router.buildResponder()
+    }
+
     /// What a call saw before it stopped reading.
     struct Reply {
         var status: HTTPResponse.Status

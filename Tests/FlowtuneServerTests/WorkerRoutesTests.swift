@@ -72,6 +72,15 @@ struct WorkerRoutesTests {
             #expect(level.status == .unprocessableContent)
             #expect(try level.json["field"] == "skills.support")
 
+            let yaml = try await client.send(
+                .put, "/v1/workers/ben", key: ServerFixture.operatorKey, text: "team: night\nskills: { support: 11 }\n",
+                contentType: "application/yaml")
+            #expect(yaml.status == .unprocessableContent)
+            let entry = try #require(try yaml.json["errors"]?.arrayValue?.first)
+            #expect(entry["field"] == "skills.support")
+            #expect(entry["line"] == 2)
+            #expect(entry["column"] == 11)
+
             let status = try await client.send(.post, "/v1/workers/ana/status", key: ServerFixture.operatorKey, json: #"{"status": "asleep"}"#)
             #expect(status.status == .unprocessableContent)
             #expect(try status.json["field"] == "status")

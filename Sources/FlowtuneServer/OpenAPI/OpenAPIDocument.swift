@@ -284,7 +284,7 @@ enum OpenAPIDocument {
                     responses: [
                         "200": [
                             "description": "An endless stream of events.",
-                            "content": ["text/event-stream": ["schema": ["type": "string"], "itemSchema": ref("Event")]],
+                            "content": ["text/event-stream": ["schema": ["type": "string"], "x-event-data": ref("Event")]],
                         ],
                         "400": problem("A Last-Event-ID that is not an event id."),
                     ]),

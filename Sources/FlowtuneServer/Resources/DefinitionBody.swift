@@ -24,7 +24,7 @@ struct DefinitionBody: Sendable {
     init(_ text: String, format: DefinitionFormat, section: Section, id: String? = nil) throws {
         self.section = section
         var item = text
-        var insertion: (column: Int, length: Int)?
+        var insertion: (line: Int, column: Int, length: Int)?
         var headerLines = 0
         if format == .json {
             guard let object = try JSONSyntax.check(text) as? [String: Any] else {
@@ -37,9 +37,9 @@ struct DefinitionBody: Sendable {
                     // Inserted right after the opening brace, on the same line: only columns to
                     // its right on that line move, and the mapping below moves them back.
                     let field = "\"id\": \(Self.quoted(id)), "
-                    let column = text[..<brace].split(separator: "\n", omittingEmptySubsequences: false).last!.count + 1
+                    let before = text[..<brace].split(separator: "\n", omittingEmptySubsequences: false)
                     item.insert(contentsOf: field, at: text.index(after: brace))
-                    insertion = (column, field.count)
+                    insertion = (before.count, before.last!.count + 1, field.count)
                 }
             }
         } else if let id {
@@ -104,7 +104,7 @@ struct DefinitionBody: Sendable {
         var section: Section
         var lineOffset: Int
         var columnOffset: Int
-        var insertion: (column: Int, length: Int)?
+        var insertion: (line: Int, column: Int, length: Int)?
 
         func unwrap(_ error: DefinitionError) -> DefinitionError {
             DefinitionError(issues: error.issues.map { issue in
@@ -113,7 +113,7 @@ struct DefinitionBody: Sendable {
                 if line < 1 {
                     // The wrapper's own lines, or an id it added: point at the start of the body.
                     (line, column) = (1, 1)
-                } else if let insertion, line == 1, column > insertion.column {
+                } else if let insertion, line == insertion.line, column > insertion.column {
                     column = max(insertion.column, column - insertion.length)
                 }
                 return DefinitionError.Issue(
