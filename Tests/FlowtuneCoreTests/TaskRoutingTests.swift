@@ -180,3 +180,27 @@ struct TaskRoutingTests {
         #expect(ws.offeredTo(task) == "bob", "bob has been idle 330 s, ana only 300 s")
     }
 }
+
+@Suite("Routing explanations name the right workers")
+struct ExplanationIdentityTests {
+    @Test("candidates are named after the workers they score, even when ineligible workers come first")
+    func candidateNames() throws {
+        var state = WorkspaceState()
+        let context = CommandContext(now: Date(timeIntervalSince1970: 0))
+        try state.execute(.defineQueue(Queue(id: "q", requirement: Requirement(skills: ["s": 5]))), context: context)
+        for (id, level) in [("novice", 1), ("apprentice", 2), ("expert", 9), ("journeyman", 6)] {
+            try state.execute(.registerWorker(Worker(id: WorkerID(id), skills: ["s": level])), context: context)
+        }
+        try state.execute(.defineWorkflow(Workflow(
+            id: "w", steps: [Step(id: "s", queue: "q", ownership: OwnershipRule(sourceSystem: "x", decisionOwner: "o", responseWindow: 60))])),
+            context: context)
+        let events = try state.execute(.createTask(NewTask(workflow: "w")), context: context)
+        guard case .taskOffered(_, let worker, _, let decision) = try #require(events.last?.payload) else {
+            Issue.record("the task was not offered")
+            return
+        }
+        #expect(worker == "expert")
+        #expect(decision.candidates.map(\.id) == ["expert", "journeyman"])
+        #expect(decision.candidates[0].terms.first { $0.name == "skillFit" }?.value == 0.9)
+    }
+}

@@ -53,7 +53,7 @@ extension WorkspaceState {
         let candidates = best.ranked.map { entry in
             let eligibility = queues[queueNumber].eligible[entry.index]
             return ScoredCandidate(
-                id: workers[entry.index].worker.id.rawValue, score: entry.score,
+                id: workers[eligibility.worker].worker.id.rawValue, score: entry.score,
                 terms: Self.terms(taskTerms, workerTerms(eligibility, now: now), weights))
         }
         var excluded = exclusions.groups { kind in
@@ -87,6 +87,8 @@ extension WorkspaceState {
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
         guard worker.available else { return nil }
+        // A freed worker usually finds every line empty: answer that before building a decision.
+        guard workers[workerNumber].queues.contains(where: { queues[$0.queue].waitingCount > 0 }) else { return nil }
         let policy = self.policy
         let weights = policy.weights
         let workerTerms = WorkerTerms(
