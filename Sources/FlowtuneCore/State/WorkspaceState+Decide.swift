@@ -182,7 +182,8 @@ extension WorkspaceState {
     // MARK: - Tasks
 
     private mutating func createTask(_ request: NewTask, _ run: inout Run) throws(CommandError) {
-        let fingerprint = request.fingerprint
+        // Hashing every attribute costs more than the rest of a creation: only keyed requests need it.
+        let fingerprint = request.idempotencyKey == nil ? nil : request.fingerprint
         if let key = request.idempotencyKey {
             if let earlier = idempotencyKeys[key] {
                 guard earlier.fingerprint == fingerprint else {
@@ -223,7 +224,7 @@ extension WorkspaceState {
         let created = TaskCreated(
             task: id, workflow: workflow.id, workflowVersion: workflow.version, channel: request.channel,
             priority: request.priority, attributes: request.attributes, idempotencyKey: request.idempotencyKey,
-            fingerprint: request.idempotencyKey == nil ? nil : fingerprint)
+            fingerprint: fingerprint)
         emit(.taskCreated(created), &run)
         offer(task: id, &run)
     }
