@@ -63,6 +63,9 @@ let package = Package(
             dependencies: [
                 "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "FlowtuneCoreTests", dependencies: ["FlowtuneCore"]),
@@ -78,6 +81,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "FlowtuneCLITests", dependencies: ["FlowtuneCLI"]),
+        .testTarget(
+            name: "FlowtuneCLITests",
+            dependencies: [
+                "FlowtuneCLI", "FlowtuneServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
