@@ -185,7 +185,10 @@ public actor WorkspaceEngine {
         }
         let store = store
         let workspace = workspace
-        return (batch, waiters, Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) })
+        let append = Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) }
+        // Without subscribers the actor keeps no reference to the batch, so that freeing its
+        // events happens on the appending task rather than on the actor, the serial resource.
+        return (subscribers.isEmpty ? [] : batch, waiters, append)
     }
 
     private func reload() async {

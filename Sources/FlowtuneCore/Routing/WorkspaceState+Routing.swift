@@ -282,16 +282,25 @@ struct ExclusionTally {
     private var kinds: [ExclusionKind] = []
     private var counts: [Int] = []
     private var examples: [[Int]] = []
+    /// The kind added last: on a busy floor most workers are excluded for the same reason in a row.
+    private var last = -1
 
     mutating func add(_ kind: ExclusionKind, _ example: Int) {
-        if let index = kinds.firstIndex(of: kind) {
-            counts[index] += 1
-            if examples[index].count < 3 { examples[index].append(example) }
+        let index: Int
+        if last >= 0, kinds[last] == kind {
+            index = last
+        } else if let found = kinds.firstIndex(of: kind) {
+            index = found
         } else {
             kinds.append(kind)
             counts.append(1)
             examples.append([example])
+            last = kinds.count - 1
+            return
         }
+        last = index
+        counts[index] += 1
+        if examples[index].count < 3 { examples[index].append(example) }
     }
 
     func groups(rule: (ExclusionKind) -> String, name: (Int) -> String?) -> [Exclusion] {

@@ -253,8 +253,17 @@ extension WorkspaceState {
 
     private mutating func addLoad(_ worker: WorkerID, channel: Channel, delta: Int, at time: Date) {
         guard let index = workerIndex[worker] else { return }
-        workers[index].load[channel, default: 0] += delta
-        if workers[index].load[channel] == 0 { workers[index].load[channel] = nil }
+        // One hash of the channel rather than three: find the entry once and change it in place.
+        if let entry = workers[index].load.index(forKey: channel) {
+            let load = workers[index].load.values[entry] + delta
+            if load == 0 {
+                workers[index].load.remove(at: entry)
+            } else {
+                workers[index].load.values[entry] = load
+            }
+        } else if delta != 0 {
+            workers[index].load[channel] = delta
+        }
         if let number = number(of: channel) { hot[index].load[number] += Int32(delta) }
         hot[index].busy += Int32(delta)
         if delta < 0, workers[index].load.isEmpty {
