@@ -71,9 +71,8 @@ public actor WorkspaceEngine {
         let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
         let events = try state.execute(command, context: context)
         let first = state.version - Int64(events.count) + 1
-        let created = createdTask(command, events)
         try await commit(events)
-        return CommandOutcome(events: events, firstSequence: first, createdTask: created)
+        return CommandOutcome(events: events, firstSequence: first, createdTask: Self.createdTask(command, events, state))
     }
 
     /// Decides several commands in order and waits once for all of them to be durable.
@@ -93,7 +92,7 @@ public actor WorkspaceEngine {
                 decided += events
                 results.append(.success(CommandOutcome(
                     events: events, firstSequence: state.version - Int64(events.count) + 1,
-                    createdTask: createdTask(command, events))))
+                    createdTask: Self.createdTask(command, events, state))))
             } catch {
                 results.append(.failure(error))
             }
@@ -109,9 +108,7 @@ public actor WorkspaceEngine {
         return try await submit(.fireTimers, actor: "system", cause: "timer").events
     }
 
-    /// The task a creation made or, for a retried creation, found. Reads the state in place:
-    /// passing it as an argument would copy it, retaining every table, on every command.
-    private func createdTask(_ command: Command, _ events: [Event]) -> TaskID? {
+    private static func createdTask(_ command: Command, _ events: [Event], _ state: WorkspaceState) -> TaskID? {
         guard case .createTask(let request) = command else { return nil }
         for event in events {
             if case .taskCreated(let created) = event.payload { return created.task }
@@ -185,10 +182,7 @@ public actor WorkspaceEngine {
         }
         let store = store
         let workspace = workspace
-        let append = Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) }
-        // Without subscribers the actor keeps no reference to the batch, so that freeing its
-        // events happens on the appending task rather than on the actor, the serial resource.
-        return (subscribers.isEmpty ? [] : batch, waiters, append)
+        return (batch, waiters, Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) })
     }
 
     private func reload() async {
