@@ -9,6 +9,11 @@ extension WorkspaceState {
     /// `worker` is nil then.
     public func route(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
         guard let task = tasks[id], let queueNumber = queueIndex[task.queue] else { return nil }
+        return route(task, queueNumber: queueNumber, now: now)
+    }
+
+    /// ``route(task:now:)`` for a task already looked up, with its queue's number.
+    func route(_ task: WorkTask, queueNumber: Int, now: Date) -> (worker: WorkerID?, decision: RoutingDecision) {
         let queue = queues[queueNumber].queue
         let policy = self.policy
         let weights = policy.weights

@@ -391,13 +391,14 @@ extension WorkspaceState {
 
     /// Offers a waiting task to the best available worker, if any qualifies.
     private mutating func offer(task id: TaskID, _ run: inout Run) {
+        // One lookup of the task and its queue serves both routing and the offer's expiry.
         guard let task = tasks[id], task.state == .queued, task.lane == .routine,
-            let (worker, decision) = route(task: id, now: run.context.now), let worker,
-            let queue = self.queue(task.queue)
+            let queueNumber = queueIndex[task.queue]
         else { return }
-        emit(
-            .taskOffered(task: id, worker: worker, expiresAt: run.context.now + queue.offerTimeout, decision: decision),
-            &run, actor: "system")
+        let (worker, decision) = route(task, queueNumber: queueNumber, now: run.context.now)
+        guard let worker else { return }
+        let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
+        emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
     }
 
     /// Gives a worker with free capacity the best waiting tasks until it is full or none qualifies.

@@ -50,11 +50,13 @@ extension WorkspaceState {
             enqueue(task.id)
 
         case .taskOffered(let id, let worker, let expiresAt, _):
-            guard var task = tasks[id] else { return }
-            if task.state == .queued { dequeue(task) }
-            task.state = .offered(worker: worker, expiresAt: expiresAt)
-            tasks[id] = task
-            addLoad(worker, channel: task.channel, delta: 1, at: time)
+            // Changed in place: copying the task out and back costs a second hash and a retain of
+            // each of its fields, on every offer.
+            guard let entry = tasks.index(forKey: id) else { return }
+            if tasks.values[entry].state == .queued { dequeue(tasks.values[entry]) }
+            tasks.values[entry].state = .offered(worker: worker, expiresAt: expiresAt)
+            let channel = tasks.values[entry].channel
+            addLoad(worker, channel: channel, delta: 1, at: time)
             if let index = workerIndex[worker] { rotationCursor = index }
             schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
 
