@@ -1,7 +1,7 @@
 import Foundation
 
-/// A working day compressed into `day` seconds: arrivals are quiet at the start (night), rise to
-/// `peak` tasks per second at mid-day and fall again, then the next day begins.
+/// A working day compressed into `day` seconds, starting mid-morning: arrivals rise to `peak`
+/// tasks per second at mid-day, fall to a quiet night, then the next day begins.
 struct ArrivalCurve: Sendable {
     /// Tasks per second at the busiest moment.
     var peak: Double
@@ -9,10 +9,13 @@ struct ArrivalCurve: Sendable {
     var day: Double
     /// The share of the peak rate that still arrives at night.
     var floor = 0.1
+    /// Where in the day the run starts, as a share of it: mid-morning, so that a newcomer sees
+    /// work arriving at once rather than a quiet night.
+    var start = 0.2
 
     /// The arrival rate `elapsed` seconds into the run.
     func rate(at elapsed: Double) -> Double {
-        let phase = 2 * Double.pi * elapsed / day
+        let phase = 2 * Double.pi * (elapsed / day + start)
         return peak * (floor + (1 - floor) * (1 - cos(phase)) / 2)
     }
 
