@@ -4,6 +4,8 @@ import FlowtuneStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import DequeModule
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 
@@ -18,6 +20,9 @@ struct EventStreamRoutes {
     let host: WorkspaceHost
     /// Seconds between heartbeat comments.
     var heartbeat: TimeInterval = 15
+    /// Frames of recent events, shared by every stream of this server: each event is encoded
+    /// once, not once per subscriber.
+    let frames = SSEFrameCache(capacity: 4096)
 
     /// How many stored events one replay read fetches.
     static let replayPage = 1_000
@@ -30,6 +35,7 @@ struct EventStreamRoutes {
         let requested = try Self.lastEventID(request)
         let types = request.uri.queryParameters["types"].map { Set($0.split(separator: ",").map(String.init)) }
         let host = host
+        let frames = frames
         // Subscribe before the replay reads the store, so that an event committed in between is
         // in one or the other (or both: the sequence check drops the repeat).
         let live = await host.engine.subscribe()
@@ -43,7 +49,7 @@ struct EventStreamRoutes {
                 guard stored.sequence > sent else { return }
                 sent = stored.sequence
                 if let types, !types.contains(stored.event.type) { return }
-                try await writer.write(Self.frame(stored))
+                try await writer.write(frames.frame(for: stored))
             }
             // Tell the client how long to wait before reconnecting, and start the stream at once
             // so that it knows it is connected even before the first event.
@@ -150,5 +156,30 @@ final class SSEFeed: Sendable {
 
     deinit {
         continuation.finish()
+    }
+}
+
+/// SSE frames of recent events by log position, so that a hundred subscribers cost one encoding
+/// per event. Events are immutable, so a frame never goes stale; the oldest are dropped first.
+final class SSEFrameCache: Sendable {
+    private let state: NIOLockedValueBox<(frames: [Int64: ByteBuffer], order: Deque<Int64>)>
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        state = NIOLockedValueBox(([:], Deque()))
+    }
+
+    func frame(for stored: StoredEvent) throws -> ByteBuffer {
+        if let cached = state.withLockedValue({ $0.frames[stored.sequence] }) { return cached }
+        let frame = try EventStreamRoutes.frame(stored)
+        state.withLockedValue { state in
+            guard state.frames.updateValue(frame, forKey: stored.sequence) == nil else { return }
+            state.order.append(stored.sequence)
+            if state.order.count > capacity, let oldest = state.order.popFirst() {
+                state.frames[oldest] = nil
+            }
+        }
+        return frame
     }
 }
