@@ -56,6 +56,9 @@ public indirect enum UnaryTest: Sendable, Hashable {
     case anyOf([UnaryTest])
     /// Matches a value that none of the tests matches.
     case not([UnaryTest])
+    /// A test that is not a literal comparison: a boolean expression over `?`, or an expression
+    /// whose value the input must equal (see ``UnaryTests`` for the exact rule).
+    case expression(Expression)
 }
 
 /// An ordering comparison in a unary test or an expression.
