@@ -210,6 +210,26 @@ struct QuantileThresholdTests {
         #expect(state.sampleCount == 2)
     }
 
+    @Test("reconfiguring keeps the outcomes, cuts them to the new window and publishes afresh")
+    func reconfigure() throws {
+        let before = QuantileThreshold(
+            quantile: 0.5, window: SampleWindow(count: 10), minimumSamples: 5, configuredValue: 3600, minimumChange: 0.5)
+        var state = QuantileThresholdState(before)
+        for index in 0..<4 { _ = state.observe(Double(100 * (index + 1)), at: Double(index)) }
+        var newStatic = before
+        newStatic.configuredValue = 3700  // under 50%, but a new configured value is always published
+        let restated = state.reconfigure(newStatic, at: 4)
+        #expect(restated?.to == 3700 && restated?.basis.source == .configured)
+        var shorter = newStatic
+        shorter.window = SampleWindow(count: 3)
+        shorter.minimumSamples = 3
+        let cut = state.reconfigure(shorter, at: 5)
+        let change = try #require(cut)
+        #expect(state.window.map { $0.value } == [200, 300, 400])
+        #expect(change.to == 300 && change.basis.source == .quantile)
+        #expect(state.threshold == shorter)
+    }
+
     @Test("an age-only window keeps at most maximumCount outcomes, the newest")
     func ageWindowIsBounded() {
         var state = QuantileThresholdState(

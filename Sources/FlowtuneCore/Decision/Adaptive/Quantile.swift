@@ -17,11 +17,11 @@ public enum Quantile {
     /// - Parameters:
     ///   - sorted: The sample in non-decreasing order, without NaN.
     ///   - p: The probability, such as 0.9 for the 90th percentile.
-    /// - Returns: The quantile, or nil for an empty sample.
+    /// - Returns: The quantile, or nil for an empty sample or a NaN `p`.
     public static func linear(_ sorted: [Double], p: Double) -> Double? {
-        guard let first = sorted.first else { return nil }
+        guard let first = sorted.first, !p.isNaN else { return nil }
         if sorted.count == 1 { return first }
-        let probability = p.isNaN ? 0.5 : min(max(p, 0), 1)
+        let probability = min(max(p, 0), 1)
         let h = Double(sorted.count - 1) * probability
         let j = Int(h.rounded(.down))
         if j >= sorted.count - 1 { return sorted[sorted.count - 1] }

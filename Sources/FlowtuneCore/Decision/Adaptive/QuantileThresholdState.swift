@@ -104,6 +104,28 @@ public struct QuantileThresholdState: Sendable, Hashable {
         return republish(at: now)
     }
 
+    /// Follows a new declaration of the same threshold (a new workflow version) without
+    /// forgetting the outcomes observed: the window is cut to the new one and the value is
+    /// published afresh; returns the change, if the value moved.
+    ///
+    /// ```swift
+    /// if let change = state.reconfigure(newDeclaration, at: publishedAt) { emit(change) }
+    /// ```
+    public mutating func reconfigure(_ threshold: QuantileThreshold, at time: Double) -> ThresholdChange? {
+        self.threshold = threshold
+        let now: Double
+        if time.isFinite {
+            now = Swift.max(time, latestTime ?? time)
+        } else if let latestTime {
+            now = latestTime
+        } else {
+            return republish(at: 0)
+        }
+        latestTime = now
+        evict(now: now)
+        return republish(at: now)
+    }
+
     private mutating func insert(_ sample: Sample) {
         samples.append(sample)
         sortedValues.insert(sample.value, at: Self.lowerBound(of: sample.value, in: sortedValues))
@@ -137,11 +159,11 @@ public struct QuantileThresholdState: Sendable, Hashable {
         let (next, nextBasis) = candidate()
         defer { if next == value { basis = nextBasis } }
         guard next != value else { return nil }
-        // Crossing between the configured and the learned value is always published: it is the
-        // moment the threshold starts (or stops) following outcomes. Within the learned value, a
-        // change must reach the minimum relative size.
-        let crossing = nextBasis.isLearned != basis.isLearned
-        if !crossing {
+        // Only a learned value moving within the learned regime must reach the minimum relative
+        // change. Crossing between the configured and the learned value is always published (it
+        // is the moment the threshold starts or stops following outcomes), and so is a new
+        // configured value.
+        if nextBasis.isLearned && basis.isLearned {
             let relative = value == 0 ? Double.infinity : abs(next - value) / abs(value)
             guard relative >= threshold.minimumChange else { return nil }
         }
