@@ -20,19 +20,23 @@ enum PayloadTag: UInt8, Sendable {
     case taskCancelled = 12
     case workerStatusChanged = 13
     case policyChanged = 14
+    /// A task id, then the application as JSON.
+    case decisionApplied = 15
     case workflowDefined = 64
     case queueDefined = 65
     case workerRegistered = 66
     case settingsChanged = 67
+    case decisionPublished = 68
 
     /// Whether the payload is about one task, whose id is then its first field.
     var isAboutTask: Bool {
         switch self {
         case .taskCreated, .taskOffered, .offerAccepted, .offerDeclined, .stepCompleted, .priorityChanged,
-            .escalated, .movedToException, .exceptionClaimed, .exceptionResolved, .overrideApplied, .taskCancelled:
+            .escalated, .movedToException, .exceptionClaimed, .exceptionResolved, .overrideApplied, .taskCancelled,
+            .decisionApplied:
             true
         case .workerStatusChanged, .policyChanged, .settingsChanged, .workflowDefined, .queueDefined,
-            .workerRegistered:
+            .workerRegistered, .decisionPublished:
             false
         }
     }
@@ -59,6 +63,8 @@ enum PayloadTag: UInt8, Sendable {
         case .workflowDefined: "WorkflowDefined"
         case .queueDefined: "QueueDefined"
         case .workerRegistered: "WorkerRegistered"
+        case .decisionApplied: "DecisionApplied"
+        case .decisionPublished: "DecisionPublished"
         }
     }
 
@@ -82,6 +88,8 @@ enum PayloadTag: UInt8, Sendable {
         case .workflowDefined: self = .workflowDefined
         case .queueDefined: self = .queueDefined
         case .workerRegistered: self = .workerRegistered
+        case .decisionApplied: self = .decisionApplied
+        case .decisionPublished: self = .decisionPublished
         }
     }
 }
@@ -199,6 +207,11 @@ extension BinaryWriter {
             try write(definition: worker)
         case .settingsChanged(let settings):
             try write(definition: settings)
+        case .decisionApplied(let application):
+            write(id: application.task)
+            try write(definition: application)
+        case .decisionPublished(let publication):
+            try write(definition: publication)
         }
     }
 
@@ -460,6 +473,11 @@ extension BinaryReader {
             return .workerRegistered(try readDefinition(Worker.self))
         case .settingsChanged:
             return .settingsChanged(try readDefinition(WorkspaceState.Settings.self))
+        case .decisionApplied:
+            let _: TaskID = try readID()
+            return .decisionApplied(try readDefinition(DecisionApplication.self))
+        case .decisionPublished:
+            return .decisionPublished(try readDefinition(DecisionPublication.self))
         }
     }
 

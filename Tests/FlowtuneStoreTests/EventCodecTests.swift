@@ -10,6 +10,7 @@ private enum PayloadCase: CaseIterable {
     case workflowDefined, queueDefined, workerRegistered, workerStatusChanged, policyChanged, settingsChanged, taskCreated
     case taskOffered, offerAccepted, offerDeclined, stepCompleted, movedToException, exceptionClaimed
     case exceptionResolved, escalated, priorityChanged, overrideApplied, taskCancelled
+    case decisionPublished, decisionApplied
 
     init(_ payload: EventPayload) {
         switch payload {
@@ -31,6 +32,8 @@ private enum PayloadCase: CaseIterable {
         case .priorityChanged: self = .priorityChanged
         case .overrideApplied: self = .overrideApplied
         case .taskCancelled: self = .taskCancelled
+        case .decisionPublished: self = .decisionPublished
+        case .decisionApplied: self = .decisionApplied
         }
     }
 }

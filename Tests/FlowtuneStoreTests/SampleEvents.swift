@@ -149,6 +149,24 @@ enum SampleEvents {
             Event(
                 time: t0 + 3, actor: "system",
                 payload: .taskOffered(task: task, worker: "worker-7", expiresAt: t0 + 63.5, decision: decision())),
+            Event(
+                time: t0 + 2.5, actor: "ops",
+                payload: .decisionPublished(DecisionPublication(
+                    decision: "approval-lane", version: 2, file: "lane.yaml", text: "decision: approval-lane\n", restores: 1))),
+            Event(
+                time: t0 + 2.5, actor: "system",
+                payload: .decisionApplied(DecisionApplication(
+                    task: task, step: "review", purposes: [.lane, .priority],
+                    trace: DecisionTrace(
+                        decision: "approval-lane", version: 2, hitPolicy: "FIRST",
+                        inputs: [
+                            .init(name: "amount", expression: "task.amount", value: .number(6200)),
+                            .init(name: "window", expression: "task.window", value: .duration(5400)),
+                            .init(name: "tags", expression: "task.tags", value: .list([.string("vip"), .null, .bool(true)])),
+                        ],
+                        matchedRules: [1, 3], selectedRules: [1],
+                        outputs: [.init(name: "lane", value: .string("exception")), .init(name: "priority", value: .number(2))]),
+                    queue: "billing", priority: 2, requiredEvidence: ["approval_id"], responseWindow: 1800))),
             Event(time: t0 + 4, actor: "worker-7", payload: .offerAccepted(task: task, worker: "worker-7")),
             Event(
                 time: t0 + 5, actor: "system", cause: "step overdue",

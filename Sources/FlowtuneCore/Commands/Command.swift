@@ -34,6 +34,11 @@ public enum Command: Sendable, Hashable {
     case override(TaskID, Override, reason: String)
     /// Act on every timer due at the context's time: offer timeouts, escalations, relaxations.
     case fireTimers
+    /// Publishes a decision file as the decision's next version, once it loads cleanly and its
+    /// example cases pass.
+    case publishDecision(DefinitionSource)
+    /// Publishes an earlier version of a decision again, as its next version.
+    case rollbackDecision(DecisionID, to: Int)
 }
 
 /// A request to create a task.

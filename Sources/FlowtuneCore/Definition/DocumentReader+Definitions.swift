@@ -13,7 +13,7 @@ extension DocumentReader {
     ]
     static let workflowKeys = ["id", "name", "promise", "steps"]
     static let promiseKeys = ["text", "within"]
-    static let stepKeys = ["id", "name", "queue", "ownership", "next"]
+    static let stepKeys = ["id", "name", "queue", "ownership", "next", "decisions"]
     static let ownershipKeys = [
         "source_system", "decision_owner", "backup_owner", "response_window", "escalation", "required_evidence",
         "missing_evidence",
@@ -254,6 +254,16 @@ extension DocumentReader {
         }
         if let node = fields["next"] {
             step.next = transitions(node, at: fields.path("next"))
+        }
+        if let node = fields["decisions"],
+            let uses = self.fields(
+                of: node, at: fields.path("decisions"), allowed: DecisionPurpose.allCases.map(\.rawValue),
+                what: "a mapping from purpose (lane, queue, priority, evidence, escalation) to a decision id")
+        {
+            for (name, _) in uses.entries {
+                guard let purpose = DecisionPurpose(rawValue: name), let id = requiredText(uses, name) else { continue }
+                step.decisions.append(StepDecision(purpose: purpose, decision: DecisionID(id)))
+            }
         }
         return step
     }

@@ -23,6 +23,13 @@ struct DocumentReader {
 
     /// The top-level fields of the file, or nil when there is nothing to read (empty, or not YAML).
     mutating func rootFields(of yaml: String) -> Fields? {
+        rootFields(
+            of: yaml, allowed: Self.documentKeys, what: "a mapping with workspace, queues, workers or workflows")
+    }
+
+    /// The top-level fields of a file whose field names must come from `allowed`, or nil when
+    /// there is nothing to read (empty, or not YAML).
+    mutating func rootFields(of yaml: String, allowed: [String], what: String) -> Fields? {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -33,7 +40,7 @@ struct DocumentReader {
         }
         // An empty file, or one holding only comments, defines nothing and is not an error.
         guard let root, !Self.isNull(root) else { return nil }
-        return fields(of: root, at: "", allowed: Self.documentKeys, what: "a mapping with workspace, queues, workers or workflows")
+        return fields(of: root, at: "", allowed: allowed, what: what)
     }
 
     // MARK: - Reporting
@@ -41,6 +48,11 @@ struct DocumentReader {
     /// Records a problem at a node's position.
     mutating func report(_ message: String, at path: String, _ mark: Mark?) {
         issues.append(DefinitionError.Issue(at: location(of: mark), path: path, message: message))
+    }
+
+    /// Records a problem at a line and column of the file.
+    mutating func report(_ message: String, at path: String, line: Int, column: Int) {
+        issues.append(DefinitionError.Issue(file: sourceMap.file, line: line, column: column, path: path, message: message))
     }
 
     /// Records a problem at the position of the field at `path`, or of the nearest enclosing one.
@@ -311,7 +323,7 @@ struct DocumentReader {
     // MARK: - Nodes
 
     /// The node's resolved tag: `5` is an int, `"5"` a string, `~` null.
-    private static func tag(of node: Node) -> Tag.Name {
+    static func tag(of node: Node) -> Tag.Name {
         Tag.Name(rawValue: node.tag.rawValue)
     }
 
@@ -320,13 +332,13 @@ struct DocumentReader {
         return false
     }
 
-    private static func isScalar(_ node: Node) -> Bool {
+    static func isScalar(_ node: Node) -> Bool {
         if case .scalar = node { return true }
         return false
     }
 
     /// How a node reads in a message: `"high"`, `12`, `a mapping`, `a list`, `nothing`.
-    private static func describe(_ node: Node) -> String {
+    static func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"

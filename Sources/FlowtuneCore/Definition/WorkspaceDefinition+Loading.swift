@@ -13,8 +13,32 @@ extension WorkspaceDefinition {
     /// ])
     /// ```
     public static func load(_ sources: [DefinitionSource]) throws(DefinitionError) -> WorkspaceDefinition {
-        var assembly = DefinitionAssembly(sources.map { WorkspaceDocument.read($0.text, file: $0.file) })
-        return try assembly.assemble()
+        // A file whose top level names a decision is a decision table; the rest define the workspace.
+        let decisionFiles = sources.filter(Self.isDecisionFile)
+        var issues: [DefinitionError.Issue] = []
+        var decisions: [DecisionDocument] = []
+        for source in decisionFiles {
+            do {
+                decisions.append(try DecisionDocument(source: source))
+            } catch {
+                issues += error.issues
+            }
+        }
+        var assembly = DefinitionAssembly(sources.filter { !Self.isDecisionFile($0) }.map { WorkspaceDocument.read($0.text, file: $0.file) })
+        var definition: WorkspaceDefinition
+        do {
+            definition = try assembly.assemble()
+        } catch {
+            throw DefinitionError(issues: error.issues + issues)
+        }
+        if !issues.isEmpty { throw DefinitionError(issues: issues) }
+        definition.decisions = decisions.map(\.source)
+        return definition
+    }
+
+    /// Whether the text is a decision table: its top level has a `decision:` field.
+    static func isDecisionFile(_ source: DefinitionSource) -> Bool {
+        source.text.split(separator: "\n", omittingEmptySubsequences: true).contains { $0.hasPrefix("decision:") }
     }
 
     /// Reads and checks a single definition file.

@@ -21,6 +21,8 @@ public struct WorkspaceDefinition: Sendable, Hashable {
     public var workers: [Worker]
     /// Workflows, in file order.
     public var workflows: [Workflow]
+    /// Decision files, published before the workflows whose steps name them.
+    public var decisions: [DefinitionSource] = []
 
     /// Creates a definition.
     public init(settings: Settings = Settings(), queues: [Queue] = [], workers: [Worker] = [], workflows: [Workflow] = []) {
@@ -42,6 +44,7 @@ public struct WorkspaceDefinition: Sendable, Hashable {
         if settings != Settings() { commands.append(.configure(settings.applied())) }
         commands += queues.map(Command.defineQueue)
         commands += workers.map(Command.registerWorker)
+        commands += decisions.map(Command.publishDecision)
         commands += workflows.map(Command.defineWorkflow)
         return commands
     }

@@ -32,6 +32,10 @@ public struct Event: Sendable, Hashable, Codable {
 public enum EventPayload: Sendable, Hashable, Codable {
     /// A workflow was defined or redefined; the workflow carries its version.
     case workflowDefined(Workflow)
+    /// A version of a decision was published, or an earlier one restored.
+    case decisionPublished(DecisionPublication)
+    /// A decision was evaluated for a task entering a step, and the step took its outputs.
+    case decisionApplied(DecisionApplication)
     /// A queue was defined or redefined.
     case queueDefined(Queue)
     /// A worker was registered or its profile changed.
@@ -71,6 +75,8 @@ public enum EventPayload: Sendable, Hashable, Codable {
     public var type: String {
         switch self {
         case .workflowDefined: "WorkflowDefined"
+        case .decisionPublished: "DecisionPublished"
+        case .decisionApplied: "DecisionApplied"
         case .queueDefined: "QueueDefined"
         case .workerRegistered: "WorkerRegistered"
         case .workerStatusChanged: "WorkerStatusChanged"
@@ -94,8 +100,10 @@ public enum EventPayload: Sendable, Hashable, Codable {
     /// The task the event is about, if any.
     public var taskID: TaskID? {
         switch self {
-        case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged, .settingsChanged:
+        case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged, .settingsChanged,
+            .decisionPublished:
             nil
+        case .decisionApplied(let application): application.task
         case .taskCreated(let created): created.task
         case .taskOffered(let task, _, _, _), .offerAccepted(let task, _), .offerDeclined(let task, _, _),
             .movedToException(let task, _), .exceptionClaimed(let task, _), .exceptionResolved(let task, _, _),

@@ -63,6 +63,13 @@ public struct WorkspaceMetrics: Sendable {
                 waitingSince: time, cost: 0)
             workflows[created.workflow, default: WorkflowMetrics()].created += 1
             queues[queue, default: QueueMetrics()].entered += 1
+        case .decisionApplied(let application):
+            // A decision that picks the step's queue moves the task before anyone could take it.
+            guard let queue = application.queue, var task = open[application.task], task.queue != queue else { return }
+            queues[task.queue, default: QueueMetrics()].entered -= 1
+            queues[queue, default: QueueMetrics()].entered += 1
+            task.queue = queue
+            open[application.task] = task
         case .taskOffered(let id, _, _, _):
             guard let task = open[id] else { return }
             queues[task.queue, default: QueueMetrics()].offers += 1
@@ -128,7 +135,7 @@ public struct WorkspaceMetrics: Sendable {
         case .escalated(let id, _, _, _):
             guard let task = open[id] else { return }
             queues[task.queue, default: QueueMetrics()].escalations += 1
-        case .workerStatusChanged, .policyChanged, .settingsChanged, .exceptionClaimed, .priorityChanged, .overrideApplied:
+        case .workerStatusChanged, .policyChanged, .settingsChanged, .decisionPublished, .exceptionClaimed, .priorityChanged, .overrideApplied:
             break
         }
     }

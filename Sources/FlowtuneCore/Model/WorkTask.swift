@@ -40,6 +40,10 @@ public struct WorkTask: Sendable, Hashable, Codable {
     public var declinedBy: [WorkerID]
     /// When the task reached a final state.
     public var finishedAt: Date?
+    /// The response window a decision set for the current step, in place of the step's own.
+    public var responseWindow: TimeInterval?
+    /// Evidence a decision requires for the current step, on top of the step's own.
+    public var decidedEvidence: [String]?
 
     /// Creates a task.
     public init(

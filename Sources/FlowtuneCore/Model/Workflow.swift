@@ -66,6 +66,8 @@ public struct Step: Sendable, Hashable, Codable {
     public var ownership: OwnershipRule
     /// Where each outcome leads. An empty map ends the workflow after this step.
     public var next: [String: Transition]
+    /// The decisions consulted when a task enters the step, in the order they are evaluated.
+    public var decisions: [StepDecision]
 
     /// The outcome assumed when a step is completed without naming one.
     public static let defaultOutcome = "done"
@@ -73,13 +75,29 @@ public struct Step: Sendable, Hashable, Codable {
     /// Creates a step.
     public init(
         id: StepID, name: String? = nil, queue: QueueID, ownership: OwnershipRule,
-        next: [String: Transition] = [:]
+        next: [String: Transition] = [:], decisions: [StepDecision] = []
     ) {
         self.id = id
         self.name = name ?? id.rawValue
         self.queue = queue
         self.ownership = ownership
         self.next = next
+        self.decisions = decisions
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, queue, ownership, next, decisions
+    }
+
+    // Workflows defined before steps could name decisions have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(StepID.self, forKey: .id)
+        self.name = try container.decode(String.self, forKey: .name)
+        self.queue = try container.decode(QueueID.self, forKey: .queue)
+        self.ownership = try container.decode(OwnershipRule.self, forKey: .ownership)
+        self.next = try container.decode([String: Transition].self, forKey: .next)
+        self.decisions = try container.decodeIfPresent([StepDecision].self, forKey: .decisions) ?? []
     }
 
     /// Where `outcome` leads, or nil when the step does not know that outcome.

@@ -30,7 +30,7 @@ extension WorkspaceState {
         var events: [Event] = []
     }
 
-    private mutating func emit(_ payload: EventPayload, _ run: inout Run, actor: String? = nil) {
+    mutating func emit(_ payload: EventPayload, _ run: inout Run, actor: String? = nil) {
         let event = Event(
             time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: payload)
         evolve(event)
@@ -45,6 +45,13 @@ extension WorkspaceState {
             let issues = WorkspaceValidator.issues(in: workflow, queues: queues.map(\.queue), workers: nil)
             if let issue = issues.first {
                 throw CommandError(.invalid, issue.message, field: issue.path)
+            }
+            for (stepIndex, step) in workflow.steps.enumerated() {
+                for use in step.decisions where decisions[use.decision] == nil {
+                    throw CommandError(
+                        .invalid, "step \(step.id) names decision \(use.decision), which is not published",
+                        field: "steps[\(stepIndex)].decisions.\(use.purpose.rawValue)")
+                }
             }
             workflow.version = (workflows[workflow.id]?.last?.version ?? 0) + 1
             emit(.workflowDefined(workflow), &run)
@@ -165,10 +172,27 @@ extension WorkspaceState {
                 throw CommandError(.invalid, "workflow \(task.workflow) has no step \(step)", field: "step")
             }
             emit(.exceptionResolved(task: id, resolution: resolution, note: note), &run)
-            if case .resume = resolution { offer(task: id, &run) }
+            if case .resume = resolution {
+                applyStepDecisions(to: id, &run, afterException: true)
+                offer(task: id, &run)
+            }
 
         case .override(let id, let change, let reason):
             try applyOverride(id, change, reason: reason, &run)
+
+        case .publishDecision(let source):
+            try publishDecision(source, restores: nil, &run)
+
+        case .rollbackDecision(let id, let version):
+            guard let versions = decisions[id] else {
+                throw CommandError(.notFound, "no decision \(id)", field: "decision")
+            }
+            guard let earlier = versions.first(where: { $0.version == version }) else {
+                throw CommandError(
+                    .notFound, "decision \(id) has no version \(version); it has 1 to \(versions.count)", field: "version")
+            }
+            let source = DefinitionSource(file: earlier.publication.file, text: earlier.publication.text)
+            try publishDecision(source, restores: version, &run)
 
         case .fireTimers:
             // One at a time: firing a timer can schedule another that is already due (the next
@@ -226,6 +250,7 @@ extension WorkspaceState {
             priority: request.priority, attributes: request.attributes, idempotencyKey: request.idempotencyKey,
             fingerprint: fingerprint)
         emit(.taskCreated(created), &run)
+        applyStepDecisions(to: id, &run)
         offer(task: id, &run)
     }
 
@@ -258,7 +283,10 @@ extension WorkspaceState {
                 "step \(step.id) has no outcome \(chosen); expected one of \(step.next.keys.sorted().joined(separator: ", "))",
                 field: "outcome")
         }
-        let missing = step.ownership.requiredEvidence.filter { evidence[$0]?.isBlank ?? true }
+        let required = step.ownership.requiredEvidence + (task.decidedEvidence ?? []).filter {
+            !step.ownership.requiredEvidence.contains($0)
+        }
+        let missing = required.filter { evidence[$0]?.isBlank ?? true }
         if !missing.isEmpty {
             switch step.ownership.missingEvidence {
             case .refuse:
@@ -284,6 +312,7 @@ extension WorkspaceState {
             fill(worker: worker, &run)
             return
         }
+        applyStepDecisions(to: id, &run)
         // The task's next step joins the back of its line like any arrival: the freed worker takes
         // the best waiting task, which is this one only if it outranks the others. When it does,
         // it goes to whichever free worker suits it best, as a new task would.
@@ -344,8 +373,9 @@ extension WorkspaceState {
         }
     }
 
-    private mutating func moveToException(
-        _ task: WorkTask, reason: String, context extra: [String: String], owner: String? = nil, _ run: inout Run
+    mutating func moveToException(
+        _ task: WorkTask, reason: String, context extra: [String: String], owner: String? = nil,
+        action: String? = nil, _ run: inout Run
     ) {
         let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step)
         var context = extra
@@ -355,7 +385,7 @@ extension WorkspaceState {
         let item = ExceptionItem(
             owner: owner ?? step?.ownership.decisionOwner ?? "unassigned",
             due: run.context.now + settings.exceptionDue, reason: reason, context: context,
-            recommendedAction: "review, then resume at \(task.step) or cancel")
+            recommendedAction: action ?? "review, then resume at \(task.step) or cancel")
         emit(.movedToException(task: task.id, item: item), &run)
         if let worker = task.state.worker { fill(worker: worker, &run) }
     }
@@ -439,7 +469,10 @@ extension WorkspaceState {
             guard task.step == stepID, task.stepEnteredAt == stepEnteredAt, task.escalationLevel == level,
                 task.lane == .routine,
                 let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step),
-                level < step.ownership.escalation.count
+                level < step.ownership.escalation.count,
+                // A decision that moved the response window leaves the timer set for the old one behind.
+                timer.due == stepEnteredAt + (task.responseWindow ?? step.ownership.responseWindow)
+                    + step.ownership.escalation[level].after
             else { return }
             let action = step.ownership.escalation[level].action
             emit(.escalated(task: task.id, step: step.id, level: level, action: action), &run, actor: "system")
@@ -449,7 +482,7 @@ extension WorkspaceState {
 
     private mutating func escalate(_ id: TaskID, step: Step, action: EscalationAction, _ run: inout Run) {
         guard let task = tasks[id] else { return }
-        let window = DurationText.format(step.ownership.responseWindow)
+        let window = DurationText.format(task.responseWindow ?? step.ownership.responseWindow)
         switch action {
         case .notify:
             break

@@ -10,6 +10,30 @@ extension WorkspaceState {
         case .workflowDefined(let workflow):
             workflows[workflow.id, default: []].append(workflow)
 
+        case .decisionPublished(let publication):
+            // Publishing checked the file; a file that no longer loads (written by an older
+            // Flowtune, say) keeps its number but cannot decide.
+            guard let document = try? DecisionDocument(source: DefinitionSource(file: publication.file, text: publication.text))
+            else { return }
+            decisions[publication.decision, default: []].append(PublishedDecision(
+                version: publication.version, table: document.table, publication: publication,
+                publishedAt: time.timeIntervalSince1970, publishedBy: event.actor))
+
+        case .decisionApplied(let application):
+            guard var task = tasks[application.task], task.step == application.step else { return }
+            let waiting = task.state == .queued
+            if waiting { dequeue(task) }
+            if let queue = application.queue { task.queue = queue }
+            if let priority = application.priority { task.priority = priority }
+            if let evidence = application.requiredEvidence { task.decidedEvidence = evidence }
+            let rescheduled = application.responseWindow != nil
+            if let window = application.responseWindow { task.responseWindow = window }
+            tasks[task.id] = task
+            if waiting { enqueue(task.id) }
+            if rescheduled, let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) {
+                scheduleEscalation(for: task, step: step, level: task.escalationLevel)
+            }
+
         case .queueDefined(let queue):
             defineQueue(queue)
 
@@ -229,6 +253,8 @@ extension WorkspaceState {
         task.escalationLevel = 0
         task.evidence = [:]
         task.declinedBy = []
+        task.responseWindow = nil
+        task.decidedEvidence = nil
         task.state = .queued
         tasks[task.id] = task
         scheduleEscalation(for: task, step: step, level: 0)
@@ -332,7 +358,7 @@ extension WorkspaceState {
         let stages = step.ownership.escalation
         let due: Date
         if level < stages.count {
-            due = task.stepEnteredAt + step.ownership.responseWindow + stages[level].after
+            due = task.stepEnteredAt + (task.responseWindow ?? step.ownership.responseWindow) + stages[level].after
         } else {
             return
         }

@@ -11,6 +11,8 @@ public struct WorkspaceState: Sendable {
     public internal(set) var settings: Settings
     /// Every version of every workflow, by id then version.
     public internal(set) var workflows: [WorkflowID: [Workflow]] = [:]
+    /// Every published version of every decision, by id then version.
+    public internal(set) var decisions: [DecisionID: [PublishedDecision]] = [:]
     /// Queues, in definition order.
     public internal(set) var queues: [QueueRecord] = []
     /// Workers, in registration order.
