@@ -157,8 +157,11 @@ public struct QuantileThresholdState: Sendable, Hashable {
 
     private mutating func republish(at time: Double) -> ThresholdChange? {
         let (next, nextBasis) = candidate()
-        defer { if next == value { basis = nextBasis } }
-        guard next != value else { return nil }
+        guard next != value else {
+            // Same value, fresher counts: the basis stays current without an event.
+            basis = nextBasis
+            return nil
+        }
         // Only a learned value moving within the learned regime must reach the minimum relative
         // change. Crossing between the configured and the learned value is always published (it
         // is the moment the threshold starts or stops following outcomes), and so is a new

@@ -36,7 +36,7 @@ private func close(_ a: Double?, _ b: Double?) -> Bool {
 }
 
 @Suite("Adaptive: rolling quantile threshold")
-struct QuantileThresholdTests {
+struct AdaptiveQuantileThresholdTests {
     @Test("type 7 matches R's quantile() and numpy's default on known samples")
     func knownQuantiles() {
         #expect(Quantile.linear([10, 20, 30, 40], p: 0.9) == 37)

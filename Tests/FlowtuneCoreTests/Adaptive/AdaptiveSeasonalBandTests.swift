@@ -4,7 +4,7 @@ import Testing
 @testable import FlowtuneCore
 
 @Suite("Adaptive: seasonal EWMA band")
-struct SeasonalBandTests {
+struct AdaptiveSeasonalBandTests {
     /// 2024-01-01T00:00:00Z, a Monday.
     static let monday = 1_704_067_200.0
 
