@@ -15,21 +15,47 @@
 ///
 /// Two expressions are equal when their source and scope are.
 public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// Everything is kept in one immutable object, so that copying an expression (into a rule, out
+    /// of an array on the hot path) costs one reference count, not one per field.
+    private final class Storage: Sendable {
+        let source: String
+        let scope: ExpressionScope
+        let tree: ExpressionNode
+        let evaluator: ExpressionEvaluator
+        let paths: [[String]]
+        let constantValue: ExpressionValue?
+        let readsSubject: Bool
+
+        init(tree: ExpressionNode, source: String, scope: ExpressionScope) {
+            self.source = source
+            self.scope = scope
+            self.tree = tree
+            var paths: [[String]] = []
+            tree.collectPaths(scope: scope, into: &paths)
+            self.paths = paths
+            self.readsSubject = tree.readsSubject
+            self.constantValue =
+                tree.isConstant ? ExpressionInterpreter.evaluate(tree, ExpressionInput(roots: []), subject: .null) : nil
+            self.evaluator = ExpressionCompiler.compile(tree)
+        }
+    }
+
+    private let storage: Storage
+
     /// The text the expression was parsed from.
-    public let source: String
+    public var source: String { storage.source }
     /// The roots its paths resolve against.
-    public let scope: ExpressionScope
+    public var scope: ExpressionScope { storage.scope }
     /// The parsed tree, which ``interpret(_:)`` walks.
-    let tree: ExpressionNode
-    /// The compiled form, which ``evaluate(_:)`` runs.
-    let evaluator: ExpressionEvaluator
-    /// The paths the expression reads, each resolved to its root.
-    public let paths: [[String]]
+    var tree: ExpressionNode { storage.tree }
+    /// The paths the expression reads, each resolved to its root, in the order they appear:
+    /// `[["task", "amount"], ["model", "intent", "confidence"]]`.
+    public var paths: [[String]] { storage.paths }
     /// The value when the expression reads nothing (a literal, or an expression of literals),
     /// else nil.
-    public let constantValue: ExpressionValue?
+    public var constantValue: ExpressionValue? { storage.constantValue }
     /// Whether the expression reads `?`.
-    public let readsSubject: Bool
+    public var readsSubject: Bool { storage.readsSubject }
 
     /// Parses, checks and compiles `source`.
     ///
@@ -45,26 +71,18 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Compiles a tree that has been parsed and checked.
     init(tree: ExpressionNode, source: String, scope: ExpressionScope) {
-        self.source = source
-        self.scope = scope
-        self.tree = tree
-        var paths: [[String]] = []
-        tree.collectPaths(scope: scope, into: &paths)
-        self.paths = paths
-        self.readsSubject = tree.readsSubject
-        self.constantValue = tree.isConstant ? ExpressionInterpreter.evaluate(tree, ExpressionInput(roots: []), subject: .null) : nil
-        self.evaluator = ExpressionCompiler.compile(tree)
+        storage = Storage(tree: tree, source: source, scope: scope)
     }
 
     /// Evaluates the compiled form. Never fails: a missing path, a mismatch or a division by zero
     /// gives null (see docs/expressions.md). Allocates nothing for scalar results.
     public func evaluate(_ input: borrowing ExpressionInput) -> ExpressionValue {
-        evaluator(input, input.subject)
+        storage.evaluator(input, input.subject)
     }
 
     /// Evaluates the compiled form with `?` standing for `subject`.
     func evaluate(_ input: borrowing ExpressionInput, subject: borrowing ExpressionValue) -> ExpressionValue {
-        evaluator(input, subject)
+        storage.evaluator(input, subject)
     }
 
     /// Evaluates by walking the parsed tree: slower, written for clarity, the reference the
@@ -77,7 +95,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     public var description: String { source }
 
     public static func == (left: Expression, right: Expression) -> Bool {
-        left.source == right.source && left.scope == right.scope
+        left.storage === right.storage || left.source == right.source && left.scope == right.scope
     }
 
     public func hash(into hasher: inout Hasher) {

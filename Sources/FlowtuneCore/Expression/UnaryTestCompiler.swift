@@ -2,6 +2,49 @@
 /// cells (`"gold"`, `> 5000`, `[1..3]`, a list of strings) compare without going through the
 /// general value rules.
 enum UnaryTestCompiler {
+    /// The cells matched without a closure call: `-`, `null`, a literal number, string or
+    /// boolean, a comparison with a number, an interval between numbers.
+    enum FastTest: Sendable {
+        case anything
+        case null
+        /// `= n` when written as a literal, else the comparison.
+        case number(ComparisonOperator, Double)
+        case numberInterval(Double, lowerClosed: Bool, Double, upperClosed: Bool)
+        case string(String)
+        case bool(Bool)
+        /// `"a", "b"`, or with `negated` `not("a", "b")`.
+        case strings([String], negated: Bool)
+        case general
+
+        init(_ test: UnaryTest) {
+            switch test {
+            case .anything: self = .anything
+            case .equal(.null): self = .null
+            case .equal(.number(let number)): self = .number(.equal, number)
+            case .equal(.string(let text)): self = .string(text)
+            case .equal(.bool(let truth)): self = .bool(truth)
+            case .compare(let op, .number(let number)) where op != .equal: self = .number(op, number)
+            case .interval(let interval):
+                guard case .number(let low) = interval.lower, case .number(let high) = interval.upper else {
+                    self = .general
+                    return
+                }
+                self = .numberInterval(low, lowerClosed: interval.lowerClosed, high, upperClosed: interval.upperClosed)
+            case .anyOf(let tests), .not(let tests):
+                let strings = tests.compactMap { test -> String? in
+                    if case .equal(.string(let text)) = test { return text }
+                    return nil
+                }
+                guard strings.count == tests.count, !strings.isEmpty, strings.count <= 8 else {
+                    self = .general
+                    return
+                }
+                if case .not = test { self = .strings(strings, negated: true) } else { self = .strings(strings, negated: false) }
+            default: self = .general
+            }
+        }
+    }
+
     static func compile(_ test: UnaryTest) -> UnaryTestMatcher {
         switch test {
         case .anything:

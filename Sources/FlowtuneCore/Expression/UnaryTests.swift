@@ -22,13 +22,31 @@
 /// cell.test  // .anyOf([.equal(.string("gold")), .equal(.string("platinum"))])
 /// ```
 public struct UnaryTests: Sendable, Hashable, CustomStringConvertible {
+    /// One immutable object, so that copying a cell costs one reference count.
+    private final class Storage: Sendable {
+        let source: String
+        let test: UnaryTest
+        let scope: ExpressionScope
+        let matcher: UnaryTestMatcher
+        let fast: UnaryTestCompiler.FastTest
+
+        init(source: String, test: UnaryTest, scope: ExpressionScope) {
+            self.source = source
+            self.test = test
+            self.scope = scope
+            self.matcher = UnaryTestCompiler.compile(test)
+            self.fast = UnaryTestCompiler.FastTest(test)
+        }
+    }
+
+    private let storage: Storage
+
     /// The cell's text.
-    public let source: String
+    public var source: String { storage.source }
     /// The structure, for static checks (overlaps, gaps) by the table loader.
-    public let test: UnaryTest
+    public var test: UnaryTest { storage.test }
     /// The roots the cell's paths resolve against.
-    public let scope: ExpressionScope
-    private let matcher: UnaryTestMatcher
+    public var scope: ExpressionScope { storage.scope }
 
     /// Parses, checks and compiles one cell.
     ///
@@ -45,16 +63,36 @@ public struct UnaryTests: Sendable, Hashable, CustomStringConvertible {
     }
 
     private init(test: UnaryTest, source: String, scope: ExpressionScope) {
-        self.source = source
-        self.test = test
-        self.scope = scope
-        self.matcher = UnaryTestCompiler.compile(test)
+        storage = Storage(source: source, test: test, scope: scope)
     }
 
     /// Whether `value` passes (compiled). `input` supplies what the cell reads besides `?`, which
     /// stands for `value`.
     public func matches(_ value: ExpressionValue, in input: borrowing ExpressionInput) -> Bool {
-        matcher(value, input)
+        // The common cells are matched here, without calling a closure: calling one costs a
+        // reference count on its context, which is most of the time a cell takes.
+        switch storage.fast {
+        case .anything: return true
+        case .null: return value.isNull
+        case .number(let op, let number):
+            guard case .number(let x) = value else { return op == .notEqual && !value.isNull }
+            return ExpressionCompiler.holdsNumbers(op, x, number)
+        case .numberInterval(let low, let lowerClosed, let high, let upperClosed):
+            guard case .number(let x) = value else { return false }
+            return (lowerClosed ? x >= low : x > low) && (upperClosed ? x <= high : x < high)
+        case .string(let text):
+            guard case .string(let x) = value else { return false }
+            return x == text
+        case .bool(let truth):
+            guard case .bool(let x) = value else { return false }
+            return x == truth
+        case .strings(let texts, let negated):
+            guard case .string(let x) = value else { return negated }
+            for text in texts where text == x { return !negated }
+            return negated
+        case .general:
+            return storage.matcher(value, input)
+        }
     }
 
     /// The paths the cell reads besides `?`, each resolved to its root.
@@ -64,7 +102,7 @@ public struct UnaryTests: Sendable, Hashable, CustomStringConvertible {
     public var description: String { source }
 
     public static func == (left: UnaryTests, right: UnaryTests) -> Bool {
-        left.source == right.source && left.scope == right.scope
+        left.storage === right.storage || left.source == right.source && left.scope == right.scope
     }
 
     public func hash(into hasher: inout Hasher) {

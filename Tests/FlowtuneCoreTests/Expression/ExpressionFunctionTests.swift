@@ -28,6 +28,8 @@ struct ExpressionFunctionTests {
         #expect(try evaluate("matches(code, \"[0-9]{4}\")", task: task) == .bool(true))
         #expect(try evaluate("matches(code, \"^[A-Z]{2}-[0-9]+$\")", task: task) == .bool(true))
         #expect(try evaluate("matches(code, \"^[0-9]\")", task: task) == .bool(false))
+        #expect(try evaluate("matches(task.t, \"(?i)refund\")", task: ["t": "Please REFUND me"]) == .bool(true))
+        #expect(try evaluate("matches(code, \"^[A-Z]{2}-\\\\d+$\")", task: task) == .bool(true))
         #expect(try evaluate("matches(task.missing, \"x\")", task: task) == .null)
         #expect(try evaluate("matches(n, \"x\")", task: task) == .null)
     }

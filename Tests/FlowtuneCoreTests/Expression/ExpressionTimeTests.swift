@@ -33,6 +33,7 @@ struct ExpressionTimeTests {
         #expect(try evaluate("date(\"2026-01-31T10:00:00\")") == .date(day(2026, 1, 31) + 36000))
         #expect(try evaluate("date(\"2026-01-31T12:00:00+02:00\")") == .date(day(2026, 1, 31) + 36000))
         #expect(try evaluate("date(\"2026-01-31T08:30:00-01:30\")") == .date(day(2026, 1, 31) + 36000))
+        #expect(try evaluate("date(\"2026-01-31T08:30:00-0130\")") == .date(day(2026, 1, 31) + 36000))
         #expect(try evaluate("date(\"2026-01-31T10:00:00.250Z\")") == .date(day(2026, 1, 31) + 36000.25))
         #expect(try evaluate("date(\"2024-02-29\")") == .date(day(2024, 2, 29)))
         #expect(try evaluate("date(\"1969-12-31\")") == .date(-86400))
