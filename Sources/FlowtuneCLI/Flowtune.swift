@@ -6,6 +6,9 @@ struct Flowtune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowtune",
         abstract: "Route work, enforce ownership and explain every decision.",
-        subcommands: [ServeCommand.self, DemoCommand.self, LoadgenCommand.self, RunCommand.self, ValidateCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, LoadgenCommand.self, RunCommand.self, ValidateCommand.self, DecideCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

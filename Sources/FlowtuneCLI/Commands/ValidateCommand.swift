@@ -66,11 +66,12 @@ struct ValidateCommand: AsyncParsableCommand {
     /// `ok: 2 workflows, 3 queues, 12 workers`.
     static func summary(of definition: WorkspaceDefinition) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        let decisions = definition.decisions.isEmpty ? "" : ", \(count(definition.decisions.count, "decision"))"
         return "ok: \(count(definition.workflows.count, "workflow")), \(count(definition.queues.count, "queue")), "
-            + "\(count(definition.workers.count, "worker"))"
+            + "\(count(definition.workers.count, "worker"))\(decisions)"
     }
 
-    private static func read(_ path: String) -> Result<String, ReadFailure> {
+    static func read(_ path: String) -> Result<String, ReadFailure> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return .failure(ReadFailure("cannot read: no such file"))
@@ -87,7 +88,7 @@ struct ValidateCommand: AsyncParsableCommand {
         return .success(text)
     }
 
-    private struct ReadFailure: Error, CustomStringConvertible {
+    struct ReadFailure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
     }

@@ -9,60 +9,80 @@ extension DecisionTable {
     /// table.evaluate(input)["lane"]   // .string("exception")
     /// ```
     public func evaluate(_ input: borrowing ExpressionInput) -> DecisionResult {
-        withUnsafeTemporaryAllocation(of: ExpressionValue.self, capacity: inputs.count) { values in
-            for index in inputs.indices {
-                (values.baseAddress! + index).initialize(to: inputs[index].expression.evaluate(input))
+        let width = inputs.count
+        return withUnsafeTemporaryAllocation(of: ExpressionValue.self, capacity: width) { values in
+            inputExpressions.withUnsafeBufferPointer { expressions in
+                for column in 0..<width {
+                    (values.baseAddress! + column).initialize(to: expressions[column].evaluate(input))
+                }
             }
-            defer { values.baseAddress!.deinitialize(count: inputs.count) }
-            return decide(values: UnsafeBufferPointer(values), input)
+            defer { values.baseAddress!.deinitialize(count: width) }
+            return cells.withUnsafeBufferPointer { cells in
+                decide(Matcher(values: UnsafeBufferPointer(values), cells: cells, width: width), input)
+            }
         }
     }
 
     /// Evaluates the table and records how: each input's value, every rule that matched (all of
     /// them, even under FIRST, so that a trace shows what else would have fired), and the result.
     public func evaluateTraced(_ input: ExpressionInput) -> (result: DecisionResult, trace: DecisionTrace) {
-        let values = inputs.map { $0.expression.evaluate(input) }
-        let matching = values.withUnsafeBufferPointer { buffer in
-            rules.indices.filter { matches(rule: $0, buffer, input) }
+        let values = inputExpressions.map { $0.evaluate(input) }
+        let width = inputs.count
+        let (matching, result) = values.withUnsafeBufferPointer { values in
+            cells.withUnsafeBufferPointer { cells in
+                let matcher = Matcher(values: values, cells: cells, width: width)
+                return (rules.indices.filter { matcher.matches(rule: $0, input) }, decide(matcher, input))
+            }
         }
-        let result = values.withUnsafeBufferPointer { decide(values: $0, input) }
+        var traced: [DecisionTrace.InputValue] = []
+        traced.reserveCapacity(width)
+        for column in 0..<width {
+            traced.append(DecisionTrace.InputValue(name: inputs[column].name, expression: inputExpressions[column].source, value: values[column]))
+        }
+        var outputs: [DecisionTrace.OutputValue] = []
+        outputs.reserveCapacity(outputNames.count)
+        for (name, value) in zip(outputNames, result.outputs) {
+            outputs.append(DecisionTrace.OutputValue(name: name, value: value))
+        }
         let trace = DecisionTrace(
-            decision: id, hitPolicy: hitPolicy.name,
-            inputs: zip(inputs, values).map { DecisionTrace.InputValue(name: $0.name, expression: $0.expression.source, value: $1) },
-            matchedRules: matching.map { $0 + 1 },
-            selectedRules: result.matchedRules.map { $0 + 1 },
-            outputs: zip(outputNames, result.outputs).map { DecisionTrace.OutputValue(name: $0, value: $1) },
-            failure: result.failure?.message)
+            decision: id, hitPolicy: hitPolicy.name, inputs: traced, matchedRules: matching.map { $0 + 1 },
+            selectedRules: result.matchedRules.map { $0 + 1 }, outputs: outputs, failure: result.failure?.message)
         return (result, trace)
     }
 
-    private func matches(rule index: Int, _ values: UnsafeBufferPointer<ExpressionValue>, _ input: borrowing ExpressionInput) -> Bool {
-        let tests = rules[index].tests
-        for column in tests.indices where !tests[column].matches(values[column], in: input) {
-            return false
+    /// The inputs' values and the table's cells, borrowed for one evaluation.
+    struct Matcher {
+        let values: UnsafeBufferPointer<ExpressionValue>
+        let cells: UnsafeBufferPointer<UnaryTests>
+        let width: Int
+
+        func matches(rule: Int, _ input: borrowing ExpressionInput) -> Bool {
+            let first = rule * width
+            for column in 0..<width where !cells[first + column].matches(values[column], in: input) {
+                return false
+            }
+            return true
         }
-        return true
     }
 
     private func outputs(of index: Int, _ input: borrowing ExpressionInput) -> [ExpressionValue] {
-        let rule = rules[index]
-        if let constant = rule.constantOutputs { return constant }
-        return rule.outputs.map { $0.evaluate(input) }
+        if let constant = constantOutputs[index] { return constant }
+        return rules[index].outputs.map { $0.evaluate(input) }
     }
 
-    private func decide(values: UnsafeBufferPointer<ExpressionValue>, _ input: borrowing ExpressionInput) -> DecisionResult {
+    private func decide(_ matcher: Matcher, _ input: borrowing ExpressionInput) -> DecisionResult {
         switch hitPolicy {
         case .first:
-            for index in rules.indices where matches(rule: index, values, input) {
+            for index in rules.indices where matcher.matches(rule: index, input) {
                 return DecisionResult(names: outputNames, rule: index, outputs: outputs(of: index, input))
             }
             return DecisionResult(names: outputNames, rules: [], outputs: defaults)
 
         case .unique:
             var found = -1
-            for index in rules.indices where matches(rule: index, values, input) {
+            for index in rules.indices where matcher.matches(rule: index, input) {
                 guard found < 0 else {
-                    let all = rules.indices.filter { matches(rule: $0, values, input) }
+                    let all = rules.indices.filter { matcher.matches(rule: $0, input) }
                     return DecisionResult(names: outputNames, failure: .severalMatched(all))
                 }
                 found = index
@@ -75,7 +95,7 @@ extension DecisionTable {
             var found = -1
             var first: [ExpressionValue] = []
             var disagreeing = false
-            for index in rules.indices where matches(rule: index, values, input) {
+            for index in rules.indices where matcher.matches(rule: index, input) {
                 let given = outputs(of: index, input)
                 if found < 0 {
                     found = index
@@ -86,7 +106,7 @@ extension DecisionTable {
             }
             if disagreeing {
                 return DecisionResult(
-                    names: outputNames, failure: .disagreeing(rules.indices.filter { matches(rule: $0, values, input) }))
+                    names: outputNames, failure: .disagreeing(rules.indices.filter { matcher.matches(rule: $0, input) }))
             }
             return found < 0
                 ? DecisionResult(names: outputNames, rules: [], outputs: defaults)
@@ -96,7 +116,7 @@ extension DecisionTable {
             var best = -1
             var bestOutputs: [ExpressionValue] = []
             var bestRank: [Int] = []
-            for index in rules.indices where matches(rule: index, values, input) {
+            for index in rules.indices where matcher.matches(rule: index, input) {
                 let given = outputs(of: index, input)
                 let rank = priorityRank(of: given)
                 if best < 0 || rank.lexicographicallyPrecedes(bestRank) {
@@ -112,7 +132,7 @@ extension DecisionTable {
         case .ruleOrder, .collect(nil):
             var matched: [Int] = []
             var columns = Array(repeating: [ExpressionValue](), count: outputs.count)
-            for index in rules.indices where matches(rule: index, values, input) {
+            for index in rules.indices where matcher.matches(rule: index, input) {
                 matched.append(index)
                 for (column, value) in outputs(of: index, input).enumerated() {
                     columns[column].append(value)
@@ -123,7 +143,7 @@ extension DecisionTable {
         case .collect(let aggregation?):
             var matched: [Int] = []
             var collected: [ExpressionValue] = []
-            for index in rules.indices where matches(rule: index, values, input) {
+            for index in rules.indices where matcher.matches(rule: index, input) {
                 matched.append(index)
                 collected.append(outputs(of: index, input).first ?? .null)
             }

@@ -38,6 +38,15 @@ public struct DecisionTable: Sendable, Hashable {
     let outputNames: [String]
     /// Each output's default, or null.
     let defaults: [ExpressionValue]
+    // Evaluation reads the table through these flat arrays: reaching a cell through
+    // `rules[row].tests[column]` copies the row, a reference count for each of its fields, on
+    // every cell of every row tried.
+    /// Every rule's cells, row after row.
+    let cells: [UnaryTests]
+    /// The inputs' expressions, in column order.
+    let inputExpressions: [Expression]
+    /// Each rule's outputs when they are constants.
+    let constantOutputs: [[ExpressionValue]?]
 
     /// Creates a table.
     public init(
@@ -53,6 +62,9 @@ public struct DecisionTable: Sendable, Hashable {
         self.tests = tests
         self.outputNames = outputs.map(\.name)
         self.defaults = outputs.map { $0.defaultValue ?? .null }
+        self.cells = rules.flatMap(\.tests)
+        self.inputExpressions = inputs.map(\.expression)
+        self.constantOutputs = rules.map(\.constantOutputs)
     }
 
     /// One input column: what it reads and, where it is enumerable, every value it can take.
