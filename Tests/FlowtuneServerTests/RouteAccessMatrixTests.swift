@@ -21,6 +21,8 @@ struct RouteAccessMatrixTests {
         defer { fixture.cleanUp() }
         // A task offered to ana, so that her key's calls on "own" routes are her own.
         let task = try await fixture.createTask()
+        // A published decision, so that its routes answer about something that exists.
+        try await fixture.server.publishDecision(DecisionRoutesTests.laneV1)
         let probe = RouterProbe(fixture.server)
         let uri = Self.concrete(route.path, task: task)
         for (key, role) in Self.callers {
@@ -67,7 +69,8 @@ struct RouteAccessMatrixTests {
             else if path.hasPrefix("/v1/queues") { "inbox" }
             else if path.hasPrefix("/v1/workers") { "ana" }
             else if path.hasPrefix("/v1/webhooks") { "wh_unknown" }
+            else if path.hasPrefix("/v1/decisions") { "approval-lane" }
             else { task.rawValue }
-        return path.replacingOccurrences(of: "{id}", with: id)
+        return path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1")
     }
 }

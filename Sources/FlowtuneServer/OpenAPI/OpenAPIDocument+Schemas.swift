@@ -21,6 +21,36 @@ extension OpenAPIDocument {
                 "UploadResult": object(
                     ["workflows": array(ref("Workflow")), "queues": array(string()), "workers": array(string())],
                     required: ["workflows", "queues", "workers"]),
+                "DecisionUpload": object(
+                    ["file": string("The file name to record."), "yaml": string("The decision file's text.")],
+                    required: ["yaml"], closed: true),
+                "DecisionFile": decisionFile, "DecisionIssue": decisionIssue, "ExpressionValue": expressionValue,
+                "DecisionTrace": decisionTrace, "DecisionSummary": decisionSummary, "DecisionSummaryPage": page("DecisionSummary"),
+                "Decision": decision,
+                "DecisionVersions": object(["id": string(), "versions": array(ref("DecisionSummary"))], required: ["id", "versions"]),
+                "DecisionExample": object(
+                    ["name": string(), "passed": ["type": "boolean"], "mismatches": array(string()), "trace": ref("DecisionTrace")],
+                    required: ["name", "passed", "mismatches", "trace"]),
+                "DecisionValidation": decisionValidation, "DecisionEvaluation": decisionEvaluation,
+                "UploadedEvaluation": object(
+                    [
+                        "yaml": string("The decision file's text."), "file": string("The file name to report problems under."),
+                        "input": ref("DecisionInput"), "now": time(),
+                    ],
+                    required: ["yaml", "input"]),
+                "PublishedEvaluation": object(
+                    ["version": integer("The version to evaluate; the latest when left out."), "input": ref("DecisionInput"), "now": time()],
+                    required: ["input"]),
+                "DecisionInput": object(
+                    [
+                        "task": ["type": "object", "description": "The task's attributes; paths without a root read from it."],
+                        "model": ["type": "object", "description": "Model outputs, such as `{\"intent\": {\"name\": \"refund\", \"confidence\": 0.9}}`."],
+                        "worker": ["type": "object", "description": "The worker's fields."],
+                    ],
+                    closed: true),
+                "Rollback": object(
+                    ["version": integer("The earlier version whose text to publish again."), "reason": string("Why; kept in the event's cause.")],
+                    required: ["version", "reason"]),
                 "Resolution": resolution,
                 "Reassignment": object(["worker": string("The worker to hand the item to."), "reason": string()], required: ["worker", "reason"]),
                 "Metrics": metrics,
@@ -57,6 +87,7 @@ extension OpenAPIDocument {
                     "errors": array(object(
                         ["field": string(), "message": string(), "line": integer(), "column": integer()],
                         required: ["field", "message"])),
+                    "examples": array(ref("DecisionExample")),
                 ],
                 required: ["type", "title", "status", "detail"])
         }
@@ -233,6 +264,11 @@ extension OpenAPIDocument {
                         "oneOf": [string("A step id, or `end`."), ["type": "object", "additionalProperties": string()]],
                         "description": "Where each outcome leads: a step id or `end`.",
                     ],
+                    "decisions": [
+                        "type": "object", "additionalProperties": string(),
+                        "propertyNames": enumeration(["lane", "queue", "priority", "evidence", "escalation"]),
+                        "description": "Purpose to the published decision that sets it, evaluated as a task enters the step.",
+                    ],
                 ],
                 required: ["id", "queue", "ownership"])
         }
@@ -257,6 +293,112 @@ extension OpenAPIDocument {
                     "workflows": array(ref("Workflow")),
                 ],
                 closed: true)
+        }
+
+        // MARK: - Decisions
+
+        static var decisionFile: JSONValue {
+            object(
+                [
+                    "decision": string("The decision's id, stable across versions."), "name": string(),
+                    "hit_policy": string("UNIQUE, FIRST, PRIORITY, ANY, RULE ORDER, COLLECT, or COLLECT SUM, MIN, MAX, COUNT."),
+                    "inputs": array(object(["name": string(), "expression": string(), "values": array([:])], required: ["name", "expression"])),
+                    "outputs": array(object(["name": string(), "type": string(), "values": array([:]), "default": [:]], required: ["name"])),
+                    "rules": array(object(["when": array([:]), "then": array([:]), "note": string()], required: ["when", "then"])),
+                    "tests": array(object(["name": string(), "input": ["type": "object"], "expect": [:]], required: ["input", "expect"])),
+                ],
+                required: ["decision", "inputs", "outputs", "rules"],
+                extra: ["description": "A decision file written as JSON, with the fields of its YAML."])
+        }
+
+        static var decisionIssue: JSONValue {
+            object(
+                [
+                    "field": string("The field in the file, such as `rules[2].when[0]`; empty for the file itself."),
+                    "message": string(), "line": integer(), "column": integer(),
+                ],
+                required: ["field", "message", "line", "column"])
+        }
+
+        static var expressionValue: JSONValue {
+            [
+                "description": "A value: null, boolean, number, string, list, or a one-member object for a duration (`{\"duration\": seconds}`) or a date (`{\"date\": \"2026-01-31T10:00:00Z\"}`).",
+                "oneOf": [
+                    ["type": ["null", "boolean", "number", "string"]], ["type": "array", "items": ref("ExpressionValue")],
+                    object(["duration": number("Seconds.")], required: ["duration"], closed: true),
+                    object(["date": time()], required: ["date"], closed: true),
+                ],
+            ]
+        }
+
+        static var decisionTrace: JSONValue {
+            object(
+                [
+                    "decision": string(), "version": integer("The published version; absent for an unpublished table."),
+                    "hitPolicy": string(),
+                    "inputs": array(object(
+                        ["name": string(), "expression": string(), "value": ref("ExpressionValue")],
+                        required: ["name", "expression", "value"])),
+                    "matchedRules": array(integer("A rule that matched, from 1.")),
+                    "selectedRules": array(integer("A rule whose outputs the result holds, from 1.")),
+                    "outputs": array(object(["name": string(), "value": ref("ExpressionValue")], required: ["name", "value"])),
+                    "failure": string("Why the table could not decide, such as several rules matching under UNIQUE."),
+                ],
+                required: ["decision", "hitPolicy", "inputs", "matchedRules", "selectedRules", "outputs"])
+        }
+
+        static var decisionSummaryFields: [String: JSONValue] {
+            [
+                "id": string(), "name": string(), "hitPolicy": string(), "version": integer(), "file": string(),
+                "publishedAt": time(), "publishedBy": string(),
+                "restores": integer("For a rollback: the version whose text was published again."),
+                "rules": integer("How many rules the table has."),
+            ]
+        }
+
+        static var decisionSummary: JSONValue {
+            object(decisionSummaryFields, required: ["id", "name", "hitPolicy", "version", "file", "publishedAt", "publishedBy", "rules"])
+        }
+
+        static var decision: JSONValue {
+            var fields = decisionSummaryFields
+            fields["latest"] = ["type": "boolean", "description": "Whether this version decides new tasks."]
+            fields["yaml"] = string("The file's text, exactly as published.")
+            fields["warnings"] = array(ref("DecisionIssue"))
+            fields["inputs"] = array(object(
+                ["name": string(), "expression": string(), "values": array(ref("ExpressionValue"))], required: ["name", "expression"]))
+            fields["outputs"] = array(object(
+                ["name": string(), "values": array(ref("ExpressionValue")), "default": ref("ExpressionValue")], required: ["name"]))
+            fields["tests"] = integer("How many example cases the file holds.")
+            return object(
+                fields,
+                required: [
+                    "id", "name", "hitPolicy", "version", "latest", "file", "publishedAt", "publishedBy", "yaml", "warnings",
+                    "inputs", "outputs", "rules", "tests",
+                ])
+        }
+
+        static var decisionValidation: JSONValue {
+            object(
+                [
+                    "valid": ["type": "boolean", "description": "Whether publishing would be accepted."],
+                    "id": string(), "name": string(), "hitPolicy": string(),
+                    "issues": array(ref("DecisionIssue")), "warnings": array(ref("DecisionIssue")),
+                    "examples": array(ref("DecisionExample")),
+                    "latestVersion": integer("The version published under this id now."),
+                    "unchanged": ["type": "boolean", "description": "Whether the text is the latest version's."],
+                ],
+                required: ["valid", "issues", "warnings", "examples"])
+        }
+
+        static var decisionEvaluation: JSONValue {
+            object(
+                [
+                    "id": string(), "version": integer(),
+                    "outputs": ["type": "object", "additionalProperties": ref("ExpressionValue")],
+                    "trace": ref("DecisionTrace"),
+                ],
+                required: ["id", "outputs", "trace"])
         }
 
         static var resolution: JSONValue {

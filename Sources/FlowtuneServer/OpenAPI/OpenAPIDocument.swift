@@ -29,12 +29,14 @@ enum OpenAPIDocument {
                     operator (read; overrides, exceptions, workers), worker (its own offers and tasks), \
                     viewer (read only). Errors are RFC 9457 problem documents naming the field at fault. \
                     Times are ISO 8601 in UTC. Definition resources (workflows, queues, workers) use the \
-                    snake_case fields of definition files; durations are written like `90s`, `15m`, `4h`.
+                    snake_case fields of definition files; durations are written like `90s`, `15m`, `4h`. \
+                    Decision tables are published as their YAML files; each publication is a new, \
+                    immutable version, and a rollback publishes an earlier version's text again.
                     """,
             ],
             "servers": [["url": "/"]],
             "security": [["bearerKey": []], ["headerKey": []]],
-            "tags": .array(["system", "tasks", "workflows", "queues", "workers", "exceptions", "metrics", "audit", "events", "webhooks"].map {
+            "tags": .array(["system", "tasks", "workflows", "decisions", "queues", "workers", "exceptions", "metrics", "audit", "events", "webhooks"].map {
                 ["name": .string($0)]
             }),
             "paths": paths,
@@ -174,6 +176,70 @@ enum OpenAPIDocument {
                 "get": operation(
                     "Every version of a workflow", tag: "workflows", access: .read,
                     parameters: [path("id", "Workflow id")], responses: ["200": json("Versions, oldest first.", "WorkflowVersions")]),
+            ],
+            "/v1/decisions": [
+                "post": operation(
+                    "Publish a decision table", tag: "decisions", access: .administer,
+                    description: "The decision file's YAML text (or the decision written as JSON, or `{\"file\": ..., \"yaml\": ...}`). The file is read, compiled and checked, and its example cases (`tests:`) are run; it is published as the decision's next version only if it has no errors and every example passes. Load errors come back at once in `errors`, each with field, line and column; failing examples are a 422 titled `Failing examples` whose `errors` name each example (`tests[i]`) with its mismatches, and whose `examples` member carries their traces. Publishing the text of the latest version again changes nothing (200). Static-check warnings do not stop publishing and are returned in `warnings`.",
+                    parameters: [query("file", "The file name to record with the version; the decision id with `.yaml` when left out.")],
+                    body: decisionFileBody,
+                    responses: [
+                        "201": json("Published as a new version.", "Decision"),
+                        "200": json("The text is the latest version's; nothing changed.", "Decision"),
+                        "415": problem("Neither YAML nor JSON."),
+                        "422": problem("Load errors (every one in `errors`, with field, line and column), or failing examples (each in `errors` as `tests[i]`, their traces in `examples`)."),
+                    ]),
+                "get": operation(
+                    "List decisions", tag: "decisions", access: .read,
+                    responses: ["200": json("The latest version of each decision.", "DecisionSummaryPage")]),
+            ],
+            "/v1/decisions/validate": [
+                "post": operation(
+                    "Validate a decision table", tag: "decisions", access: .read,
+                    description: "Runs every check publishing runs, and publishes nothing. The answer is 200 whether or not the file is valid: `issues` lists load errors with field, line and column, `warnings` the static checks' findings, `examples` every example case with its mismatches and trace.",
+                    parameters: [query("file", "The file name to report problems under.")],
+                    body: decisionFileBody,
+                    responses: ["200": json("What the checks found.", "DecisionValidation"), "415": problem("Neither YAML nor JSON.")]),
+            ],
+            "/v1/decisions/evaluate": [
+                "post": operation(
+                    "Evaluate an unpublished decision table", tag: "decisions", access: .read,
+                    description: "Evaluates the table in `yaml` on `input` and returns the trace: values read, rules matched and selected, outputs. A file that does not load is a 422 listing its errors.",
+                    body: jsonBody("UploadedEvaluation"),
+                    responses: ["200": json("The outputs and the trace.", "DecisionEvaluation")]),
+            ],
+            "/v1/decisions/{id}": [
+                "get": operation(
+                    "A decision's latest version", tag: "decisions", access: .read,
+                    description: "The version deciding new tasks, with its YAML text, its warnings, and its inputs, outputs and rule count.",
+                    parameters: [path("id", "Decision id")], responses: ["200": json("The decision.", "Decision")]),
+            ],
+            "/v1/decisions/{id}/versions": [
+                "get": operation(
+                    "Every version of a decision", tag: "decisions", access: .read,
+                    parameters: [path("id", "Decision id")],
+                    responses: ["200": json("Versions, oldest first.", "DecisionVersions")]),
+            ],
+            "/v1/decisions/{id}/versions/{version}": [
+                "get": operation(
+                    "One version of a decision", tag: "decisions", access: .read,
+                    description: "A published version never changes: its text is what was published.",
+                    parameters: [path("id", "Decision id"), path("version", "Version number, from 1", type: "integer")],
+                    responses: ["200": json("The version.", "Decision"), "400": problem("A version that is not a whole number.")]),
+            ],
+            "/v1/decisions/{id}/evaluate": [
+                "post": operation(
+                    "Evaluate a published decision", tag: "decisions", access: .read,
+                    description: "Evaluates the latest version, or `version`, on `input` and returns the trace with the version that decided.",
+                    parameters: [path("id", "Decision id")], body: jsonBody("PublishedEvaluation"),
+                    responses: ["200": json("The outputs and the trace.", "DecisionEvaluation")]),
+            ],
+            "/v1/decisions/{id}/rollback": [
+                "post": operation(
+                    "Roll a decision back", tag: "decisions", access: .administer,
+                    description: "Publishes an earlier version's text again as the next version, which records the version it restores. The reason is kept in the event's cause.",
+                    parameters: [path("id", "Decision id")], body: jsonBody("Rollback"),
+                    responses: ["201": json("The new version.", "Decision")]),
             ],
             "/v1/queues": [
                 "post": operation(
@@ -351,8 +417,20 @@ enum OpenAPIDocument {
         ]
     }
 
-    private static func path(_ name: String, _ description: String) -> JSONValue {
-        ["name": .string(name), "in": "path", "required": true, "description": .string(description), "schema": ["type": "string"]]
+    private static func path(_ name: String, _ description: String, type: String = "string") -> JSONValue {
+        ["name": .string(name), "in": "path", "required": true, "description": .string(description), "schema": ["type": .string(type)]]
+    }
+
+    /// A decision file: its YAML text, the decision as JSON, or the JSON wrapper with a file name.
+    private static var decisionFileBody: JSONValue {
+        [
+            "required": true,
+            "description": "The decision file. YAML (also sent as `text/plain` or without a content type), or JSON: the decision itself, or `{\"file\": ..., \"yaml\": ...}`.",
+            "content": [
+                "application/yaml": ["schema": ["type": "string", "description": "The decision file's text."]],
+                "application/json": ["schema": ["oneOf": [ref("DecisionUpload"), ref("DecisionFile")]]],
+            ],
+        ]
     }
 
     private static func query(_ name: String, _ description: String, type: String = "string", format: String? = nil) -> JSONValue {

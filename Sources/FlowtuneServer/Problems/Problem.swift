@@ -24,6 +24,9 @@ public struct Problem: Error, HTTPResponseError, Sendable, Hashable, CustomStrin
     public var field: String?
     /// Several located problems, such as every error of a definition file.
     public var errors: [Entry]
+    /// Further members of the document (RFC 9457 extension members), such as the outcomes of a
+    /// decision's failing examples.
+    public var extensions: [String: JSONValue]
 
     /// One located problem in ``errors``.
     public struct Entry: Sendable, Hashable, Codable {
@@ -48,7 +51,7 @@ public struct Problem: Error, HTTPResponseError, Sendable, Hashable, CustomStrin
     /// Creates a problem.
     public init(
         _ status: HTTPResponse.Status, type: String? = nil, title: String, detail: String, field: String? = nil,
-        errors: [Entry] = []
+        errors: [Entry] = [], extensions: [String: JSONValue] = [:]
     ) {
         self.status = status
         self.type = type ?? "https://flowtune.dev/problems/\(Self.slug(title))"
@@ -56,15 +59,18 @@ public struct Problem: Error, HTTPResponseError, Sendable, Hashable, CustomStrin
         self.detail = detail
         self.field = field
         self.errors = errors
+        self.extensions = extensions
     }
 
     public var description: String { "\(status.code) \(title): \(detail)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: JSONValue] = [
+        // The standard members win over an extension of the same name.
+        var body = extensions
+        body.merge([
             "type": .string(type), "title": .string(title), "status": .number(Double(status.code)),
             "detail": .string(detail), "instance": .string(request.uri.path),
-        ]
+        ]) { _, standard in standard }
         if let field { body["field"] = .string(field) }
         if !errors.isEmpty {
             body["errors"] = .array(errors.map { entry in

@@ -30,6 +30,9 @@ struct WorkflowResource: Encodable, Sendable {
         var ownership: OwnershipResource
         /// Outcome to the next step's id, or `end`.
         var next: [String: String]
+        /// Purpose (`lane`, `queue`, `priority`, `evidence`, `escalation`) to the decision that
+        /// sets it; absent when the step names none.
+        var decisions: [String: String]?
 
         init(_ step: Step) {
             id = step.id.rawValue
@@ -41,6 +44,10 @@ struct WorkflowResource: Encodable, Sendable {
                 case .end: "end"
                 case .step(let target): target.rawValue
                 }
+            }
+            if !step.decisions.isEmpty {
+                decisions = Dictionary(
+                    step.decisions.map { ($0.purpose.rawValue, $0.decision.rawValue) }, uniquingKeysWith: { first, _ in first })
             }
         }
     }

@@ -14,6 +14,7 @@ struct RouteCatalog: Sendable {
         routes = SystemRoutes().routes
             + TaskRoutes(host: host).routes
             + WorkflowRoutes(host: host).routes
+            + DecisionRoutes(host: host).routes
             + QueueRoutes(host: host).routes
             + WorkerRoutes(host: host).routes
             + ExceptionRoutes(host: host).routes
