@@ -7,6 +7,7 @@ extension DocumentReader {
     static let decisionOutputKeys = ["name", "type", "values", "default"]
     static let decisionRuleKeys = ["when", "then", "note"]
     static let decisionTestKeys = ["name", "input", "expect"]
+    static let reservedDecisionIDs: Set<String> = ["validate", "evaluate"]
 
     /// What an output's entries are written as.
     enum OutputKind: String, CaseIterable {
@@ -26,6 +27,10 @@ extension DocumentReader {
             of: yaml, allowed: Self.decisionKeys, what: "a decision: a mapping with decision, hit_policy, inputs, outputs and rules")
         else { return nil }
         let id = requiredText(root, "decision")
+        if let id, Self.reservedDecisionIDs.contains(id) {
+            // The API serves /v1/decisions/validate and /v1/decisions/evaluate for any table.
+            report("\(id) names an action of the decisions API; choose another id", atField: root.path("decision"))
+        }
         let name = root["name"].flatMap { text($0, at: root.path("name")) }
         var hitPolicy = HitPolicy.unique
         if let node = root["hit_policy"], let written = text(node, at: root.path("hit_policy")) {
