@@ -27,6 +27,10 @@ enum PayloadTag: UInt8, Sendable {
     case workerRegistered = 66
     case settingsChanged = 67
     case decisionPublished = 68
+    case thresholdChanged = 69
+    case exceptionRateObserved = 70
+    case exceptionRateAlert = 71
+    case exceptionRateRecovered = 72
 
     /// Whether the payload is about one task, whose id is then its first field.
     var isAboutTask: Bool {
@@ -36,7 +40,8 @@ enum PayloadTag: UInt8, Sendable {
             .decisionApplied:
             true
         case .workerStatusChanged, .policyChanged, .settingsChanged, .workflowDefined, .queueDefined,
-            .workerRegistered, .decisionPublished:
+            .workerRegistered, .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert,
+            .exceptionRateRecovered:
             false
         }
     }
@@ -65,6 +70,10 @@ enum PayloadTag: UInt8, Sendable {
         case .workerRegistered: "WorkerRegistered"
         case .decisionApplied: "DecisionApplied"
         case .decisionPublished: "DecisionPublished"
+        case .thresholdChanged: "ThresholdChanged"
+        case .exceptionRateObserved: "ExceptionRateObserved"
+        case .exceptionRateAlert: "ExceptionRateAlert"
+        case .exceptionRateRecovered: "ExceptionRateRecovered"
         }
     }
 
@@ -90,6 +99,10 @@ enum PayloadTag: UInt8, Sendable {
         case .workerRegistered: self = .workerRegistered
         case .decisionApplied: self = .decisionApplied
         case .decisionPublished: self = .decisionPublished
+        case .thresholdChanged: self = .thresholdChanged
+        case .exceptionRateObserved: self = .exceptionRateObserved
+        case .exceptionRateAlert: self = .exceptionRateAlert
+        case .exceptionRateRecovered: self = .exceptionRateRecovered
         }
     }
 }
@@ -212,6 +225,12 @@ extension BinaryWriter {
             try write(definition: application)
         case .decisionPublished(let publication):
             try write(definition: publication)
+        case .thresholdChanged(let change):
+            try write(definition: change)
+        case .exceptionRateObserved(let observation):
+            try write(definition: observation)
+        case .exceptionRateAlert(let signal), .exceptionRateRecovered(let signal):
+            try write(definition: signal)
         }
     }
 
@@ -478,6 +497,14 @@ extension BinaryReader {
             return .decisionApplied(try readDefinition(DecisionApplication.self))
         case .decisionPublished:
             return .decisionPublished(try readDefinition(DecisionPublication.self))
+        case .thresholdChanged:
+            return .thresholdChanged(try readDefinition(ResponseWindowChange.self))
+        case .exceptionRateObserved:
+            return .exceptionRateObserved(try readDefinition(ExceptionRateObservation.self))
+        case .exceptionRateAlert:
+            return .exceptionRateAlert(try readDefinition(ExceptionRateSignal.self))
+        case .exceptionRateRecovered:
+            return .exceptionRateRecovered(try readDefinition(ExceptionRateSignal.self))
         }
     }
 

@@ -11,6 +11,7 @@ private enum PayloadCase: CaseIterable {
     case taskOffered, offerAccepted, offerDeclined, stepCompleted, movedToException, exceptionClaimed
     case exceptionResolved, escalated, priorityChanged, overrideApplied, taskCancelled
     case decisionPublished, decisionApplied
+    case thresholdChanged, exceptionRateObserved, exceptionRateAlert, exceptionRateRecovered
 
     init(_ payload: EventPayload) {
         switch payload {
@@ -34,6 +35,10 @@ private enum PayloadCase: CaseIterable {
         case .taskCancelled: self = .taskCancelled
         case .decisionPublished: self = .decisionPublished
         case .decisionApplied: self = .decisionApplied
+        case .thresholdChanged: self = .thresholdChanged
+        case .exceptionRateObserved: self = .exceptionRateObserved
+        case .exceptionRateAlert: self = .exceptionRateAlert
+        case .exceptionRateRecovered: self = .exceptionRateRecovered
         }
     }
 }

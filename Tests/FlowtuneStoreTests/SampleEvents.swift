@@ -88,6 +88,81 @@ enum SampleEvents {
                 ownership: OwnershipRule(sourceSystem: "ledger", decisionOwner: "finance", responseWindow: 86_400)),
         ])
 
+    /// A workflow with an adaptive response window (every window shape across its steps) and an
+    /// exception-rate alert.
+    static let adaptiveWorkflow = Workflow(
+        id: "claims", version: 4, name: "Claims",
+        steps: [
+            Step(
+                id: "review", queue: "adjusters",
+                ownership: OwnershipRule(
+                    sourceSystem: "claims-db", decisionOwner: "claims-team", responseWindow: 14_400,
+                    escalation: [EscalationStage(after: 0, action: .notify("#claims"))],
+                    adaptiveResponseWindow: AdaptiveResponseWindow(
+                        quantile: 0.9, window: SampleWindow(count: 500, age: 86_400), minimumSamples: 50,
+                        floor: 900, ceiling: 28_800, minimumChange: 0.05)),
+                next: ["approved": .step("payout")]),
+            Step(
+                id: "payout", queue: "finance",
+                ownership: OwnershipRule(
+                    sourceSystem: "ledger", decisionOwner: "finance", responseWindow: 86_400,
+                    adaptiveResponseWindow: AdaptiveResponseWindow(quantile: 0.5, window: SampleWindow(count: 200)))),
+        ],
+        alerts: WorkflowAlerts(exceptionRate: SeasonalBand(
+            seasonality: .weekly, slotLength: 3600, smoothing: 0.2, width: 3, warmUp: 4, blendSamples: 8,
+            sides: .above, minimumDeviation: 0.01, utcOffset: -18_000)))
+
+    /// One event of each adaptive-threshold case: a window change, a slot, an alert and a recovery.
+    static func adaptiveEvents(at time: Date) -> [Event] {
+        let band = ExpectedBand(
+            slot: 10, mean: 0.024, deviation: 0.009, lower: -0.003, upper: 0.051, slotSamples: 6, seasonalWeight: 0.75,
+            isArmed: true)
+        let slotStart = Date(timeIntervalSince1970: 1_700_002_800)
+        let slotEnd = slotStart + 3600
+        return [
+            Event(time: time, actor: "admin", payload: .workflowDefined(adaptiveWorkflow)),
+            Event(
+                time: time + 1, actor: "system",
+                payload: .thresholdChanged(ResponseWindowChange(
+                    workflow: "claims", step: "review",
+                    change: ThresholdChange(
+                        from: 14_400, to: 9_612.5, time: time.timeIntervalSince1970 + 1,
+                        basis: ThresholdBasis(
+                            source: .quantile, quantile: 0.9, estimate: 9_612.5, sampleCount: 63,
+                            window: SampleWindow(count: 500, age: 86_400), oldestSample: 1_699_990_000.25))))),
+            Event(
+                time: time + 2, actor: "system",
+                payload: .thresholdChanged(ResponseWindowChange(
+                    workflow: "claims", step: "payout",
+                    change: ThresholdChange(
+                        from: 3_600, to: 86_400, time: time.timeIntervalSince1970 + 2,
+                        basis: ThresholdBasis(
+                            source: .configured, quantile: 0.5, estimate: nil, sampleCount: 0,
+                            window: SampleWindow(count: 200), oldestSample: nil))))),
+            Event(
+                time: slotEnd, actor: "system",
+                payload: .exceptionRateObserved(ExceptionRateObservation(
+                    workflow: "claims", slotStart: slotStart, slotEnd: slotEnd, entered: 40, exceptions: 5))),
+            Event(
+                time: slotEnd, actor: "system",
+                payload: .exceptionRateObserved(ExceptionRateObservation(
+                    workflow: "claims", slotStart: slotEnd, slotEnd: slotEnd + 3600, entered: 0, exceptions: 0))),
+            Event(
+                time: slotEnd, actor: "system",
+                payload: .exceptionRateAlert(ExceptionRateSignal(
+                    workflow: "claims", slotStart: slotStart, slotEnd: slotEnd,
+                    signal: BandSignal(
+                        kind: .alert, direction: .above, value: 0.125, time: slotStart.timeIntervalSince1970, band: band)))),
+            Event(
+                time: slotEnd + 7200, actor: "system",
+                payload: .exceptionRateRecovered(ExceptionRateSignal(
+                    workflow: "claims", slotStart: slotEnd + 3600, slotEnd: slotEnd + 7200,
+                    signal: BandSignal(
+                        kind: .recovery, direction: .above, value: 0.02, time: slotEnd.timeIntervalSince1970 + 3600,
+                        band: band, alertSince: slotStart.timeIntervalSince1970)))),
+        ]
+    }
+
     static let queue = Queue(
         id: "adjusters", name: "Adjusters", priority: 2,
         serviceLevel: ServiceLevelTarget(percent: 90, within: 120.5),
@@ -215,6 +290,7 @@ enum SampleEvents {
         for policy in RoutingPolicyKind.allCases {
             events.append(Event(time: t0 + 23, actor: "admin", payload: .policyChanged(policy)))
         }
+        events.append(contentsOf: adaptiveEvents(at: t0 + 30))
         events.append(contentsOf: decisionVariants.enumerated().map { index, decision in
             Event(
                 time: t0 + 24 + Double(index) * 1e-6, actor: "system",

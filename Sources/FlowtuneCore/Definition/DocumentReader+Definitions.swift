@@ -11,7 +11,7 @@ extension DocumentReader {
     static let workerKeys = [
         "id", "name", "kind", "team", "skills", "certifications", "channels", "cost_per_hour", "attributes", "status",
     ]
-    static let workflowKeys = ["id", "name", "promise", "steps"]
+    static let workflowKeys = ["id", "name", "promise", "steps", "alerts"]
     static let promiseKeys = ["text", "within"]
     static let stepKeys = ["id", "name", "queue", "ownership", "next", "decisions"]
     static let ownershipKeys = [
@@ -204,6 +204,9 @@ extension DocumentReader {
         if let node = fields["promise"] {
             workflow.promise = promise(node, at: fields.path("promise"))
         }
+        if let node = fields["alerts"] {
+            workflow.alerts = alerts(node, at: fields.path("alerts"))
+        }
         if let node = fields["steps"] {
             let blank = Step(id: "", queue: "", ownership: OwnershipRule(sourceSystem: "", decisionOwner: "", responseWindow: 0))
             workflow.steps = list(node, at: fields.path("steps"), of: "step", allowed: Self.stepKeys, placeholder: blank) {
@@ -272,7 +275,15 @@ extension DocumentReader {
         var rule = OwnershipRule(
             sourceSystem: requiredText(fields, "source_system") ?? "",
             decisionOwner: requiredText(fields, "decision_owner") ?? "",
-            responseWindow: requiredDuration(fields, "response_window") ?? 0)
+            responseWindow: 0)
+        if let node = fields["response_window"], case .mapping = node {
+            // An adaptive window: its static value is the rule's window until it has learned enough.
+            let (adaptive, staticWindow) = adaptiveResponseWindow(node, at: fields.path("response_window"))
+            rule.responseWindow = staticWindow ?? 0
+            rule.adaptiveResponseWindow = adaptive
+        } else {
+            rule.responseWindow = requiredDuration(fields, "response_window") ?? 0
+        }
         if let node = fields["backup_owner"] {
             rule.backupOwner = text(node, at: fields.path("backup_owner"))
         }

@@ -27,6 +27,11 @@ public enum WorkspaceValidator {
         if workflow.id.rawValue.isEmpty {
             issues.append(ValidationIssue(path: "id", message: "a workflow needs an id"))
         }
+        if let band = workflow.alerts?.exceptionRate {
+            for problem in band.problems() {
+                issues.append(ValidationIssue(path: "alerts.exception_rate.\(problem.field)", message: problem.message))
+            }
+        }
         if workflow.steps.isEmpty {
             issues.append(ValidationIssue(path: "steps", message: "a workflow needs at least one step"))
             return issues
@@ -55,7 +60,15 @@ public enum WorkspaceValidator {
             if owner.sourceSystem.trimmingCharacters(in: .whitespaces).isEmpty {
                 issues.append(ValidationIssue(path: "\(path).ownership.source_system", message: "step \(step.id) has no source system"))
             }
-            if !(owner.responseWindow > 0) {
+            if let adaptive = owner.adaptiveResponseWindow {
+                let windowPath = "\(path).ownership.response_window"
+                if !(owner.responseWindow > 0) {
+                    issues.append(ValidationIssue(path: "\(windowPath).static", message: "the static response window must be longer than zero"))
+                }
+                for problem in adaptive.problems(staticWindow: owner.responseWindow) {
+                    issues.append(ValidationIssue(path: "\(windowPath).\(problem.field)", message: problem.message))
+                }
+            } else if !(owner.responseWindow > 0) {
                 issues.append(ValidationIssue(path: "\(path).ownership.response_window", message: "the response window must be longer than zero"))
             }
             for (stage, escalation) in owner.escalation.enumerated() {

@@ -70,6 +70,14 @@ public enum EventPayload: Sendable, Hashable, Codable {
     case overrideApplied(task: TaskID, change: Override, reason: String)
     /// The task was withdrawn.
     case taskCancelled(task: TaskID, reason: String)
+    /// A step's adaptive response window moved.
+    case thresholdChanged(ResponseWindowChange)
+    /// A slot of a workflow's exception rate ended.
+    case exceptionRateObserved(ExceptionRateObservation)
+    /// A workflow's exception rate left its expected band.
+    case exceptionRateAlert(ExceptionRateSignal)
+    /// A workflow's exception rate came back into its expected band.
+    case exceptionRateRecovered(ExceptionRateSignal)
 
     /// The event type's name.
     public var type: String {
@@ -94,6 +102,18 @@ public enum EventPayload: Sendable, Hashable, Codable {
         case .priorityChanged: "PriorityChanged"
         case .overrideApplied: "OverrideApplied"
         case .taskCancelled: "TaskCancelled"
+        case .thresholdChanged: "ThresholdChanged"
+        case .exceptionRateObserved: "ExceptionRateObserved"
+        case .exceptionRateAlert: "ExceptionRateAlert"
+        case .exceptionRateRecovered: "ExceptionRateRecovered"
+        }
+    }
+
+    /// Whether the event records the move of an adaptive threshold that an earlier event caused.
+    var recordsAdaptiveMove: Bool {
+        switch self {
+        case .thresholdChanged, .exceptionRateAlert, .exceptionRateRecovered: true
+        default: false
         }
     }
 
@@ -101,7 +121,7 @@ public enum EventPayload: Sendable, Hashable, Codable {
     public var taskID: TaskID? {
         switch self {
         case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged, .settingsChanged,
-            .decisionPublished:
+            .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert, .exceptionRateRecovered:
             nil
         case .decisionApplied(let application): application.task
         case .taskCreated(let created): created.task

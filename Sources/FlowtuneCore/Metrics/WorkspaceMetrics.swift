@@ -135,7 +135,16 @@ public struct WorkspaceMetrics: Sendable {
         case .escalated(let id, _, _, _):
             guard let task = open[id] else { return }
             queues[task.queue, default: QueueMetrics()].escalations += 1
-        case .workerStatusChanged, .policyChanged, .settingsChanged, .decisionPublished, .exceptionClaimed, .priorityChanged, .overrideApplied:
+        case .thresholdChanged(let change):
+            workflows[change.workflow, default: WorkflowMetrics()].responseWindows[change.step] = change.to
+            workflows[change.workflow, default: WorkflowMetrics()].thresholdChanges += 1
+        case .exceptionRateAlert(let signal):
+            workflows[signal.workflow, default: WorkflowMetrics()].exceptionRateAlerts += 1
+            workflows[signal.workflow, default: WorkflowMetrics()].exceptionRateAlerting = true
+        case .exceptionRateRecovered(let signal):
+            workflows[signal.workflow, default: WorkflowMetrics()].exceptionRateAlerting = false
+        case .workerStatusChanged, .policyChanged, .settingsChanged, .decisionPublished, .exceptionClaimed, .priorityChanged,
+            .overrideApplied, .exceptionRateObserved:
             break
         }
     }
@@ -257,6 +266,14 @@ public struct WorkflowMetrics: Sendable, Hashable {
     public var cost = 0.0
 
     /// Cost per completed task.
+    /// The adaptive response windows learned so far, per step, as last changed.
+    public var responseWindows: [StepID: TimeInterval] = [:]
+    /// How many times an adaptive response window moved.
+    public var thresholdChanges = 0
+    /// How many times the exception rate left its expected band.
+    public var exceptionRateAlerts = 0
+    /// Whether the exception rate is outside its expected band now.
+    public var exceptionRateAlerting = false
     public var costPerTask: Double? { completed == 0 ? nil : cost / Double(completed) }
 }
 

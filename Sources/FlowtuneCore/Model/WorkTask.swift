@@ -44,6 +44,9 @@ public struct WorkTask: Sendable, Hashable, Codable {
     public var responseWindow: TimeInterval?
     /// Evidence a decision requires for the current step, on top of the step's own.
     public var decidedEvidence: [String]?
+    /// The adaptive response window in force when the task entered its current step, for a step
+    /// that declares one. Fixed at entry: a window learned later applies to tasks entering later.
+    public var learnedResponseWindow: TimeInterval?
 
     /// Creates a task.
     public init(
@@ -69,6 +72,12 @@ public struct WorkTask: Sendable, Hashable, Codable {
         self.exception = nil
         self.declinedBy = []
         self.finishedAt = nil
+    }
+
+    /// The response window the task's current step gives it: a decision's `escalate_after`
+    /// first, then the adaptive window in force when it entered, then the step's static window.
+    public func responseWindow(in step: Step) -> TimeInterval {
+        responseWindow ?? learnedResponseWindow ?? step.ownership.responseWindow
     }
 
     /// Where a task is in its life.

@@ -15,14 +15,21 @@ public struct Workflow: Sendable, Hashable, Codable {
     public var promise: Promise?
     /// The steps, the first being the entry step.
     public var steps: [Step]
+    /// What the workflow raises alerts on, such as its exception rate leaving its usual band.
+    /// Optional, so workflows stored before alerts existed decode without one.
+    public var alerts: WorkflowAlerts?
 
     /// Creates a workflow.
-    public init(id: WorkflowID, version: Int = 1, name: String? = nil, promise: Promise? = nil, steps: [Step]) {
+    public init(
+        id: WorkflowID, version: Int = 1, name: String? = nil, promise: Promise? = nil, steps: [Step],
+        alerts: WorkflowAlerts? = nil
+    ) {
         self.id = id
         self.version = version
         self.name = name ?? id.rawValue
         self.promise = promise
         self.steps = steps
+        self.alerts = alerts
     }
 
     /// The entry step.
@@ -115,8 +122,12 @@ public struct OwnershipRule: Sendable, Hashable, Codable {
     public var decisionOwner: String
     /// Who takes over when the owner cannot.
     public var backupOwner: String?
-    /// How long the step may stay open before escalation starts.
+    /// How long the step may stay open before escalation starts; for an adaptive window, the
+    /// static value in force until it has learned enough.
     public var responseWindow: TimeInterval
+    /// The declaration that makes the response window follow recent response times, if it does.
+    /// Optional, so workflows stored before adaptive windows existed decode without one.
+    public var adaptiveResponseWindow: AdaptiveResponseWindow?
     /// What happens, in order, once the response window has passed.
     public var escalation: [EscalationStage]
     /// The evidence fields a completion must carry.
@@ -128,8 +139,10 @@ public struct OwnershipRule: Sendable, Hashable, Codable {
     public init(
         sourceSystem: String, decisionOwner: String, backupOwner: String? = nil,
         responseWindow: TimeInterval, escalation: [EscalationStage] = [],
-        requiredEvidence: [String] = [], missingEvidence: MissingEvidencePolicy = .refuse
+        requiredEvidence: [String] = [], missingEvidence: MissingEvidencePolicy = .refuse,
+        adaptiveResponseWindow: AdaptiveResponseWindow? = nil
     ) {
+        self.adaptiveResponseWindow = adaptiveResponseWindow
         self.sourceSystem = sourceSystem
         self.decisionOwner = decisionOwner
         self.backupOwner = backupOwner

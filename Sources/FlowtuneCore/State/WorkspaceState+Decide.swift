@@ -35,6 +35,8 @@ extension WorkspaceState {
             time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: payload)
         evolve(event)
         run.events.append(event)
+        // An event that moved an adaptive threshold is followed at once by the record of the move.
+        if !pendingAdaptive.isEmpty, !payload.recordsAdaptiveMove { recordPendingAdaptive(&run) }
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -195,6 +197,7 @@ extension WorkspaceState {
             try publishDecision(source, restores: version, &run)
 
         case .fireTimers:
+            if !responseWindows.isEmpty { tickResponseWindows(&run) }
             // One at a time: firing a timer can schedule another that is already due (the next
             // escalation stage, a relaxation of a task back in line), and it must fire in this run too.
             while let timer = takeNextDueTimer(upTo: now) {
@@ -453,8 +456,15 @@ extension WorkspaceState {
     // MARK: - Timers
 
     private mutating func fire(_ timer: Timer, _ run: inout Run) {
-        guard let task = tasks[timer.task] else { return }
+        if case .slotEnd(let workflow) = timer.kind {
+            closeExceptionRateSlot(of: workflow, due: timer.due, &run)
+            return
+        }
+        guard let id = timer.task, let task = tasks[id] else { return }
         switch timer.kind {
+        case .slotEnd:
+            return
+
         case .offerExpiry(let worker, _):
             guard case .offered(worker, let expiresAt) = task.state, expiresAt == timer.due else { return }
             emit(.offerDeclined(task: task.id, worker: worker, reason: .timedOut), &run, actor: "system")
@@ -471,8 +481,7 @@ extension WorkspaceState {
                 let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step),
                 level < step.ownership.escalation.count,
                 // A decision that moved the response window leaves the timer set for the old one behind.
-                timer.due == stepEnteredAt + (task.responseWindow ?? step.ownership.responseWindow)
-                    + step.ownership.escalation[level].after
+                timer.due == stepEnteredAt + task.responseWindow(in: step) + step.ownership.escalation[level].after
             else { return }
             let action = step.ownership.escalation[level].action
             emit(.escalated(task: task.id, step: step.id, level: level, action: action), &run, actor: "system")
@@ -482,7 +491,7 @@ extension WorkspaceState {
 
     private mutating func escalate(_ id: TaskID, step: Step, action: EscalationAction, _ run: inout Run) {
         guard let task = tasks[id] else { return }
-        let window = DurationText.format(task.responseWindow ?? step.ownership.responseWindow)
+        let window = DurationText.format(task.responseWindow(in: step))
         switch action {
         case .notify:
             break

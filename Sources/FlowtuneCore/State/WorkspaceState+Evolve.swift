@@ -9,6 +9,7 @@ extension WorkspaceState {
         switch event.payload {
         case .workflowDefined(let workflow):
             workflows[workflow.id, default: []].append(workflow)
+            adoptAdaptive(workflow, at: time)
 
         case .decisionPublished(let publication):
             // Publishing checked the file; a file that no longer loads (written by an older
@@ -65,6 +66,11 @@ extension WorkspaceState {
                 step: first.id, queue: first.queue, priority: created.priority, channel: created.channel,
                 attributes: created.attributes, createdAt: time)
             task.state = .queued
+            if !exceptionRates.isEmpty { exceptionRates[created.workflow]?.entered += 1 }
+            if first.ownership.adaptiveResponseWindow != nil {
+                advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: first.id), to: time)
+                task.learnedResponseWindow = learnedWindow(for: task, step: first)
+            }
             tasks[task.id] = task
             if let key = created.idempotencyKey {
                 idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
@@ -86,6 +92,7 @@ extension WorkspaceState {
 
         case .offerAccepted(let id, let worker):
             tasks[id]?.state = .assigned(worker: worker)
+            if !responseWindows.isEmpty, let task = tasks[id] { observeResponse(of: task, at: time) }
 
         case .offerDeclined(let id, let worker, let reason):
             guard var task = tasks[id] else { return }
@@ -114,6 +121,7 @@ extension WorkspaceState {
             task.state = .held
             task.exception = item
             tasks[id] = task
+            if !exceptionRates.isEmpty { exceptionRates[task.workflow]?.exceptions += 1 }
 
         case .exceptionClaimed(let id, let by):
             tasks[id]?.exception?.claimedBy = by
@@ -161,6 +169,18 @@ extension WorkspaceState {
             guard var task = tasks[id] else { return }
             release(&task, at: time)
             finish(task, as: .cancelled, at: time)
+
+        case .thresholdChanged(let change):
+            applyWindowChange(change)
+
+        case .exceptionRateObserved(let observation):
+            observeExceptionRate(observation)
+
+        case .exceptionRateAlert(let signal):
+            removePending(.alert(signal))
+
+        case .exceptionRateRecovered(let signal):
+            removePending(.recovery(signal))
         }
     }
 
@@ -255,6 +275,11 @@ extension WorkspaceState {
         task.declinedBy = []
         task.responseWindow = nil
         task.decidedEvidence = nil
+        task.learnedResponseWindow = nil
+        if step.ownership.adaptiveResponseWindow != nil {
+            advanceResponseWindow(WorkflowStep(workflow: task.workflow, step: step.id), to: time)
+            task.learnedResponseWindow = learnedWindow(for: task, step: step)
+        }
         task.state = .queued
         tasks[task.id] = task
         scheduleEscalation(for: task, step: step, level: 0)
@@ -358,13 +383,18 @@ extension WorkspaceState {
         let stages = step.ownership.escalation
         let due: Date
         if level < stages.count {
-            due = task.stepEnteredAt + (task.responseWindow ?? step.ownership.responseWindow) + stages[level].after
+            due = task.stepEnteredAt + task.responseWindow(in: step) + stages[level].after
         } else {
             return
         }
         schedule(Timer(
             due: due, sequence: 0, task: task.id,
             kind: .escalation(level: level, step: step.id, stepEnteredAt: task.stepEnteredAt)))
+    }
+
+    /// Sets the timer that closes a workflow's exception-rate slot.
+    mutating func scheduleSlotEnd(of workflow: WorkflowID, at due: Date) {
+        schedule(Timer(due: due, sequence: 0, task: nil, kind: .slotEnd(workflow: workflow)))
     }
 
     private mutating func schedule(_ timer: Timer) {
@@ -375,7 +405,7 @@ extension WorkspaceState {
         // Timers of finished tasks are skipped when they come due, but a busy workspace would
         // pile them up for hours; sweep them once they outnumber the open tasks' by far.
         if timers.count > 4 * tasks.count + 4096 {
-            timers = Heap(timers.unordered.filter { tasks[$0.task] != nil })
+            timers = Heap(timers.unordered.filter { timer in timer.task.map { tasks[$0] != nil } ?? true })
         }
     }
 

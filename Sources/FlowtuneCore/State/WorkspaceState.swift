@@ -29,6 +29,14 @@ public struct WorkspaceState: Sendable {
     public internal(set) var nextTaskNumber: Int = 1
     /// The last worker chosen, for round-robin rotation.
     public internal(set) var rotationCursor: Int = -1
+    /// The adaptive response window of every step that declares one, learned from its
+    /// response times.
+    public internal(set) var responseWindows: [WorkflowStep: QuantileThresholdState] = [:]
+    /// The exception-rate watch of every workflow that declares an `exception_rate` alert.
+    public internal(set) var exceptionRates: [WorkflowID: ExceptionRateWatch] = [:]
+    /// Moves of adaptive thresholds folded in by the last event and not yet recorded as their
+    /// own event; empty between commands.
+    var pendingAdaptive: [PendingAdaptive] = []
 
     var queueIndex: [QueueID: Int] = [:]
     var workerIndex: [WorkerID: Int] = [:]
@@ -203,7 +211,8 @@ struct WaitingEntry: Sendable, Hashable {
 struct Timer: Sendable, Comparable {
     var due: Date
     var sequence: UInt64
-    var task: TaskID
+    /// The task the timer is about; nil for a workspace's own timers, such as a slot's end.
+    var task: TaskID?
     var kind: Kind
 
     enum Kind: Sendable, Hashable {
@@ -213,6 +222,8 @@ struct Timer: Sendable, Comparable {
         case escalation(level: Int, step: StepID, stepEnteredAt: Date)
         /// A relaxation stage of the queue starts to apply to the task queued at `queuedAt`.
         case relaxation(queuedAt: Date)
+        /// The slot under way of the workflow's exception rate ends.
+        case slotEnd(workflow: WorkflowID)
     }
 
     static func < (lhs: Timer, rhs: Timer) -> Bool {
@@ -233,5 +244,7 @@ extension WorkspaceState: Equatable {
             && lhs.idempotencyKeys == rhs.idempotencyKeys && lhs.version == rhs.version
             && lhs.nextTaskNumber == rhs.nextTaskNumber && lhs.rotationCursor == rhs.rotationCursor
             && lhs.hot == rhs.hot && lhs.channelList == rhs.channelList
+            && lhs.responseWindows == rhs.responseWindows && lhs.exceptionRates == rhs.exceptionRates
+            && lhs.pendingAdaptive == rhs.pendingAdaptive
     }
 }

@@ -69,6 +69,10 @@ public struct QuantileThresholdState: Sendable, Hashable {
     /// The number of outcomes in the window.
     public var sampleCount: Int { samples.count }
 
+    /// When the oldest outcome in the window was observed, or nil when the window is empty.
+    /// Tells, without copying the window, whether ``advance(to:)`` would drop anything.
+    public var oldestSampleTime: Double? { samples.first?.time }
+
     /// The window's quantile now, before floor and ceiling and whether or not it is published;
     /// nil when the window is empty. For dashboards that show the learned value approaching.
     public var estimate: Double? { Quantile.linear(sortedValues, p: threshold.quantile) }
