@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FlowtuneStore", targets: ["FlowtuneStore"]),
         .library(name: "FlowtuneEngine", targets: ["FlowtuneEngine"]),
         .library(name: "FlowtuneServer", targets: ["FlowtuneServer"]),
+        .library(name: "FlowtuneSimulation", targets: ["FlowtuneSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,10 +62,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "FlowtuneSimulation",
+            dependencies: [
+                "FlowtuneCore",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "FlowtuneCLI",
             dependencies: [
-                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer",
+                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer", "FlowtuneSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,6 +84,7 @@ let package = Package(
         .testTarget(name: "FlowtuneCoreTests", dependencies: ["FlowtuneCore"]),
         .testTarget(name: "FlowtuneStoreTests", dependencies: ["FlowtuneStore"]),
         .testTarget(name: "FlowtuneEngineTests", dependencies: ["FlowtuneEngine"]),
+        .testTarget(name: "FlowtuneSimulationTests", dependencies: ["FlowtuneSimulation"]),
         .testTarget(
             name: "FlowtuneServerTests",
             dependencies: [

@@ -1,0 +1,338 @@
+import FlowtuneCore
+import Foundation
+
+/// One replication of a scenario under one policy: the event loop that drives the core's
+/// `WorkspaceState.execute` on a virtual clock.
+///
+/// The simulator decides only what the outside world decides — when tasks arrive, how long work
+/// takes, when a customer gives up, whether a step ends in an exception. Everything the engine
+/// decides (which worker gets an offer, which waiting task a freed worker takes, timeouts,
+/// escalations, relaxations) comes from the core, read back from the events it returns.
+struct Replication {
+    private let setup: Simulator.Setup
+    private let streams: RandomStreams
+    private var state: WorkspaceState
+    private var calendar = EventCalendar()
+    private var now: Double = 0
+
+    private var customers: [Customer] = []
+    private var freeSlots: [Int32] = []
+    private var slotOf: [TaskID: Int32] = [:]
+    private var nextStamp: UInt64 = 0
+    private var arrivalGenerators: [SeededGenerator]
+    private var arrivalCounts: [Int]
+    private var creatingSlot: Int32 = -1
+    private var pendingAccepts: [(slot: Int32, stamp: UInt64)] = []
+    private var touched: [Int32] = []
+    private var metrics: ReplicationCollector
+    private var openCounted = 0
+    /// FNV-1a over every arrival's type, time and patience: equal across policies when they saw
+    /// the same customers.
+    private(set) var arrivalDigest: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// A customer in the system: a task and what the simulator knows about it.
+    struct Customer {
+        /// Unique to this customer's stay in its slot; events for an earlier occupant are stale.
+        var serial: UInt64 = 0
+        /// Changes on every offer, acceptance and reassignment; an event scheduled before is stale.
+        var stamp: UInt64 = 0
+        var type: Int = 0
+        var index: Int = 0
+        var arrival: Double = 0
+        var counted = false
+        var task = TaskID("")
+        var profile: Int = 0
+        var visits = 0
+        var enteredStep: Double = 0
+        var wait: Double = 0
+        var answered = false
+        var holder: Int32 = -1
+    }
+
+    init(setup: Simulator.Setup, state: WorkspaceState, streams: RandomStreams) {
+        self.setup = setup
+        self.state = state
+        self.streams = streams
+        arrivalGenerators = setup.scenario.taskTypes.indices.map { streams.generator(.arrival, type: $0) }
+        arrivalCounts = Array(repeating: 0, count: setup.scenario.taskTypes.count)
+        metrics = ReplicationCollector(setup: setup)
+        customers.reserveCapacity(1024)
+    }
+
+    // MARK: - Loop
+
+    mutating func run() -> [Measure] {
+        let scenario = setup.scenario
+        for type in scenario.taskTypes.indices { scheduleArrival(type, after: 0) }
+        let stop = scenario.horizon + scenario.drain
+        while true {
+            let eventTime = calendar.nextTime
+            let timerTime = state.nextTimerDue.map { $0.timeIntervalSince(scenario.start) } ?? .infinity
+            let time = min(eventTime, timerTime)
+            if time > stop || time == .infinity { break }
+            if time >= scenario.horizon, openCounted == 0 { break }
+            now = max(now, time)
+            if timerTime <= eventTime {
+                execute(.fireTimers)
+            } else if let entry = calendar.next() {
+                handle(entry.kind)
+            }
+            acceptPending()
+        }
+        return metrics.finish(at: now, state: state, open: openCounted)
+    }
+
+    private mutating func handle(_ kind: EventCalendar.Kind) {
+        switch kind {
+        case .arrival(let type):
+            arrive(type)
+        case .accept(let slot, let stamp):
+            let customer = customers[Int(slot)]
+            guard customer.stamp == stamp, customer.holder >= 0 else { return }
+            execute(.acceptOffer(customer.task, worker: setup.workerIDs[Int(customer.holder)]))
+        case .complete(let slot, let stamp):
+            let customer = customers[Int(slot)]
+            guard customer.stamp == stamp, customer.holder >= 0 else { return }
+            complete(slot: Int(slot), customer)
+        case .abandon(let slot, let serial):
+            let customer = customers[Int(slot)]
+            guard customer.serial == serial, !customer.answered else { return }
+            execute(.cancelTask(customer.task, reason: "abandoned after waiting \(DurationText.format(now - customer.arrival))"))
+        }
+    }
+
+    private mutating func scheduleArrival(_ type: Int, after time: Double) {
+        let unit = -log(RandomStreams.uniform(&arrivalGenerators[type]))
+        let next = setup.scenario.taskTypes[type].arrivals.nextArrival(after: time, unit: unit)
+        if next.isFinite, next <= setup.scenario.horizon + setup.scenario.drain {
+            calendar.schedule(.arrival(type: type), at: next)
+        }
+    }
+
+    private mutating func arrive(_ type: Int) {
+        let scenario = setup.scenario
+        let index = arrivalCounts[type]
+        arrivalCounts[type] += 1
+        scheduleArrival(type, after: now)
+        let slot = allocateSlot()
+        let counted = now >= scenario.warmUp && now < scenario.horizon
+        // Past the horizon the run drains for as long as the policy needs; only measured
+        // arrivals say which customers a policy served.
+        if now < scenario.horizon {
+            digest(UInt64(type))
+            digest(now.bitPattern)
+        }
+        nextStamp += 1
+        customers[Int(slot)] = Customer(
+            serial: nextStamp, stamp: nextStamp, type: type, index: index, arrival: now, counted: counted)
+        if counted {
+            openCounted += 1
+            metrics.arrivedCounted(type: type)
+        }
+        creatingSlot = slot
+        if !execute(.createTask(scenario.taskTypes[type].request)) {
+            // The core refused the task: it never entered the system.
+            if counted { openCounted -= 1 }
+            metrics.refused += 1
+            freeSlots.append(slot)
+        } else if let patience = scenario.taskTypes[type].patience {
+            var generator = streams.generator(.patience, type: type, customer: index)
+            let giveUp = patience.sample(&generator)
+            if now < scenario.horizon { digest(giveUp.bitPattern) }
+            calendar.schedule(.abandon(slot: slot, serial: customers[Int(slot)].serial), at: now + giveUp)
+        }
+        creatingSlot = -1
+    }
+
+    private mutating func complete(slot: Int, _ customer: Customer) {
+        let profile = setup.profiles[customer.profile]
+        let visit = customer.visits - 1
+        let worker = setup.workerIDs[Int(customer.holder)]
+        var exception = false
+        if profile.exceptionProbability > 0 {
+            var generator = streams.generator(.exception, type: customer.type, customer: customer.index, visit: visit)
+            exception = RandomStreams.uniform(&generator) < profile.exceptionProbability
+        }
+        var outcome: String?
+        if !profile.outcomes.isEmpty {
+            var generator = streams.generator(.outcome, type: customer.type, customer: customer.index, visit: visit)
+            let u = RandomStreams.uniform(&generator)
+            outcome = profile.outcomes.first { u < $0.cumulative }?.outcome ?? profile.outcomes.last?.outcome
+        }
+        if exception {
+            if profile.exceptionByMissingEvidence {
+                // The step sends completions without its evidence to the exception lane: let the core do it.
+                execute(.completeStep(customer.task, worker: worker, outcome: outcome, evidence: [:]))
+            } else {
+                execute(.flagException(
+                    customer.task, reason: "exception at step \(profile.step) (simulated)", context: ["worker": worker.rawValue]))
+            }
+            return
+        }
+        var evidence = profile.evidence
+        if profile.mayDecideEvidence, let decided = state.task(customer.task)?.decidedEvidence {
+            for field in decided where evidence[field] == nil { evidence[field] = .string("simulated") }
+        }
+        execute(.completeStep(customer.task, worker: worker, outcome: outcome, evidence: evidence))
+    }
+
+    /// Accepts at once every offer made while acceptance takes no time.
+    private mutating func acceptPending() {
+        while let (slot, stamp) = pendingAccepts.popLast() {
+            let customer = customers[Int(slot)]
+            guard customer.stamp == stamp, customer.holder >= 0 else { continue }
+            execute(.acceptOffer(customer.task, worker: setup.workerIDs[Int(customer.holder)]))
+        }
+    }
+
+    /// Executes a command at the current virtual time and absorbs its events; false when refused.
+    @discardableResult
+    private mutating func execute(_ command: Command) -> Bool {
+        let context = CommandContext(now: setup.scenario.start + now, actor: "simulator")
+        let events: [Event]
+        do {
+            events = try state.execute(command, context: context)
+        } catch {
+            // An accept that lost its offer to a timeout, say: the world moved on, as it does live.
+            metrics.refusedCommands += 1
+            return false
+        }
+        absorb(events)
+        return true
+    }
+
+    // MARK: - Events
+
+    private mutating func absorb(_ events: [Event]) {
+        for event in events {
+            switch event.payload {
+            case .taskCreated(let created):
+                guard creatingSlot >= 0 else { continue }
+                customers[Int(creatingSlot)].task = created.task
+                slotOf[created.task] = creatingSlot
+                let type = customers[Int(creatingSlot)].type
+                if let first = setup.firstStep[type] { enter(Int(creatingSlot), step: first) }
+
+            case .taskOffered(let task, let worker, _, _):
+                guard let slot = slotOf[task], let number = setup.workerNumber[worker] else { continue }
+                nextStamp += 1
+                customers[Int(slot)].stamp = nextStamp
+                customers[Int(slot)].holder = Int32(number)
+                touched.append(Int32(number))
+                if let acceptance = setup.scenario.acceptance {
+                    let customer = customers[Int(slot)]
+                    var generator = streams.generator(
+                        .acceptance, type: customer.type, customer: customer.index, visit: Int(nextStamp & 0xFFFF_FFFF))
+                    calendar.schedule(.accept(slot: slot, stamp: nextStamp), at: now + acceptance.sample(&generator))
+                } else {
+                    pendingAccepts.append((slot, nextStamp))
+                }
+
+            case .offerAccepted(let task, _):
+                guard let slot = slotOf[task] else { continue }
+                accepted(Int(slot))
+
+            case .offerDeclined(let task, let worker, _):
+                guard let slot = slotOf[task] else { continue }
+                customers[Int(slot)].holder = -1
+                if let number = setup.workerNumber[worker] { touched.append(Int32(number)) }
+
+            case .stepCompleted(let completion):
+                guard let slot = slotOf[completion.task] else { continue }
+                releaseHolder(Int(slot))
+                switch completion.next {
+                case .end:
+                    finish(Int(slot), as: .completed)
+                case .step(let next):
+                    enter(Int(slot), step: next)
+                }
+
+            case .movedToException(let task, _):
+                guard let slot = slotOf[task] else { continue }
+                releaseHolder(Int(slot))
+                finish(Int(slot), as: .exception)
+
+            case .taskCancelled(let task, _):
+                guard let slot = slotOf[task] else { continue }
+                releaseHolder(Int(slot))
+                finish(Int(slot), as: .abandoned)
+
+            case .overrideApplied(let task, .reassign(let worker), _):
+                guard let slot = slotOf[task], let number = setup.workerNumber[worker] else { continue }
+                releaseHolder(Int(slot))
+                customers[Int(slot)].holder = Int32(number)
+                touched.append(Int32(number))
+                startService(Int(slot))
+
+            case .escalated(let task, _, _, _):
+                if let slot = slotOf[task], customers[Int(slot)].counted { metrics.escalations += 1 }
+
+            default:
+                break
+            }
+        }
+        for worker in touched { metrics.workerLoadChanged(Int(worker), load: state.workers[Int(worker)].totalLoad, at: now) }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func enter(_ slot: Int, step: StepID) {
+        let type = customers[slot].type
+        customers[slot].profile = setup.stepProfiles[type][step] ?? 0
+        customers[slot].visits += 1
+        customers[slot].enteredStep = now
+    }
+
+    private mutating func accepted(_ slot: Int) {
+        let customer = customers[slot]
+        let wait = now - customer.enteredStep
+        customers[slot].wait += wait
+        customers[slot].answered = true
+        if customer.counted { metrics.answeredVisit(queue: setup.profiles[customer.profile].queue, wait: wait) }
+        startService(slot)
+    }
+
+    /// Schedules the end of the current step's work by the current holder: the visit's work
+    /// content, the same under every policy, scaled by the holder's skill.
+    private mutating func startService(_ slot: Int) {
+        let customer = customers[slot]
+        let profile = setup.profiles[customer.profile]
+        var generator = streams.generator(.service, type: customer.type, customer: customer.index, visit: customer.visits - 1)
+        let work = profile.handling.sample(&generator) * profile.multipliers[Int(customer.holder)]
+        nextStamp += 1
+        customers[slot].stamp = nextStamp
+        calendar.schedule(.complete(slot: Int32(slot), stamp: nextStamp), at: now + work)
+    }
+
+    private mutating func releaseHolder(_ slot: Int) {
+        let holder = customers[slot].holder
+        if holder >= 0 { touched.append(holder) }
+        customers[slot].holder = -1
+    }
+
+    private mutating func finish(_ slot: Int, as ending: ReplicationCollector.Ending) {
+        let customer = customers[slot]
+        if customer.counted {
+            openCounted -= 1
+            metrics.finished(
+                ending, type: customer.type, arrival: customer.arrival, at: now, wait: customer.answered ? customer.wait : nil,
+                queue: setup.profiles[customer.profile].queue)
+        } else if ending == .completed {
+            metrics.completedOutsideCount(at: now)
+        }
+        slotOf[customer.task] = nil
+        customers[slot].serial = 0
+        customers[slot].stamp = 0
+        customers[slot].holder = -1
+        freeSlots.append(Int32(slot))
+    }
+
+    private mutating func digest(_ value: UInt64) {
+        arrivalDigest = (arrivalDigest ^ value) &* 0x100_0000_01b3
+    }
+
+    private mutating func allocateSlot() -> Int32 {
+        if let slot = freeSlots.popLast() { return slot }
+        customers.append(Customer())
+        return Int32(customers.count - 1)
+    }
+}

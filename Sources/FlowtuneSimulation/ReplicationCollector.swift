@@ -1,0 +1,200 @@
+import FlowtuneCore
+
+/// Tallies one replication as it runs and turns the tallies into measures at the end.
+///
+/// Customers count when they arrive inside the measurement window (after the warm-up, before
+/// the horizon), whenever they finish; time-based measures (throughput, utilization, cost) count
+/// what happens inside the window.
+struct ReplicationCollector {
+    private let setup: Simulator.Setup
+    private let windowStart: Double
+    private let windowEnd: Double
+
+    var arrived = 0
+    var refused = 0
+    var refusedCommands = 0
+    var escalations = 0
+    private var answered = 0
+    private var delayed = 0
+    private var completed = 0
+    private var abandoned = 0
+    private var exceptions = 0
+    private var completedInWindow = 0
+    private var waits: [Double] = []
+    private var cycles: [Double] = []
+    private var queueAnswered: [Int]
+    private var queueWithin: [Int]
+    private var queueAbandoned: [Int]
+    private var queueWaitTotal: [Double]
+    private var busy: [Double]
+    private var typeArrived: [Int]
+    private var typeAnswered: [Int]
+    private var typeWaitTotal: [Double]
+    private var typeAbandoned: [Int]
+    private var busySince: [Double]
+
+    /// How a counted customer left.
+    enum Ending {
+        case completed
+        case abandoned
+        case exception
+    }
+
+    init(setup: Simulator.Setup) {
+        self.setup = setup
+        windowStart = setup.scenario.warmUp
+        windowEnd = setup.scenario.horizon
+        let queues = setup.queues.count
+        queueAnswered = Array(repeating: 0, count: queues)
+        queueWithin = Array(repeating: 0, count: queues)
+        queueAbandoned = Array(repeating: 0, count: queues)
+        queueWaitTotal = Array(repeating: 0, count: queues)
+        busy = Array(repeating: 0, count: setup.workerIDs.count)
+        let types = setup.scenario.taskTypes.count
+        typeArrived = Array(repeating: 0, count: types)
+        typeAnswered = Array(repeating: 0, count: types)
+        typeWaitTotal = Array(repeating: 0, count: types)
+        typeAbandoned = Array(repeating: 0, count: types)
+        busySince = Array(repeating: -1, count: setup.workerIDs.count)
+    }
+
+    mutating func answeredVisit(queue: Int, wait: Double) {
+        queueAnswered[queue] += 1
+        queueWaitTotal[queue] += wait
+        if wait <= setup.queues[queue].serviceLevel.within { queueWithin[queue] += 1 }
+    }
+
+    mutating func arrivedCounted(type: Int) {
+        arrived += 1
+        typeArrived[type] += 1
+    }
+
+    mutating func finished(_ ending: Ending, type: Int, arrival: Double, at time: Double, wait: Double?, queue: Int) {
+        if ending == .abandoned { typeAbandoned[type] += 1 }
+        if let wait {
+            typeAnswered[type] += 1
+            typeWaitTotal[type] += wait
+            answered += 1
+            waits.append(wait)
+            if wait > 0 { delayed += 1 }
+        }
+        switch ending {
+        case .completed:
+            completed += 1
+            cycles.append(time - arrival)
+            completedOutsideCount(at: time)
+        case .abandoned:
+            abandoned += 1
+            queueAbandoned[queue] += 1
+        case .exception:
+            exceptions += 1
+        }
+    }
+
+    /// A completion that counts towards throughput if it happens inside the window.
+    mutating func completedOutsideCount(at time: Double) {
+        if time >= windowStart, time < windowEnd { completedInWindow += 1 }
+    }
+
+    /// Follows a worker going from idle to busy (holding any task, offered or assigned) and back.
+    mutating func workerLoadChanged(_ worker: Int, load: Int, at time: Double) {
+        if load > 0 {
+            if busySince[worker] < 0 { busySince[worker] = time }
+        } else if busySince[worker] >= 0 {
+            addBusy(worker, from: busySince[worker], to: time)
+            busySince[worker] = -1
+        }
+    }
+
+    private mutating func addBusy(_ worker: Int, from start: Double, to end: Double) {
+        let overlap = min(end, windowEnd) - max(start, windowStart)
+        if overlap > 0 { busy[worker] += overlap }
+    }
+
+    // MARK: - Measures
+
+    mutating func finish(at time: Double, state: WorkspaceState, open: Int) -> [Measure] {
+        for worker in busySince.indices where busySince[worker] >= 0 {
+            addBusy(worker, from: busySince[worker], to: time)
+            busySince[worker] = -1
+        }
+        let window = windowEnd - windowStart
+        let hours = window / 3600
+        var measures: [Measure] = []
+        func add(_ name: String, _ unit: Measure.Unit, _ value: Double) { measures.append(Measure(name, unit, value)) }
+        func share(_ part: Int, _ whole: Int) -> Double { whole > 0 ? Double(part) / Double(whole) : .nan }
+
+        add("arrivals", .count, Double(arrived))
+        add("completed", .count, Double(completed))
+        add("throughput", .perHour, hours > 0 ? Double(completedInWindow) / hours : .nan)
+        waits.sort()
+        cycles.sort()
+        add("wait.mean", .seconds, Self.mean(waits))
+        add("wait.p50", .seconds, Self.percentile(waits, 0.50))
+        add("wait.p90", .seconds, Self.percentile(waits, 0.90))
+        add("wait.p99", .seconds, Self.percentile(waits, 0.99))
+        add("delayed", .share, share(delayed, answered))
+        add("cycle.mean", .seconds, Self.mean(cycles))
+        add("cycle.p50", .seconds, Self.percentile(cycles, 0.50))
+        add("cycle.p90", .seconds, Self.percentile(cycles, 0.90))
+        add("cycle.p99", .seconds, Self.percentile(cycles, 0.99))
+        add("abandonment", .share, share(abandoned, arrived))
+        add("exception_rate", .share, share(exceptions, arrived))
+        add("escalations_per_task", .ratio, arrived > 0 ? Double(escalations) / Double(arrived) : .nan)
+        add("open_at_end", .count, Double(open))
+
+        // Paid time: every worker not offline is staffed for the whole window.
+        var staffedCost = 0.0
+        var staffed: [Int] = []
+        for (index, worker) in setup.workers.enumerated() where worker.status != .offline {
+            staffed.append(index)
+            staffedCost += worker.costPerHour * hours
+        }
+        add("cost_per_task", .money, completedInWindow > 0 ? staffedCost / Double(completedInWindow) : .nan)
+        let utilizations = staffed.map { window > 0 ? busy[$0] / window : .nan }
+        add("utilization", .share, Self.mean(utilizations))
+        // Fairness among people: an automation's load says nothing about who carries the floor.
+        let people = staffed.filter { setup.workers[$0].kind == .human }
+        add("fairness.busy_cv", .ratio, Self.coefficientOfVariation(people.map { busy[$0] }))
+
+        for (index, queue) in setup.queues.enumerated() {
+            let id = queue.id.rawValue
+            add("queue.\(id).service_level", .share, share(queueWithin[index], queueAnswered[index] + queueAbandoned[index]))
+            add("queue.\(id).wait.mean", .seconds, queueAnswered[index] > 0 ? queueWaitTotal[index] / Double(queueAnswered[index]) : .nan)
+        }
+        if setup.scenario.taskTypes.count > 1 {
+            for (index, type) in setup.scenario.taskTypes.enumerated() {
+                add("type.\(type.name).wait.mean", .seconds, typeAnswered[index] > 0 ? typeWaitTotal[index] / Double(typeAnswered[index]) : .nan)
+                add("type.\(type.name).abandonment", .share, share(typeAbandoned[index], typeArrived[index]))
+            }
+        }
+        for team in setup.teams {
+            let members = staffed.filter { setup.workers[$0].team == team }
+            guard !members.isEmpty else { continue }
+            add("team.\(team).utilization", .share, Self.mean(members.map { busy[$0] / window }))
+        }
+        for index in staffed {
+            add("worker.\(setup.workers[index].id.rawValue).utilization", .share, window > 0 ? busy[index] / window : .nan)
+        }
+        return measures
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// The nearest-rank percentile of sorted values.
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    static func coefficientOfVariation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return .nan }
+        let mean = mean(values)
+        guard mean > 0 else { return .nan }
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+        return variance.squareRoot() / mean
+    }
+}

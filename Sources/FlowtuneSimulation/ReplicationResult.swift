@@ -1,0 +1,27 @@
+import FlowtuneCore
+
+/// The measures of one replication under one policy.
+public struct ReplicationResult: Sendable, Hashable, Codable {
+    /// The policy the replication ran under.
+    public var policy: RoutingPolicyKind
+    /// The replication's number, from 0; the same number means the same random numbers.
+    public var replication: Int
+    /// What it measured, in a fixed order.
+    public var measures: [Measure]
+    /// A fingerprint of every arrival's type, time and patience. Two policies' replications with
+    /// the same number have the same digest: they served the same customers.
+    public var arrivalDigest: UInt64
+
+    /// Creates a result.
+    public init(policy: RoutingPolicyKind, replication: Int, measures: [Measure], arrivalDigest: UInt64 = 0) {
+        self.policy = policy
+        self.replication = replication
+        self.measures = measures
+        self.arrivalDigest = arrivalDigest
+    }
+
+    /// The value of the measure named `name`, if the replication has it.
+    public subscript(name: String) -> Double? {
+        measures.first { $0.name == name }?.value
+    }
+}

@@ -1,0 +1,128 @@
+import FlowtuneCore
+import Foundation
+
+extension Scenario {
+    /// Reads a scenario from its files: one file with a top-level `simulation:` section, and the
+    /// workspace definition (queues, workers, workflows, decision tables) in the same file or in
+    /// the others.
+    ///
+    /// Every problem is reported together, each at its file, line, column and field, in the
+    /// `file:line:column: path: message` form of ``DefinitionError``.
+    ///
+    /// ```swift
+    /// let scenario = try Scenario.load([
+    ///     DefinitionSource(file: "scenario.yaml", text: scenarioText),
+    ///     DefinitionSource(file: "workspace.yaml", text: workspaceText),
+    /// ])
+    /// ```
+    public static func load(_ sources: [DefinitionSource]) throws(DefinitionError) -> Scenario {
+        let scenarioFiles = sources.filter { isScenarioFile($0.text) }
+        guard let scenarioFile = scenarioFiles.first else {
+            throw DefinitionError(issues: [DefinitionError.Issue(
+                file: sources.first?.file ?? "scenario.yaml", line: 1, column: 1, path: "simulation",
+                message: "no file has a simulation section; a scenario needs one")])
+        }
+        var issues: [DefinitionError.Issue] = []
+        for extra in scenarioFiles.dropFirst() {
+            issues.append(DefinitionError.Issue(
+                file: extra.file, line: 1, column: 1, path: "simulation",
+                message: "a second simulation section; \(scenarioFile.file) already has one"))
+        }
+        var reader = ScenarioReader(file: scenarioFile.file)
+        let section = reader.read(scenarioFile.text)
+        issues += reader.issues
+
+        // The scenario file may define the workspace too: the core reads it with the simulation
+        // section blanked out line for line, so its positions stay true.
+        var definitionSources = sources.filter { !isScenarioFile($0.text) }
+        definitionSources.insert(DefinitionSource(file: scenarioFile.file, text: withoutSimulation(scenarioFile.text)), at: 0)
+        var definition = WorkspaceDefinition()
+        do {
+            definition = try WorkspaceDefinition.load(definitionSources)
+        } catch {
+            issues += error.issues
+        }
+        guard let section, issues.isEmpty else { throw DefinitionError(issues: issues) }
+        check(section, against: definition, &reader)
+        if !reader.issues.isEmpty { throw DefinitionError(issues: reader.issues) }
+        return Scenario(
+            name: section.name ?? baseName(of: scenarioFile.file), definition: definition,
+            start: section.start ?? Scenario.defaultStart, horizon: section.horizon, warmUp: section.warmUp,
+            drain: section.drain, replications: section.replications, seed: section.seed, policy: section.policy,
+            acceptance: section.acceptance, taskTypes: section.taskTypes)
+    }
+
+    /// The definition files a scenario file names in `simulation.definitions`, as written
+    /// (relative to the scenario file); the shell reads them and passes them to ``load(_:)``.
+    public static func referencedDefinitions(in source: DefinitionSource) -> [String] {
+        ScenarioReader.definitions(in: source.text)
+    }
+
+    /// Whether the text has a top-level `simulation:` section.
+    public static func isScenarioFile(_ text: String) -> Bool {
+        text.split(separator: "\n", omittingEmptySubsequences: true).contains { $0.hasPrefix("simulation:") }
+    }
+
+    /// The text with the `simulation:` block replaced by empty lines.
+    static func withoutSimulation(_ text: String) -> String {
+        var inside = false
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            if line.hasPrefix("simulation:") {
+                inside = true
+                return ""
+            }
+            if inside, let first = line.first, first != " ", first != "\t", first != "#" { inside = false }
+            return inside ? "" : line
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func baseName(of file: String) -> String {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex { return String(name[..<dot]) }
+        return name
+    }
+
+    /// Checks the traffic against the workspace: workflows exist, every step has a handling
+    /// time, outcomes are the steps' own.
+    private static func check(_ section: ScenarioReader.Section, against definition: WorkspaceDefinition, _ reader: inout ScenarioReader) {
+        if section.taskTypes.isEmpty {
+            reader.report("a scenario needs at least one task type", atField: "simulation.task_types")
+        }
+        for (type, path) in zip(section.taskTypes, section.taskTypePaths) {
+            guard let workflow = definition.workflows.first(where: { $0.id == type.request.workflow }) else {
+                let known = definition.workflows.map(\.id.rawValue)
+                let hint = ScenarioReader.closest(to: type.request.workflow.rawValue, among: known).map { " (did you mean \($0)?)" }
+                    ?? (known.isEmpty ? "; the workspace defines no workflows" : "; defined: \(known.joined(separator: ", "))")
+                reader.report("no workflow \(type.request.workflow)\(hint)", atField: "\(path).workflow")
+                continue
+            }
+            if !definition.workers.contains(where: { $0.capacity(on: type.request.channel) > 0 }) {
+                reader.report("no worker serves channel \(type.request.channel)", atField: "\(path).channel")
+            }
+            let stepIDs = workflow.steps.map(\.id)
+            for step in type.steps.keys.sorted() where !stepIDs.contains(step) {
+                let hint = ScenarioReader.closest(to: step.rawValue, among: stepIDs.map(\.rawValue)).map { " (did you mean \($0)?)" } ?? ""
+                reader.report("workflow \(workflow.id) has no step \(step)\(hint)", atField: "\(path).steps.\(step)")
+            }
+            for step in workflow.steps {
+                guard let profile = type.steps[step.id] else {
+                    reader.report("no handling time for step \(step.id) of workflow \(workflow.id)", atField: "\(path).steps")
+                    continue
+                }
+                let known = step.next.keys.sorted()
+                if let outcomes = profile.outcomes {
+                    for outcome in outcomes.map(\.outcome) where step.transition(for: outcome) == nil {
+                        reader.report(
+                            "step \(step.id) has no outcome \(outcome); expected one of \(known.joined(separator: ", "))",
+                            atField: "\(path).steps.\(step.id).outcomes.\(outcome)")
+                    }
+                } else if step.next.count > 1 {
+                    reader.report(
+                        "step \(step.id) has several outcomes (\(known.joined(separator: ", "))); give each a probability under outcomes",
+                        atField: "\(path).steps.\(step.id)")
+                }
+            }
+        }
+    }
+}

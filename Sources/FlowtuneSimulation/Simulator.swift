@@ -1,0 +1,145 @@
+import FlowtuneCore
+import Foundation
+
+/// Runs a scenario through the core's `WorkspaceState` on a virtual clock, replication by
+/// replication and policy by policy.
+///
+/// ```swift
+/// let scenario = try Scenario.load([DefinitionSource(file: "scenario.yaml", text: yaml)])
+/// let simulator = try Simulator(scenario: scenario)
+/// let report = simulator.run(policies: [.skillScore, .roundRobin])
+/// print(report.table())
+/// ```
+public struct Simulator: Sendable {
+    /// The scenario.
+    public let scenario: Scenario
+    let setup: Setup
+    private let base: WorkspaceState
+
+    /// Builds the scenario's workspace once; every replication starts from a copy of it.
+    public init(scenario: Scenario) throws(SimulationError) {
+        self.scenario = scenario
+        var state = WorkspaceState(settings: scenario.definition.settings.applied())
+        let context = CommandContext(now: scenario.start, actor: "scenario")
+        for command in scenario.definition.commands {
+            do {
+                try state.execute(command, context: context)
+            } catch {
+                throw SimulationError("the workspace definition is refused: \(error.description)")
+            }
+        }
+        base = state
+        setup = try Setup(scenario: scenario, state: state)
+    }
+
+    /// Runs replication `replication` (from 0) under `policy` and returns its measures.
+    public func run(policy: RoutingPolicyKind, replication: Int) -> ReplicationResult {
+        var state = base
+        var settings = state.settings
+        settings.routingPolicy = policy
+        // Only the winner matters to a simulation; explaining one runner-up keeps routing lean.
+        settings.explainedCandidates = 1
+        try? state.execute(.configure(settings), context: CommandContext(now: scenario.start, actor: "scenario"))
+        var run = Replication(
+            setup: setup, state: state, streams: RandomStreams(scenarioSeed: scenario.seed, replication: replication))
+        let measures = run.run()
+        return ReplicationResult(policy: policy, replication: replication, measures: measures, arrivalDigest: run.arrivalDigest)
+    }
+
+    /// Runs every policy over the same replications (common random numbers) and pools them.
+    ///
+    /// The first policy is the baseline the others are compared with. `progress` is called after
+    /// each replication with the number done and the total.
+    public func run(
+        policies: [RoutingPolicyKind], replications: Int? = nil, progress: ((Int, Int) -> Void)? = nil
+    ) -> SimulationReport {
+        let count = replications ?? scenario.replications
+        let policies = policies.isEmpty ? [scenario.defaultPolicy] : policies
+        var runs: [PolicyRun] = []
+        var done = 0
+        for policy in policies {
+            var results: [ReplicationResult] = []
+            for replication in 0..<count {
+                results.append(run(policy: policy, replication: replication))
+                done += 1
+                progress?(done, count * policies.count)
+            }
+            runs.append(PolicyRun(policy: policy, replications: results))
+        }
+        return SimulationReport(scenario: scenario.name, seed: scenario.seed, runs: runs)
+    }
+
+    /// What every replication reads about the scenario, resolved once: workers and queues by
+    /// number, each task type's step profiles with per-worker skill multipliers.
+    struct Setup: Sendable {
+        let scenario: Scenario
+        let workers: [Worker]
+        let workerIDs: [WorkerID]
+        let workerNumber: [WorkerID: Int]
+        let queues: [Queue]
+        let teams: [String]
+        let profiles: [Profile]
+        let stepProfiles: [[StepID: Int]]
+        let firstStep: [StepID?]
+
+        /// A step profile of a task type, ready to sample.
+        struct Profile: Sendable {
+            var step: StepID
+            var handling: Distribution
+            var multipliers: [Double]
+            var exceptionProbability: Double
+            var outcomes: [(outcome: String, cumulative: Double)]
+            var queue: Int
+            var evidence: [String: JSONValue]
+            var exceptionByMissingEvidence: Bool
+            var mayDecideEvidence: Bool
+        }
+
+        init(scenario: Scenario, state: WorkspaceState) throws(SimulationError) {
+            self.scenario = scenario
+            workers = state.workers.map(\.worker)
+            workerIDs = workers.map(\.id)
+            workerNumber = Dictionary(uniqueKeysWithValues: workerIDs.enumerated().map { ($1, $0) })
+            queues = state.queues.map(\.queue)
+            var seenTeams: [String] = []
+            for worker in workers where !seenTeams.contains(worker.team) { seenTeams.append(worker.team) }
+            teams = seenTeams
+            let queueNumber = Dictionary(uniqueKeysWithValues: queues.enumerated().map { ($1.id, $0) })
+            var profiles: [Profile] = []
+            var stepProfiles: [[StepID: Int]] = []
+            var firstStep: [StepID?] = []
+            for type in scenario.taskTypes {
+                guard let workflow = state.workflow(type.request.workflow) else {
+                    throw SimulationError("task type \(type.name) follows workflow \(type.request.workflow), which is not defined")
+                }
+                firstStep.append(workflow.firstStep?.id)
+                var byStep: [StepID: Int] = [:]
+                for step in workflow.steps {
+                    guard let profile = type.steps[step.id] else {
+                        throw SimulationError("task type \(type.name) says nothing about step \(step.id) of workflow \(workflow.id)")
+                    }
+                    var cumulative = 0.0
+                    let outcomes = (profile.outcomes ?? []).map { entry in
+                        cumulative += entry.probability
+                        return (entry.outcome, cumulative)
+                    }
+                    let evidence = Dictionary(
+                        uniqueKeysWithValues: step.ownership.requiredEvidence.map { ($0, JSONValue.string("simulated")) })
+                    byStep[step.id] = profiles.count
+                    profiles.append(Profile(
+                        step: step.id, handling: profile.handling,
+                        multipliers: workers.map { profile.skill?.multiplier(for: $0) ?? 1 },
+                        exceptionProbability: profile.exceptionProbability, outcomes: outcomes,
+                        queue: queueNumber[step.queue] ?? 0, evidence: evidence,
+                        exceptionByMissingEvidence: !step.ownership.requiredEvidence.isEmpty
+                            && step.ownership.missingEvidence == .exception,
+                        mayDecideEvidence: !step.decisions.isEmpty))
+                }
+                stepProfiles.append(byStep)
+            }
+            self.profiles = profiles
+            self.stepProfiles = stepProfiles
+            self.firstStep = firstStep
+        }
+    }
+}
