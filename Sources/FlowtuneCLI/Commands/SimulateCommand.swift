@@ -1,0 +1,103 @@
+import ArgumentParser
+import FlowtuneCore
+import FlowtuneSimulation
+import Foundation
+
+/// `flowtune simulate SCENARIO.yaml...`: runs a scenario through the core's routing on a
+/// virtual clock and reports waiting, cycle time, service level, abandonment, utilization, cost
+/// and exceptions with 95% confidence intervals; `--compare` runs several policies on the same
+/// customers and reports their paired differences.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate", abstract: "Simulate a scenario and compare routing policies.",
+        discussion: """
+            The scenario file has a `simulation:` section (horizon, warm-up, replications, seed, \
+            task types with arrivals, handling times and patience); the workspace's queues, \
+            workers and workflows come from the same file, from the files its `definitions` \
+            name, or from further files on the command line. Each --compare policy runs on the \
+            same replications (common random numbers); differences are against the first.
+            """)
+
+    @Argument(help: "The scenario file, and any definition files it does not name itself.")
+    var files: [String]
+
+    @Option(name: .customLong("compare"), help: "A routing policy to run: round-robin, longest-idle or skill-score. Repeat to compare.")
+    var policies: [String] = []
+
+    @Option(help: "Replications per policy, in place of the scenario's.")
+    var replications: Int?
+
+    @Option(help: "The seed, in place of the scenario's.")
+    var seed: UInt64?
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() async throws {
+        var kinds: [RoutingPolicyKind] = []
+        for name in policies {
+            guard let kind = RoutingPolicyKind(rawValue: name) else {
+                throw ValidationError(
+                    "unknown policy \(name); expected \(RoutingPolicyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kinds.append(kind)
+        }
+        if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
+
+        var scenario: Scenario
+        do {
+            scenario = try Scenario.load(try Self.sources(for: files))
+        } catch let error as DefinitionError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        if let seed { scenario.seed = seed }
+        if let replications { scenario.replications = replications }
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(scenario: scenario)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let showProgress = !json && isatty(STDERR_FILENO) == 1
+        let started = ContinuousClock.now
+        let report = simulator.run(policies: kinds) { done, total in
+            guard showProgress else { return }
+            let width = 30
+            let filled = width * done / total
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) replications".utf8))
+            if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
+        if json {
+            FileHandle.standardOutput.write(try report.json())
+            print()
+        } else {
+            print(report.table(), terminator: "")
+            print("\nran in \(started.duration(to: .now).formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
+        }
+    }
+
+    /// Reads the files given and the definition files each scenario names, once each.
+    static func sources(for paths: [String]) throws -> [DefinitionSource] {
+        var sources: [DefinitionSource] = []
+        var seen: Set<String> = []
+        func add(_ path: String) throws {
+            let key = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard seen.insert(key).inserted else { return }
+            switch ValidateCommand.read(path) {
+            case .success(let text): sources.append(DefinitionSource(file: path, text: text))
+            case .failure(let reason): throw ValidationError("\(path): \(reason)")
+            }
+        }
+        for path in paths { try add(path) }
+        for source in sources where Scenario.isScenarioFile(source.text) {
+            let directory = (source.file as NSString).deletingLastPathComponent
+            for reference in Scenario.referencedDefinitions(in: source) {
+                try add(reference.hasPrefix("/") || directory.isEmpty ? reference : "\(directory)/\(reference)")
+            }
+        }
+        return sources
+    }
+}
