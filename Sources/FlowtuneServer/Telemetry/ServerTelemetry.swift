@@ -55,6 +55,18 @@ public final class ServerTelemetry: Sendable {
                 help: "Share of accepted offers answered within the queue's service-level target, 0 to 1"
             ).set(attainment)
         }
+        for (key, seconds) in snapshot.responseWindows {
+            registry.makeGauge(
+                name: "flowtune_step_response_window_seconds", labels: [("workflow", key.workflow), ("step", key.step)],
+                help: "The response window a task entering the step gets now; adaptive steps follow their learned quantile"
+            ).set(seconds)
+        }
+        for (workflow, alerting) in snapshot.exceptionRateAlerting {
+            registry.makeGauge(
+                name: "flowtune_exception_rate_alerting", labels: [("workflow", workflow)],
+                help: "1 while the workflow's exception rate is outside its expected band, else 0"
+            ).set(alerting ? 1.0 : 0.0)
+        }
         registry.makeGauge(name: "flowtune_exception_lane_size", help: "Tasks in the exception lane")
             .set(Double(snapshot.exceptionLane))
         registry.makeGauge(name: "flowtune_open_tasks", help: "Tasks created and not yet finished")
@@ -77,14 +89,31 @@ public struct WorkspaceSnapshot: Sendable, Hashable {
     public var openTasks: Int
     /// The committed log version.
     public var logVersion: Int64
+    /// The adaptive response window now, in seconds, per workflow and step that declares one.
+    public var responseWindows: [StepLabel: Double]
+    /// Whether each workflow watching its exception rate is alerting.
+    public var exceptionRateAlerting: [String: Bool]
+
+    /// A workflow and step, as gauge labels.
+    public struct StepLabel: Sendable, Hashable {
+        /// The workflow id.
+        public var workflow: String
+        /// The step id.
+        public var step: String
+    }
 
     /// Creates a snapshot.
-    public init(queueDepths: [String: Int], serviceLevels: [String: Double], exceptionLane: Int, openTasks: Int, logVersion: Int64) {
+    public init(
+        queueDepths: [String: Int], serviceLevels: [String: Double], exceptionLane: Int, openTasks: Int, logVersion: Int64,
+        responseWindows: [StepLabel: Double] = [:], exceptionRateAlerting: [String: Bool] = [:]
+    ) {
         self.queueDepths = queueDepths
         self.serviceLevels = serviceLevels
         self.exceptionLane = exceptionLane
         self.openTasks = openTasks
         self.logVersion = logVersion
+        self.responseWindows = responseWindows
+        self.exceptionRateAlerting = exceptionRateAlerting
     }
 
     /// Reads the snapshot of `host` now.
@@ -98,8 +127,13 @@ public struct WorkspaceSnapshot: Sendable, Hashable {
         for (queue, measures) in metrics.queues where state.queue(queue) != nil {
             if let attainment = measures.serviceLevelAttainment { levels[queue.rawValue] = attainment }
         }
+        var windows: [StepLabel: Double] = [:]
+        for (key, window) in state.responseWindows {
+            windows[StepLabel(workflow: key.workflow.rawValue, step: key.step.rawValue)] = window.value
+        }
         return WorkspaceSnapshot(
             queueDepths: depths, serviceLevels: levels, exceptionLane: state.tasks.values.lazy.filter { $0.lane == .exception }.count,
-            openTasks: state.tasks.count, logVersion: version)
+            openTasks: state.tasks.count, logVersion: version, responseWindows: windows,
+            exceptionRateAlerting: Dictionary(uniqueKeysWithValues: state.exceptionRates.map { ($0.key.rawValue, $0.value.isAlerting) }))
     }
 }
