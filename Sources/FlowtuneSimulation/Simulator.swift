@@ -39,7 +39,7 @@ public struct Simulator: Sendable {
         settings.routingPolicy = policy
         // Only the winner matters to a simulation; explaining one runner-up keeps routing lean.
         settings.explainedCandidates = 1
-        try? state.execute(.configure(settings), context: CommandContext(now: scenario.start, actor: "scenario"))
+        _ = try? state.execute(.configure(settings), context: CommandContext(now: scenario.start, actor: "scenario"))
         var run = Replication(
             setup: setup, state: state, streams: RandomStreams(scenarioSeed: scenario.seed, replication: replication))
         let measures = run.run()

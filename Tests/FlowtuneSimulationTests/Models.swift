@@ -40,7 +40,7 @@ enum Models {
         // A service-level threshold far beyond any wait keeps the routing score's service-level
         // term at zero, as a queueing model assumes.
         let queue = Queue(
-            id: "line", serviceLevel: ServiceLevelTarget(percent: 80, within: 20), offerTimeout: 1_000_000)
+            id: "line", serviceLevel: ServiceLevelTarget(percent: 80, within: 1_000_000), offerTimeout: 1_000_000)
         let workers = (1...servers).map { Worker(id: WorkerID("agent\($0)"), costPerHour: 30) }
         let workflow = Workflow(
             id: "call",
