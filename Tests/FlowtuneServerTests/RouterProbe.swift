@@ -28,6 +28,8 @@ struct RouterProbe {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var body: String
+        /// How many writes the body came in.
+        var writes: Int = 0
 
         var json: JSONValue {
             get throws { try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)) }
@@ -69,7 +71,7 @@ struct RouterProbe {
             try await group.next()
             group.cancelAll()
         }
-        return Reply(status: response.status, headers: response.headers, body: sink.text)
+        return Reply(status: response.status, headers: response.headers, body: sink.text, writes: sink.writes)
     }
 }
 
@@ -82,16 +84,20 @@ struct TimedOut: Error, CustomStringConvertible {
 
 /// The bytes a probe has read so far.
 final class Sink: Sendable {
-    private let buffer = NIOLockedValueBox(ByteBuffer())
+    private let buffer = NIOLockedValueBox((bytes: ByteBuffer(), writes: 0))
 
     func append(_ bytes: ByteBuffer) {
         buffer.withLockedValue { value in
             var bytes = bytes
-            value.writeBuffer(&bytes)
+            value.bytes.writeBuffer(&bytes)
+            value.writes += 1
         }
     }
 
-    var text: String { buffer.withLockedValue { String(buffer: $0) } }
+    var text: String { buffer.withLockedValue { String(buffer: $0.bytes) } }
+
+    /// How many writes have been appended.
+    var writes: Int { buffer.withLockedValue { $0.writes } }
 }
 
 /// A response body writer that fails its next write once the reader has had enough, as a socket

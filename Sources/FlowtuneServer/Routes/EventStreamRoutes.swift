@@ -16,16 +16,25 @@ import ServiceLifecycle
 /// gets what it missed from the store, then the live feed, with nothing twice and nothing lost.
 /// A comment line every `heartbeat` seconds keeps proxies from closing a quiet stream and finds
 /// a client that has gone. The stream ends when the client disconnects or the server shuts down.
+///
+/// Every stream of the server reads the live feed from one ``EventFanOut``: each event is
+/// encoded once, and a stream writes all the frames that are ready in one write. A stream that
+/// falls further behind than the fan-out keeps is sent a comment saying so and ends; its client
+/// reconnects with `Last-Event-ID` and catches up from the store.
 struct EventStreamRoutes {
     let host: WorkspaceHost
-    /// Seconds between heartbeat comments.
-    var heartbeat: TimeInterval = 15
-    /// Frames of recent events, shared by every stream of this server: each event is encoded
-    /// once, not once per subscriber.
-    let frames = SSEFrameCache(capacity: 4096)
+    /// The live feed shared by every stream of this server.
+    let fanOut: EventFanOut
 
     /// How many stored events one replay read fetches.
     static let replayPage = 1_000
+
+    init(host: WorkspaceHost, heartbeat: TimeInterval = 15, settings: EventFanOut.Settings = EventFanOut.Settings()) {
+        self.host = host
+        var settings = settings
+        settings.heartbeat = heartbeat
+        fanOut = EventFanOut(host: host, settings: settings)
+    }
 
     var routes: [APIRoute] {
         [APIRoute(.get, "/v1/events", .read, stream)]
@@ -35,39 +44,59 @@ struct EventStreamRoutes {
         let requested = try Self.lastEventID(request)
         let types = request.uri.queryParameters["types"].map { Set($0.split(separator: ",").map(String.init)) }
         let host = host
-        let frames = frames
-        // Subscribe before the replay reads the store, so that an event committed in between is
-        // in one or the other (or both: the sequence check drops the repeat).
-        let live = await host.engine.subscribe()
-        let feed = SSEFeed(live: live, heartbeat: heartbeat)
+        // Join before the replay reads the store, so that an event committed in between is in one
+        // or the other (or both: the sequence check drops the repeat).
+        let member = await fanOut.join()
         // Without an id to resume from, the stream starts with what is committed from now on.
         let resumeFrom = if let requested { requested } else { await host.engine.committedVersion }
         let body = ResponseBody { writer in
-            defer { feed.finish() }
+            defer { member.leave() }
             var sent = resumeFrom
-            func send(_ stored: StoredEvent) async throws {
-                guard stored.sequence > sent else { return }
-                sent = stored.sequence
-                if let types, !types.contains(stored.event.type) { return }
-                try await writer.write(frames.frame(for: stored))
-            }
+            var tick = member.tick
+            var live = false
             // Tell the client how long to wait before reconnecting, and start the stream at once
             // so that it knows it is connected even before the first event.
             try await writer.write(ByteBuffer(string: "retry: 2000\n: flowtune events after \(resumeFrom)\n\n"))
-            while true {
-                let batch = try await host.store.read(host.workspace, after: sent, limit: Self.replayPage)
-                for stored in batch { try await send(stored) }
-                if batch.count < Self.replayPage { break }
-            }
             try await withGracefulShutdownHandler {
-                for await item in feed.items {
-                    switch item {
-                    case .event(let stored): try await send(stored)
-                    case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                loop: while true {
+                    switch member.take(after: sent, types: types, tick: tick) {
+                    case .frames(let pieces, let last):
+                        live = true
+                        sent = last
+                        try await Self.write(pieces, to: &writer)
+                    case .wait:
+                        live = true
+                        await member.wait(after: sent, tick: tick)
+                    case .heartbeat(let now):
+                        tick = now
+                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    case .behind(let oldest):
+                        if live {
+                            // Too far behind to be kept up: the client resumes from the store.
+                            try await writer.write(ByteBuffer(
+                                string: ": behind by more than this server keeps (from \(oldest)); reconnect with Last-Event-ID \(sent)\n\n"))
+                            break loop
+                        }
+                        // Not yet live: what was committed before the fan-out's oldest frame is read from the store.
+                        let page = try await host.store.read(host.workspace, after: sent, limit: Self.replayPage)
+                        guard let last = page.last else {
+                            try await Task.sleep(for: .milliseconds(10))
+                            continue
+                        }
+                        var buffer = ByteBuffer()
+                        for stored in page where stored.sequence > sent {
+                            if let types, !types.contains(stored.event.type) { continue }
+                            var frame = try Self.frame(stored)
+                            buffer.writeBuffer(&frame)
+                        }
+                        sent = max(sent, last.sequence)
+                        if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                    case .end:
+                        break loop
                     }
                 }
             } onGracefulShutdown: {
-                feed.finish()
+                member.end()
             }
             try await writer.finish(nil)
         }
@@ -80,14 +109,28 @@ struct EventStreamRoutes {
             body: body)
     }
 
+    /// Writes frames as one buffer.
+    private static func write(_ pieces: [ByteBuffer], to writer: inout any ResponseBodyWriter) async throws {
+        switch pieces.count {
+        case 0: return
+        case 1: try await writer.write(pieces[0])
+        default:
+            var buffer = ByteBufferAllocator().buffer(capacity: pieces.reduce(0) { $0 + $1.readableBytes })
+            for var piece in pieces { buffer.writeBuffer(&piece) }
+            try await writer.write(buffer)
+        }
+    }
+
     /// One event as an SSE frame. The JSON has no raw newlines, so it fits one `data:` line.
     static func frame(_ stored: StoredEvent) throws -> ByteBuffer {
-        let resource = EventResource(StoredEventView(sequence: stored.sequence, event: stored.event))
-        let json = try JSONEncoder.api.encode(resource)
-        var buffer = ByteBuffer()
-        buffer.writeString("id: \(stored.sequence)\nevent: \(stored.event.type)\ndata: ")
-        buffer.writeBytes(json)
-        buffer.writeString("\n\n")
+        var buffer = ByteBufferAllocator().buffer(capacity: 1024)
+        buffer.writeStaticString("id: ")
+        buffer.writeString(String(stored.sequence))
+        buffer.writeStaticString("\nevent: ")
+        buffer.writeString(stored.event.type)
+        buffer.writeStaticString("\ndata: ")
+        try EventJSON.write(sequence: stored.sequence, event: stored.event, into: &buffer)
+        buffer.writeStaticString("\n\n")
         return buffer
     }
 
@@ -109,77 +152,5 @@ struct EventStreamRoutes {
             return id
         }
         return nil
-    }
-}
-
-/// The live events of one stream merged with heartbeat ticks, ended by whichever of the
-/// subscription, the client or the server stops first.
-final class SSEFeed: Sendable {
-    enum Item: Sendable {
-        case event(StoredEvent)
-        case heartbeat
-    }
-
-    let items: AsyncStream<Item>
-    private let continuation: AsyncStream<Item>.Continuation
-    private let tasks: [Task<Void, Never>]
-
-    init(live: AsyncStream<StoredEvent>, heartbeat: TimeInterval) {
-        let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
-        self.items = items
-        self.continuation = continuation
-        let forward = Task {
-            for await stored in live { continuation.yield(.event(stored)) }
-            // The engine finished its subscriptions: the server is stopping.
-            continuation.finish()
-        }
-        let tick = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(heartbeat))
-                if Task.isCancelled { break }
-                continuation.yield(.heartbeat)
-            }
-        }
-        let producers = [forward, tick]
-        tasks = producers
-        // Ending the merged stream, for any reason, stops both producers and, by cancelling the
-        // forwarding task's iteration, drops the engine subscription.
-        continuation.onTermination = { _ in
-            for task in producers { task.cancel() }
-        }
-    }
-
-    /// Ends the stream.
-    func finish() {
-        continuation.finish()
-    }
-
-    deinit {
-        continuation.finish()
-    }
-}
-
-/// SSE frames of recent events by log position, so that a hundred subscribers cost one encoding
-/// per event. Events are immutable, so a frame never goes stale; the oldest are dropped first.
-final class SSEFrameCache: Sendable {
-    private let state: NIOLockedValueBox<(frames: [Int64: ByteBuffer], order: Deque<Int64>)>
-    private let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        state = NIOLockedValueBox(([:], Deque()))
-    }
-
-    func frame(for stored: StoredEvent) throws -> ByteBuffer {
-        if let cached = state.withLockedValue({ $0.frames[stored.sequence] }) { return cached }
-        let frame = try EventStreamRoutes.frame(stored)
-        state.withLockedValue { state in
-            guard state.frames.updateValue(frame, forKey: stored.sequence) == nil else { return }
-            state.order.append(stored.sequence)
-            if state.order.count > capacity, let oldest = state.order.popFirst() {
-                state.frames[oldest] = nil
-            }
-        }
-        return frame
     }
 }
