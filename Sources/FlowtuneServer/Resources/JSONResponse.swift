@@ -8,10 +8,33 @@ enum JSONResponse {
     static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) throws -> Response {
+        let data = try EventJSON.encoder.encode(value)
+        return make(json: ByteBuffer(bytes: data), status: status, headers: headers)
+    }
+
+    /// A task, written without the encoder.
+    static func make(_ task: TaskResource, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        make(json: try task.json(), status: status, headers: headers)
+    }
+
+    /// A response of JSON already written.
+    static func make(json: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        let data = try JSONEncoder.api.encode(value)
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: json))
+    }
+
+    /// `{"id":…,"state":…}`: where a task that has left the live state ended.
+    static func finished(_ id: String, state: String) -> Response {
+        var buffer = ByteBufferAllocator().buffer(capacity: 64)
+        buffer.writeStaticString("{")
+        JSONBytes.writeKey("id", into: &buffer)
+        JSONBytes.writeString(id, into: &buffer)
+        buffer.writeStaticString(",")
+        JSONBytes.writeKey("state", into: &buffer)
+        JSONBytes.writeString(state, into: &buffer)
+        buffer.writeStaticString("}")
+        return make(json: buffer)
     }
 }
 

@@ -142,6 +142,6 @@ struct ExceptionRoutes {
     private func current(_ id: TaskID) async throws -> Response {
         let state = await host.engine.currentState
         if let task = state.task(id) { return try JSONResponse.make(TaskResource(task)) }
-        return try JSONResponse.make(["id": id.rawValue, "state": state.finished[id]?.name ?? "unknown"])
+        return JSONResponse.finished(id.rawValue, state: state.finished[id]?.name ?? "unknown")
     }
 }

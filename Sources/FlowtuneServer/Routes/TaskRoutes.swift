@@ -160,7 +160,7 @@ struct TaskRoutes {
     private func current(_ id: TaskID) async throws -> Response {
         let state = await host.engine.currentState
         if let task = state.task(id) { return try JSONResponse.make(TaskResource(task)) }
-        return try JSONResponse.make(["id": id.rawValue, "state": state.finished[id]?.name ?? "unknown"])
+        return JSONResponse.finished(id.rawValue, state: state.finished[id]?.name ?? "unknown")
     }
 
     private func actingWorker(_ request: Request, _ context: FlowtuneRequestContext) async throws -> (Identity, WorkerID) {
