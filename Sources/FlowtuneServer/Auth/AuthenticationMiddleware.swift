@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Requires an API key on every route except the open ones, and records who is calling.
 ///
@@ -27,16 +28,38 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.identity = identity
-        context.logger[metadataKey: "caller"] = .string(identity.name)
-        return try await next(request, context)
+        // The caller goes into log lines through the loggers' metadata provider, read only when a
+        // line is written: setting logger metadata here re-rendered it on every request.
+        return try await RequestCaller.$name.withValue(identity.name) {
+            try await next(request, context)
+        }
     }
+
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
 
     static func secret(in request: Request) -> String? {
         if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
+            // `Bearer KEY`, the scheme in any case.
+            let bytes = authorization.utf8
+            if bytes.count > 7, bytes[bytes.index(bytes.startIndex, offsetBy: 6)] == UInt8(ascii: " "),
+                zip(bytes, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+            {
+                let key = authorization.utf8.dropFirst(7)
+                if !key.isEmpty, key.first != UInt8(ascii: " ") { return String(Substring(key)) }
+            }
         }
-        return request.headers[HTTPField.Name("X-API-Key")!]
+        return request.headers[apiKeyHeader]
+    }
+}
+
+/// The caller of the request a task is serving, for log lines.
+enum RequestCaller {
+    @TaskLocal static var name: String?
+
+    /// Adds `caller` to every line logged while a keyed request is served.
+    static let metadataProvider = Logger.MetadataProvider {
+        guard let name else { return [:] }
+        return ["caller": .string(name)]
     }
 }
 

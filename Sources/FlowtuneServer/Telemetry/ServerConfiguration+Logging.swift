@@ -9,8 +9,12 @@ extension ServerConfiguration {
     public func makeLogger(label: String = "flowtune") -> Logger {
         var logger: Logger
         switch logFormat {
-        case .json: logger = Logger(label: label) { label in JSONLogHandler(label: label) }
-        case .text: logger = Logger(label: label) { label in StreamLogHandler.standardError(label: label) }
+        case .json:
+            logger = Logger(label: label) { label in JSONLogHandler(label: label, metadataProvider: RequestCaller.metadataProvider) }
+        case .text:
+            logger = Logger(label: label) { label in
+                StreamLogHandler.standardError(label: label, metadataProvider: RequestCaller.metadataProvider)
+            }
         }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         return logger

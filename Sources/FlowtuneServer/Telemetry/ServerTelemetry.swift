@@ -1,6 +1,7 @@
 import FlowtuneCore
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus measures: requests per route and status, routing-decision latency,
 /// and, read at each scrape, queue depths, service-level attainment and the exception lane.
@@ -29,13 +30,37 @@ public final class ServerTelemetry: Sendable {
     /// Counts one answered request and its latency, under the route's pattern (such as
     /// `/v1/tasks/{id}`) rather than its path, so that task ids do not make new series.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(name: "flowtune_http_requests_total", labels: labels, help: "HTTP requests answered").increment()
-        registry.makeDurationHistogram(
-            name: "flowtune_http_request_duration_seconds", labels: labels, buckets: Self.requestBuckets,
-            help: "HTTP request latency, from the request's arrival to its response"
-        ).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let measures = requestMeasures.withLock { $0[key] } ?? makeRequestMeasures(key)
+        measures.count.increment()
+        measures.latency.record(duration)
     }
+
+    /// The counter and histogram of one route, method and status, looked up in the registry
+    /// once and then kept: the registry's lookup builds and checks the labels every time.
+    private func makeRequestMeasures(_ key: RequestSeries) -> RequestMeasures {
+        let labels = [("route", key.route), ("method", key.method), ("status", String(key.status))]
+        let measures = RequestMeasures(
+            count: registry.makeCounter(name: "flowtune_http_requests_total", labels: labels, help: "HTTP requests answered"),
+            latency: registry.makeDurationHistogram(
+                name: "flowtune_http_request_duration_seconds", labels: labels, buckets: Self.requestBuckets,
+                help: "HTTP request latency, from the request's arrival to its response"))
+        requestMeasures.withLock { $0[key] = measures }
+        return measures
+    }
+
+    private struct RequestSeries: Hashable, Sendable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private struct RequestMeasures: Sendable {
+        var count: Counter
+        var latency: DurationHistogram
+    }
+
+    private let requestMeasures = Mutex<[RequestSeries: RequestMeasures]>([:])
 
     /// Records the latency of one routing decision.
     public func recordRoutingDecision(_ latency: Duration) {
