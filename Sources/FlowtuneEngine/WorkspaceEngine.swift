@@ -71,8 +71,9 @@ public actor WorkspaceEngine {
         let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
         let events = try state.execute(command, context: context)
         let first = state.version - Int64(events.count) + 1
+        let created = createdTask(command, events)
         try await commit(events)
-        return CommandOutcome(events: events, firstSequence: first, createdTask: Self.createdTask(command, events, state))
+        return CommandOutcome(events: events, firstSequence: first, createdTask: created)
     }
 
     /// Decides several commands in order and waits once for all of them to be durable.
@@ -92,7 +93,7 @@ public actor WorkspaceEngine {
                 decided += events
                 results.append(.success(CommandOutcome(
                     events: events, firstSequence: state.version - Int64(events.count) + 1,
-                    createdTask: Self.createdTask(command, events, state))))
+                    createdTask: createdTask(command, events))))
             } catch {
                 results.append(.failure(error))
             }
@@ -108,12 +109,14 @@ public actor WorkspaceEngine {
         return try await submit(.fireTimers, actor: "system", cause: "timer").events
     }
 
-    private static func createdTask(_ command: Command, _ events: [Event], _ state: WorkspaceState) -> TaskID? {
+    /// The task a creation made or found. Reads only the idempotency index of the state: passing
+    /// the whole state as an argument would copy it (and retain each of its members) per command.
+    private func createdTask(_ command: Command, _ events: [Event]) -> TaskID? {
         guard case .createTask(let request) = command else { return nil }
         for event in events {
             if case .taskCreated(let created) = event.payload { return created.task }
         }
-        if let key = request.idempotencyKey { return state.task(forIdempotencyKey: key) }
+        if let key = request.idempotencyKey { return state.idempotencyKeys[key]?.task }
         return nil
     }
 

@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure routing latency, lifecycle throughput and restart time.",
         discussion: "Build in release for meaningful figures: swift run -c release flowtune bench routing",
-        subcommands: [RoutingBench.self, LifecycleBench.self, RestartBench.self, DecisionBench.self])
+        subcommands: [RoutingBench.self, LifecycleBench.self, CoreBench.self, RestartBench.self, DecisionBench.self])
 
     struct DecisionBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -104,6 +104,34 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let median = results.sorted { $0.perSecond < $1.perSecond }[results.count / 2]
             print(String(format: "median run: %.0f lifecycles/s, create→assigned p99 %.0fµs", median.perSecond, median.createToAssigned.p99))
+        }
+    }
+
+    struct CoreBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "core",
+            abstract: "The lifecycles of `bench lifecycles` decided on the core alone, on one thread, without engine or store.")
+
+        @Option(help: "Lifecycles to run.") var count = 200_000
+        @Option(help: "Tasks in flight at once.") var inFlight = 1000
+        @Option(help: "Workers in the workspace.") var workers = 150
+        @Option(help: "Tasks each worker holds at once.") var capacity = 8
+        @Option(help: "How many times to repeat the measurement; the median run is reported.") var runs = 3
+
+        func run() async throws {
+            print("core: \(count) × (create+route → accept → complete) on WorkspaceState, \(inFlight) in flight, \(workers) workers × capacity \(capacity), one thread")
+            var results: [CoreBenchmark.Result] = []
+            for index in 1...runs {
+                let result = try CoreBenchmark(
+                    lifecycles: count, inFlight: inFlight, workers: workers, capacity: capacity
+                ).run()
+                print(String(format: "  run %d: %.0f lifecycles/s (%.2f µs each); per CPU second of the thread %.0f (%.2f µs each)",
+                    index, result.perSecond, 1e6 / result.perSecond, result.perCPUSecond, 1e6 / result.perCPUSecond))
+                results.append(result)
+            }
+            let median = results.sorted { $0.perCPUSecond < $1.perCPUSecond }[results.count / 2]
+            print(String(format: "median run: %.0f lifecycles per CPU second (%.2f µs each), %.0f/s wall",
+                median.perCPUSecond, 1e6 / median.perCPUSecond, median.perSecond))
         }
     }
 

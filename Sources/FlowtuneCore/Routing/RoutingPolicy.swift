@@ -139,3 +139,22 @@ public struct SkillScorePolicy: RoutingPolicy {
         self.weights = weights ?? defaults
     }
 }
+
+extension RoutingPolicyKind {
+    /// The policy's name, version and weights, read from the concrete policy: routing reads
+    /// these on every decision, and the policy as `any RoutingPolicy` is too large to live
+    /// without a heap box.
+    var parameters: (name: String, version: Int, weights: RoutingWeights) {
+        switch self {
+        case .roundRobin:
+            let policy = RoundRobinPolicy()
+            return (policy.name, policy.version, policy.weights)
+        case .longestIdle:
+            let policy = LongestIdlePolicy()
+            return (policy.name, policy.version, policy.weights)
+        case .skillScore:
+            let policy = SkillScorePolicy()
+            return (policy.name, policy.version, policy.weights)
+        }
+    }
+}

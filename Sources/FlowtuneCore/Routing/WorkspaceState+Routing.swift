@@ -8,14 +8,14 @@ extension WorkspaceState {
     /// Returns the decision even when no worker qualifies, so a caller can explain why a task waits;
     /// `worker` is nil then.
     public func route(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
-        guard let task = tasks[id], let queueNumber = queueIndex[task.queue] else { return nil }
-        return route(task, queueNumber: queueNumber, now: now)
+        guard let task = tasks[id], let queueNumber = queueNumber(task.queue) else { return nil }
+        return route(RoutedTask(task), queueNumber: queueNumber, now: now)
     }
 
-    /// ``route(task:now:)`` for a task already looked up, with its queue's number.
-    func route(_ task: WorkTask, queueNumber: Int, now: Date) -> (worker: WorkerID?, decision: RoutingDecision) {
+    /// ``route(task:now:)`` for the facts of a task already looked up, with its queue's number.
+    func route(_ task: RoutedTask, queueNumber: Int, now: Date) -> (worker: WorkerID?, decision: RoutingDecision) {
         let queue = queues[queueNumber].queue
-        let policy = self.policy
+        let policy = settings.routingPolicy.parameters
         let weights = policy.weights
         let wait = max(0, now.timeIntervalSince(task.queuedAt))
         let taskTerms = TaskTerms(
@@ -23,7 +23,7 @@ extension WorkspaceState {
             taskPriority: Self.priorityValue(task.priority),
             age: wait / weights.agingHorizon,
             slaRisk: min(wait / max(queue.serviceLevel.within, 1), 1))
-        let channel = channelNumbers[task.channel] ?? -1
+        let channel = channelNumber(task.channel) ?? -1
         let nowValue = now.timeIntervalSinceReferenceDate
         var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
         var exclusions = ExclusionTally()
@@ -94,7 +94,7 @@ extension WorkspaceState {
         guard worker.available else { return nil }
         // A freed worker usually finds every line empty: answer that before building a decision.
         guard workers[workerNumber].queues.contains(where: { queues[$0.queue].waitingCount > 0 }) else { return nil }
-        let policy = self.policy
+        let policy = settings.routingPolicy.parameters
         let weights = policy.weights
         let workerTerms = WorkerTerms(
             skillFit: 0, idle: Self.idleValue(worker, now: now.timeIntervalSinceReferenceDate),
@@ -178,7 +178,11 @@ extension WorkspaceState {
     private func rotationValue(_ index: Int) -> Double {
         let count = workers.count
         guard count > 0 else { return 0 }
-        let distance = (index - rotationCursor - 1 + 2 * count) % count
+        // The cursor is -1 or a worker's index, so one correction replaces a division in the
+        // routing loop; anything else takes the general formula.
+        var distance = index - rotationCursor - 1
+        if distance < 0 { distance += count }
+        if distance < 0 || distance >= count { distance = (index - rotationCursor - 1 + 2 * count) % count }
         return 1 - Double(distance) / Double(count)
     }
 
@@ -215,26 +219,107 @@ extension WorkspaceState {
         let winner = candidates[0]
         let runnerUp = candidates[1]
         var worst: (name: String, gap: Double, winner: Double, runnerUp: Double)?
-        for term in winner.terms {
-            guard let other = runnerUp.terms.first(where: { $0.name == term.name }) else { continue }
+        for (position, term) in winner.terms.enumerated() {
+            // Both candidates' terms come in the same order: look at the same place first.
+            let other: ScoreTerm
+            if position < runnerUp.terms.count, runnerUp.terms[position].name == term.name {
+                other = runnerUp.terms[position]
+            } else if let found = runnerUp.terms.first(where: { $0.name == term.name }) {
+                other = found
+            } else {
+                continue
+            }
             let gap = term.contribution - other.contribution
             if gap > (worst?.gap ?? 0) { worst = (term.name, gap, term.value, other.value) }
         }
         let margin = winner.score - runnerUp.score
+        // Written as UTF-8 bytes into one buffer and made a string once: appending to a String
+        // piece by piece, or interpolating each formatted number, cost more than the routing.
+        var text = ExplanationText(capacity: 112 + runnerUp.id.utf8.count + winner.id.utf8.count + (worst?.name.utf8.count ?? 0))
+        text.append(runnerUp.id)
         guard let worst else {
-            return "\(runnerUp.id) tied at \(format(runnerUp.score)); \(winner.id) comes first in order"
+            text.append(" tied at ")
+            text.append(number: runnerUp.score)
+            text.append("; ")
+            text.append(winner.id)
+            text.append(" comes first in order")
+            return text.string
         }
-        return "\(runnerUp.id) scored \(format(runnerUp.score)) against \(format(winner.score)) (−\(format(margin))),"
-            + " mostly on \(worst.name): \(format(worst.runnerUp)) against \(format(worst.winner))"
+        text.append(" scored ")
+        text.append(number: runnerUp.score)
+        text.append(" against ")
+        text.append(number: winner.score)
+        text.append(" (−")
+        text.append(number: margin)
+        text.append("), mostly on ")
+        text.append(worst.name)
+        text.append(": ")
+        text.append(number: worst.runnerUp)
+        text.append(" against ")
+        text.append(number: worst.winner)
+        return text.string
     }
 
     /// Three decimals without `String(format:)`, which costs more than the routing decision itself.
     static func format(_ value: Double) -> String {
-        guard value.isFinite else { return "\(value)" }
+        var text = ExplanationText(capacity: 32)
+        text.append(number: value)
+        return text.string
+    }
+}
+
+/// UTF-8 bytes of an explanation, written in place and made a `String` once.
+struct ExplanationText {
+    private var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends `value` with three decimals: `-1.250`, `0.003`; non-finite values as Swift prints them.
+    mutating func append(number value: Double) {
+        guard value.isFinite else {
+            append("\(value)")
+            return
+        }
         let scaled = Int64((abs(value) * 1000).rounded())
-        let fraction = scaled % 1000
-        let digits = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-        return "\(value < 0 && scaled != 0 ? "-" : "")\(scaled / 1000).\(digits)"
+        if value < 0 && scaled != 0 { bytes.append(UInt8(ascii: "-")) }
+        append(digits: UInt64(scaled / 1000))
+        bytes.append(UInt8(ascii: "."))
+        let fraction = Int(scaled % 1000)
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+
+    private mutating func append(digits value: UInt64) {
+        if value >= 10 { append(digits: value / 10) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+}
+
+/// What routing reads of a task: a few fields, read from the stored task without copying all of it.
+struct RoutedTask {
+    var queuedAt: Date
+    var priority: Int
+    var channel: Channel
+    var declinedBy: [WorkerID]
+
+    init(_ task: WorkTask) {
+        self.init(task: task)
+    }
+
+    init(task: borrowing WorkTask) {
+        queuedAt = task.queuedAt
+        priority = task.priority
+        channel = task.channel
+        declinedBy = task.declinedBy
     }
 }
 
@@ -292,9 +377,9 @@ struct ExclusionTally {
 
     mutating func add(_ kind: ExclusionKind, _ example: Int) {
         let index: Int
-        if last >= 0, kinds[last] == kind {
+        if last >= 0, Self.same(kinds[last], kind) {
             index = last
-        } else if let found = kinds.firstIndex(of: kind) {
+        } else if let found = kinds.firstIndex(where: { Self.same($0, kind) }) {
             index = found
         } else {
             kinds.append(kind)
@@ -306,6 +391,18 @@ struct ExclusionTally {
         last = index
         counts[index] += 1
         if examples[index].count < 3 { examples[index].append(example) }
+    }
+
+    /// `==`, written out so that it inlines into the routing loop.
+    @inline(__always)
+    private static func same(_ lhs: ExclusionKind, _ rhs: ExclusionKind) -> Bool {
+        switch (lhs, rhs) {
+        case (.capacity, .capacity), (.channel, .channel), (.declined, .declined), (.notYetEligible, .notYetEligible):
+            true
+        case (.status(let left), .status(let right)): left == right
+        case (.relaxation(let left), .relaxation(let right)): left == right
+        default: false
+        }
     }
 
     func groups(rule: (ExclusionKind) -> String, name: (Int) -> String?) -> [Exclusion] {

@@ -20,6 +20,9 @@ extension WorkspaceState {
     @discardableResult
     public mutating func execute(_ command: Command, context: CommandContext) throws(CommandError) -> [Event] {
         var run = Run(context: context)
+        // A creation makes two events (three with a decision); reserving room for four saves
+        // growing the array along the way.
+        run.events.reserveCapacity(4)
         try execute(command, &run)
         return run.events
     }
@@ -111,10 +114,11 @@ extension WorkspaceState {
             try createTask(request, &run)
 
         case .acceptOffer(let id, let worker):
-            let task = try openTask(id)
+            // Only the task's state is read: copying the whole task out would retain every field.
+            let state = Self.inPlace(&tasks.values[try openTaskIndex(id)]) { $0.state }
             try requireWorker(worker)
-            guard case .offered(let holder, let expiresAt) = task.state else {
-                throw CommandError(.conflict, "task \(id) has no open offer (it is \(task.state.name))", field: "task")
+            guard case .offered(let holder, let expiresAt) = state else {
+                throw CommandError(.conflict, "task \(id) has no open offer (it is \(state.name))", field: "task")
             }
             guard holder == worker else {
                 throw CommandError(.forbidden, "task \(id) is offered to another worker", field: "worker")
@@ -228,7 +232,7 @@ extension WorkspaceState {
         guard (1...9).contains(request.priority) else {
             throw CommandError(.invalid, "priority must be 1 (most urgent) to 9, not \(request.priority)", field: "priority")
         }
-        if channelNumbers[request.channel] == nil, channelList.count >= Self.maxChannels {
+        if channelNumber(request.channel) == nil, channelList.count >= Self.maxChannels {
             throw CommandError(
                 .invalid, "a workspace serves at most \(Self.maxChannels) channels; \(request.channel) would be one more",
                 field: "channel")
@@ -244,16 +248,24 @@ extension WorkspaceState {
             }
             id = given
         } else {
+            // Unless a caller chose an id of the numbered form, the next number's id is free: every
+            // numbered id has a smaller number. Otherwise look, building each id once.
             var number = nextTaskNumber
-            while tasks[TaskID("T\(number)")] != nil || finished[TaskID("T\(number)")] != nil { number += 1 }
-            id = TaskID("T\(number)")
+            var candidate = TaskID("T\(number)")
+            while taskNumbersTaken, tasks[candidate] != nil || finished[candidate] != nil {
+                number += 1
+                candidate = TaskID("T\(number)")
+            }
+            id = candidate
         }
         let created = TaskCreated(
             task: id, workflow: workflow.id, workflowVersion: workflow.version, channel: request.channel,
             priority: request.priority, attributes: request.attributes, idempotencyKey: request.idempotencyKey,
             fingerprint: fingerprint)
         emit(.taskCreated(created), &run)
-        applyStepDecisions(to: id, &run)
+        // The task entered the first step of the version just looked up: only a step that uses
+        // decisions needs the task and step looked up again.
+        if workflow.firstStep?.decisions.isEmpty == false { applyStepDecisions(to: id, &run) }
         offer(task: id, &run)
     }
 
@@ -265,19 +277,23 @@ extension WorkspaceState {
     private mutating func completeStep(
         _ id: TaskID, worker: WorkerID, outcome: String?, evidence: [String: JSONValue], _ run: inout Run
     ) throws(CommandError) {
-        let task = try openTask(id)
+        // The fields read one by one from the stored task rather than from a copy of all of it.
+        let index = try openTaskIndex(id)
+        let (state, stepID, workflowID, workflowVersion, decidedEvidence) = Self.inPlace(&tasks.values[index]) {
+            ($0.state, $0.step, $0.workflow, $0.workflowVersion, $0.decidedEvidence)
+        }
         try requireWorker(worker)
-        guard let holder = task.state.worker else {
-            throw CommandError(.conflict, "task \(id) is not assigned (it is \(task.state.name))", field: "task")
+        guard let holder = state.worker else {
+            throw CommandError(.conflict, "task \(id) is not assigned (it is \(state.name))", field: "task")
         }
         guard holder == worker else {
             throw CommandError(.forbidden, "task \(id) is assigned to another worker", field: "worker")
         }
-        guard case .assigned = task.state else {
+        guard case .assigned = state else {
             throw CommandError(.conflict, "accept the offer of task \(id) before completing it", field: "task")
         }
-        guard let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) else {
-            throw CommandError(.notFound, "task \(id) is at an unknown step \(task.step)", field: "task")
+        guard let step = workflow(workflowID, version: workflowVersion)?.step(stepID) else {
+            throw CommandError(.notFound, "task \(id) is at an unknown step \(stepID)", field: "task")
         }
         let chosen = outcome ?? (step.next.count == 1 ? step.next.keys.first! : Step.defaultOutcome)
         guard let next = step.transition(for: chosen) else {
@@ -286,7 +302,7 @@ extension WorkspaceState {
                 "step \(step.id) has no outcome \(chosen); expected one of \(step.next.keys.sorted().joined(separator: ", "))",
                 field: "outcome")
         }
-        let required = step.ownership.requiredEvidence + (task.decidedEvidence ?? []).filter {
+        let required = step.ownership.requiredEvidence + (decidedEvidence ?? []).filter {
             !step.ownership.requiredEvidence.contains($0)
         }
         let missing = required.filter { evidence[$0]?.isBlank ?? true }
@@ -393,8 +409,20 @@ extension WorkspaceState {
         if let worker = task.state.worker { fill(worker: worker, &run) }
     }
 
+    /// Reads a stored task in place: `Dictionary.Values`' getter would copy the whole task (and
+    /// retain each of its fields) to read one of them. The task is not changed.
+    @inline(__always)
+    static func inPlace<Result>(_ task: inout WorkTask, _ read: (borrowing WorkTask) -> Result) -> Result {
+        read(task)
+    }
+
     private func openTask(_ id: TaskID) throws(CommandError) -> WorkTask {
-        if let task = tasks[id] { return task }
+        tasks.values[try openTaskIndex(id)]
+    }
+
+    /// Where the open task `id` is in `tasks`, so that a caller can read just the fields it needs.
+    private func openTaskIndex(_ id: TaskID) throws(CommandError) -> [TaskID: WorkTask].Index {
+        if let index = tasks.index(forKey: id) { return index }
         if let state = finished[id] {
             throw CommandError(.conflict, "task \(id) is already \(state.name)", field: "task")
         }
@@ -424,11 +452,14 @@ extension WorkspaceState {
 
     /// Offers a waiting task to the best available worker, if any qualifies.
     private mutating func offer(task id: TaskID, _ run: inout Run) {
-        // One lookup of the task and its queue serves both routing and the offer's expiry.
-        guard let task = tasks[id], task.state == .queued, task.lane == .routine,
-            let queueNumber = queueIndex[task.queue]
-        else { return }
-        let (worker, decision) = route(task, queueNumber: queueNumber, now: run.context.now)
+        // One lookup of the task and its queue serves both routing and the offer's expiry; the
+        // fields routing needs are read in place rather than from a copy of the whole task.
+        guard let index = tasks.index(forKey: id) else { return }
+        let (routable, queue, routed) = Self.inPlace(&tasks.values[index]) { task in
+            (task.state == .queued && task.lane == .routine, task.queue, RoutedTask(task: task))
+        }
+        guard routable, let queueNumber = queueNumber(queue) else { return }
+        let (worker, decision) = route(routed, queueNumber: queueNumber, now: run.context.now)
         guard let worker else { return }
         let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
         emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")

@@ -30,7 +30,7 @@ extension WorkspaceState {
             let rescheduled = application.responseWindow != nil
             if let window = application.responseWindow { task.responseWindow = window }
             tasks[task.id] = task
-            if waiting { enqueue(task.id) }
+            if waiting { enqueue(task) }
             if rescheduled, let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) {
                 scheduleEscalation(for: task, step: step, level: task.escalationLevel)
             }
@@ -75,9 +75,10 @@ extension WorkspaceState {
             if let key = created.idempotencyKey {
                 idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
             }
+            if !taskNumbersTaken, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
             nextTaskNumber += 1
             scheduleEscalation(for: task, step: first, level: 0)
-            enqueue(task.id)
+            enqueue(task)
 
         case .taskOffered(let id, let worker, let expiresAt, _):
             // Changed in place: copying the task out and back costs a second hash and a retain of
@@ -101,9 +102,16 @@ extension WorkspaceState {
             if reason != .withdrawn, !task.declinedBy.contains(worker) { task.declinedBy.append(worker) }
             task.state = .queued
             tasks[id] = task
-            enqueue(id)
+            enqueue(task)
 
         case .stepCompleted(let completion):
+            if case .end = completion.next {
+                // Taken out rather than copied out and removed: one hash and no copy of the task.
+                guard var task = tasks.removeValue(forKey: completion.task) else { return }
+                release(&task, at: time)
+                finished[task.id] = .completed
+                return
+            }
             guard var task = tasks[completion.task] else { return }
             release(&task, at: time)
             switch completion.next {
@@ -154,7 +162,7 @@ extension WorkspaceState {
             if waiting { dequeue(task) }
             task.priority = to
             tasks[id] = task
-            if waiting { enqueue(id) }
+            if waiting { enqueue(task) }
 
         case .overrideApplied(let id, let change, _):
             guard var task = tasks[id] else { return }
@@ -283,7 +291,7 @@ extension WorkspaceState {
         task.state = .queued
         tasks[task.id] = task
         scheduleEscalation(for: task, step: step, level: 0)
-        enqueue(task.id)
+        enqueue(task)
     }
 
     /// Frees whatever the task holds: its place in a queue or its worker's capacity.
@@ -325,10 +333,31 @@ extension WorkspaceState {
         }
     }
 
+    /// Whether `id` is not of the form `T<digits>`, or is exactly the id numbering gives `number`
+    /// (`T` and the number's decimal digits, no leading zero): any other `T<digits>` id may be one
+    /// that numbering reaches later.
+    static func isNumbered(_ id: TaskID, as number: Int) -> Bool {
+        var utf8 = id.rawValue.utf8.makeIterator()
+        guard utf8.next() == UInt8(ascii: "T") else { return true }
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        while let byte = utf8.next() {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return true }
+            if digits == 0, byte == UInt8(ascii: "0") { leadingZero = true }
+            digits += 1
+            // More digits than any Int has: cannot be `number`, but is still of the form.
+            if digits > 18 { return false }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        if digits == 0 { return true }
+        return !leadingZero && value == number
+    }
+
     /// The channel's number, numbering it on first sight; nil once the workspace has used up
     /// ``maxChannels`` (decisions refuse such commands before they get here).
     mutating func number(of channel: Channel) -> Int? {
-        if let number = channelNumbers[channel] { return number }
+        if let number = channelNumber(channel) { return number }
         guard channelList.count < Self.maxChannels else { return nil }
         channelNumbers[channel] = channelList.count
         channelList.append(channel)
@@ -337,8 +366,11 @@ extension WorkspaceState {
 
     // MARK: - Waiting lines
 
-    private mutating func enqueue(_ id: TaskID) {
-        guard let task = tasks[id], let queue = queueIndex[task.queue] else { return }
+    /// Puts a task, as it stands in `tasks`, in its queue's waiting line; passed in rather than
+    /// looked up, since every caller has just stored it.
+    private mutating func enqueue(_ task: WorkTask) {
+        guard let queue = queueNumber(task.queue) else { return }
+        let id = task.id
         let level = Self.level(of: task.priority)
         let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy)
         guard let channel = number(of: task.channel) else { return }
@@ -355,9 +387,9 @@ extension WorkspaceState {
     }
 
     private mutating func dequeue(_ task: WorkTask) {
-        guard let queue = queueIndex[task.queue] else { return }
+        guard let queue = queueNumber(task.queue) else { return }
         let level = Self.level(of: task.priority)
-        guard let channel = channelNumbers[task.channel], channel < queues[queue].waiting.count else { return }
+        guard let channel = channelNumber(task.channel), channel < queues[queue].waiting.count else { return }
         var line = queues[queue].waiting[channel][level]
         queues[queue].waiting[channel][level] = Deque()
         if line.first?.task == task.id {

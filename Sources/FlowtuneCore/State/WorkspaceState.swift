@@ -27,6 +27,10 @@ public struct WorkspaceState: Sendable {
     public internal(set) var version: Int64 = 0
     /// The number the next workspace-numbered task gets.
     public internal(set) var nextTaskNumber: Int = 1
+    /// Whether some task's id has the form `T<number>` without numbering having given it that
+    /// number (a caller chose it): only then can the id of ``nextTaskNumber`` already be taken,
+    /// and numbering must look before it takes one.
+    public internal(set) var taskNumbersTaken = false
     /// The last worker chosen, for round-robin rotation.
     public internal(set) var rotationCursor: Int = -1
     /// The adaptive response window of every step that declares one, learned from its
@@ -86,7 +90,7 @@ public struct WorkspaceState: Sendable {
     }
 
     /// The queue named `id`.
-    public func queue(_ id: QueueID) -> Queue? { queueIndex[id].map { queues[$0].queue } }
+    public func queue(_ id: QueueID) -> Queue? { queueNumber(id).map { queues[$0].queue } }
 
     /// The worker named `id`, with its load.
     public func worker(_ id: WorkerID) -> WorkerRecord? { workerIndex[id].map { workers[$0] } }
@@ -96,6 +100,25 @@ public struct WorkspaceState: Sendable {
 
     /// The routing policy in force.
     public var policy: any RoutingPolicy { settings.routingPolicy.policy }
+
+    /// The number of a channel already numbered. The few channels of a workspace are compared
+    /// in turn: comparing a short name is cheaper than hashing it.
+    @inline(__always)
+    func channelNumber(_ channel: Channel) -> Int? {
+        for index in channelList.indices where channelList[index] == channel { return index }
+        return nil
+    }
+
+    /// The number of a queue; a workspace with few queues compares their ids in turn rather
+    /// than hashing the id.
+    @inline(__always)
+    func queueNumber(_ id: QueueID) -> Int? {
+        if queues.count <= 8 {
+            for index in queues.indices where queues[index].queue.id == id { return index }
+            return nil
+        }
+        return queueIndex[id]
+    }
 
     /// Tasks in the exception lane, oldest due first.
     public var exceptionLane: [WorkTask] {
@@ -242,7 +265,8 @@ extension WorkspaceState: Equatable {
         lhs.settings == rhs.settings && lhs.workflows == rhs.workflows && lhs.queues == rhs.queues
             && lhs.workers == rhs.workers && lhs.tasks == rhs.tasks && lhs.finished == rhs.finished
             && lhs.idempotencyKeys == rhs.idempotencyKeys && lhs.version == rhs.version
-            && lhs.nextTaskNumber == rhs.nextTaskNumber && lhs.rotationCursor == rhs.rotationCursor
+            && lhs.nextTaskNumber == rhs.nextTaskNumber && lhs.taskNumbersTaken == rhs.taskNumbersTaken
+            && lhs.rotationCursor == rhs.rotationCursor
             && lhs.hot == rhs.hot && lhs.channelList == rhs.channelList
             && lhs.responseWindows == rhs.responseWindows && lhs.exceptionRates == rhs.exceptionRates
             && lhs.pendingAdaptive == rhs.pendingAdaptive
