@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FlowtuneEngine", targets: ["FlowtuneEngine"]),
         .library(name: "FlowtuneServer", targets: ["FlowtuneServer"]),
         .library(name: "FlowtuneSimulation", targets: ["FlowtuneSimulation"]),
+        .library(name: "FlowtuneLearning", targets: ["FlowtuneLearning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,6 +72,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "FlowtuneLearning",
+            dependencies: [
+                "FlowtuneCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "FlowtuneCLI",
             dependencies: [
@@ -85,6 +93,10 @@ let package = Package(
         .testTarget(name: "FlowtuneStoreTests", dependencies: ["FlowtuneStore"]),
         .testTarget(name: "FlowtuneEngineTests", dependencies: ["FlowtuneEngine"]),
         .testTarget(name: "FlowtuneSimulationTests", dependencies: ["FlowtuneSimulation"]),
+        .testTarget(
+            name: "FlowtuneLearningTests",
+            dependencies: ["FlowtuneLearning", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "FlowtuneServerTests",
             dependencies: [
