@@ -42,6 +42,8 @@ public struct RandomStreams: Sendable, Hashable {
         case acceptance = 6
         /// Ties a later session may need to break at random.
         case tieBreak = 7
+        /// Whether a finished step visit comes back for rework.
+        case rework = 8
     }
 
     /// The generator for `quantity` of customer `customer` of task type `type`, at its `visit`-th

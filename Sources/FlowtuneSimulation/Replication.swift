@@ -26,9 +26,13 @@ struct Replication {
     private var touched: [Int32] = []
     private var metrics: ReplicationCollector
     private var openCounted = 0
+    private var nextStatusChange = 0
     /// FNV-1a over every arrival's type, time and patience: equal across policies when they saw
     /// the same customers.
     private(set) var arrivalDigest: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// The measured waits' percentiles, once the run is over.
+    var waitPercentiles: [Double] { metrics.waitPercentiles }
 
     /// A customer in the system: a task and what the simulator knows about it.
     struct Customer {
@@ -47,6 +51,9 @@ struct Replication {
         var wait: Double = 0
         var answered = false
         var holder: Int32 = -1
+        /// Set while the simulator sends the task back for rework through the exception lane.
+        var reworking = false
+        var reworks = 0
     }
 
     init(setup: Simulator.Setup, state: WorkspaceState, streams: RandomStreams) {
@@ -65,15 +72,23 @@ struct Replication {
         let scenario = setup.scenario
         for type in scenario.taskTypes.indices { scheduleArrival(type, after: 0) }
         let stop = scenario.horizon + scenario.drain
+        let changes = setup.shiftPlan.changes
         while true {
             let eventTime = calendar.nextTime
             let timerTime = state.nextTimerDue.map { $0.timeIntervalSince(scenario.start) } ?? .infinity
-            let time = min(eventTime, timerTime)
+            let statusTime = nextStatusChange < changes.count ? changes[nextStatusChange].time : .infinity
+            let time = min(eventTime, timerTime, statusTime)
             if time > stop || time == .infinity { break }
             if time >= scenario.horizon, openCounted == 0 { break }
             now = max(now, time)
-            if timerTime <= eventTime {
+            if timerTime <= eventTime, timerTime <= statusTime {
                 execute(.fireTimers)
+            } else if statusTime <= eventTime {
+                // A shift or break boundary: the core withdraws open offers from a worker who
+                // leaves and offers waiting work to one who comes on.
+                let change = changes[nextStatusChange]
+                nextStatusChange += 1
+                execute(.setWorkerStatus(setup.workerIDs[change.worker], change.status))
             } else if let entry = calendar.next() {
                 handle(entry.kind)
             }
@@ -102,8 +117,14 @@ struct Replication {
     }
 
     private mutating func scheduleArrival(_ type: Int, after time: Double) {
+        if let replayed = setup.replayed[type] {
+            let index = arrivalCounts[type]
+            if index < replayed.count { calendar.schedule(.arrival(type: type), at: max(replayed[index].time, time)) }
+            return
+        }
+        guard case .poisson(let rate) = setup.scenario.taskTypes[type].arrivals else { return }
         let unit = -log(RandomStreams.uniform(&arrivalGenerators[type]))
-        let next = setup.scenario.taskTypes[type].arrivals.nextArrival(after: time, unit: unit)
+        let next = rate.nextArrival(after: time, unit: unit)
         if next.isFinite, next <= setup.scenario.horizon + setup.scenario.drain {
             calendar.schedule(.arrival(type: type), at: next)
         }
@@ -130,7 +151,9 @@ struct Replication {
             metrics.arrivedCounted(type: type)
         }
         creatingSlot = slot
-        if !execute(.createTask(scenario.taskTypes[type].request)) {
+        var request = scenario.taskTypes[type].request
+        if let replayed = setup.replayed[type] { request = replayed[index].request(over: request) }
+        if !execute(.createTask(request)) {
             // The core refused the task: it never entered the system.
             if counted { openCounted -= 1 }
             metrics.refused += 1
@@ -168,6 +191,23 @@ struct Replication {
                     customer.task, reason: "exception at step \(profile.step) (simulated)", context: ["worker": worker.rawValue]))
             }
             return
+        }
+        if profile.reworkProbability > 0 {
+            var generator = streams.generator(.rework, type: customer.type, customer: customer.index, visit: visit)
+            if RandomStreams.uniform(&generator) < profile.reworkProbability {
+                // The core has no command that sends a task back a step, so rework goes the way a
+                // person would send it back live: into the exception lane and out again at once,
+                // resumed at the step to redo.
+                customers[slot].reworking = true
+                if execute(.flagException(
+                    customer.task, reason: "rework: back to \(profile.reworkStep) (simulated)",
+                    context: ["worker": worker.rawValue, "step": profile.step.rawValue]))
+                {
+                    execute(.resolveException(customer.task, .resume(profile.reworkStep), note: "rework (simulated)"))
+                    return
+                }
+                customers[slot].reworking = false
+            }
         }
         var evidence = profile.evidence
         if profile.mayDecideEvidence, let decided = state.task(customer.task)?.decidedEvidence {
@@ -250,7 +290,14 @@ struct Replication {
             case .movedToException(let task, _):
                 guard let slot = slotOf[task] else { continue }
                 releaseHolder(Int(slot))
-                finish(Int(slot), as: .exception)
+                if !customers[Int(slot)].reworking { finish(Int(slot), as: .exception) }
+
+            case .exceptionResolved(let task, .resume(let step), _):
+                guard let slot = slotOf[task], customers[Int(slot)].reworking else { continue }
+                customers[Int(slot)].reworking = false
+                customers[Int(slot)].reworks += 1
+                if customers[Int(slot)].counted { metrics.reworks += 1 }
+                enter(Int(slot), step: step)
 
             case .taskCancelled(let task, _):
                 guard let slot = slotOf[task] else { continue }
@@ -315,7 +362,7 @@ struct Replication {
             openCounted -= 1
             metrics.finished(
                 ending, type: customer.type, arrival: customer.arrival, at: now, wait: customer.answered ? customer.wait : nil,
-                queue: setup.profiles[customer.profile].queue)
+                queue: setup.profiles[customer.profile].queue, reworked: customer.reworks > 0)
         } else if ending == .completed {
             metrics.completedOutsideCount(at: now)
         }

@@ -14,6 +14,9 @@ struct ReplicationCollector {
     var refused = 0
     var refusedCommands = 0
     var escalations = 0
+    var reworks = 0
+    private var reworked = 0
+    private var finishedCount = 0
     private var answered = 0
     private var delayed = 0
     private var completed = 0
@@ -69,7 +72,9 @@ struct ReplicationCollector {
         typeArrived[type] += 1
     }
 
-    mutating func finished(_ ending: Ending, type: Int, arrival: Double, at time: Double, wait: Double?, queue: Int) {
+    mutating func finished(_ ending: Ending, type: Int, arrival: Double, at time: Double, wait: Double?, queue: Int, reworked: Bool) {
+        finishedCount += 1
+        if reworked { self.reworked += 1 }
         if ending == .abandoned { typeAbandoned[type] += 1 }
         if let wait {
             typeAnswered[type] += 1
@@ -107,8 +112,33 @@ struct ReplicationCollector {
     }
 
     private mutating func addBusy(_ worker: Int, from start: Double, to end: Double) {
-        let overlap = min(end, windowEnd) - max(start, windowStart)
-        if overlap > 0 { busy[worker] += overlap }
+        let from = max(start, windowStart)
+        let to = min(end, windowEnd)
+        guard to > from else { return }
+        // On shifts, only time available for work counts: finishing a task into a break or past
+        // the shift's end is not utilization of time the worker was there for.
+        if let available = setup.shiftPlan.available[worker] {
+            busy[worker] += ShiftPlan.overlap(available, from: from, to: to)
+        } else {
+            busy[worker] += to - from
+        }
+    }
+
+    /// The time `worker` was there for work inside the window: its shifts without breaks, or the
+    /// whole window for a worker without shifts who is not offline.
+    private func staffedTime(_ worker: Int) -> Double {
+        if let available = setup.shiftPlan.available[worker] {
+            return ShiftPlan.overlap(available, from: windowStart, to: windowEnd)
+        }
+        return setup.workers[worker].status == .offline ? 0 : windowEnd - windowStart
+    }
+
+    /// The time `worker` is paid for inside the window: its shifts, breaks included.
+    private func paidTime(_ worker: Int) -> Double {
+        if let paid = setup.shiftPlan.paid[worker] {
+            return ShiftPlan.overlap(paid, from: windowStart, to: windowEnd)
+        }
+        return setup.workers[worker].status == .offline ? 0 : windowEnd - windowStart
     }
 
     // MARK: - Measures
@@ -141,18 +171,26 @@ struct ReplicationCollector {
         add("abandonment", .share, share(abandoned, arrived))
         add("exception_rate", .share, share(exceptions, arrived))
         add("escalations_per_task", .ratio, arrived > 0 ? Double(escalations) / Double(arrived) : .nan)
+        add("rework_per_task", .ratio, arrived > 0 ? Double(reworks) / Double(arrived) : .nan)
+        add("reworked", .share, share(reworked, finishedCount))
         add("open_at_end", .count, Double(open))
 
-        // Paid time: every worker not offline is staffed for the whole window.
+        // Paid time: shifts, breaks included; a worker without shifts and not offline is paid
+        // for the whole window.
         var staffedCost = 0.0
         var staffed: [Int] = []
-        for (index, worker) in setup.workers.enumerated() where worker.status != .offline {
-            staffed.append(index)
-            staffedCost += worker.costPerHour * hours
+        var staffedTimes = Array(repeating: 0.0, count: setup.workers.count)
+        var staffedHours = 0.0
+        for (index, worker) in setup.workers.enumerated() {
+            staffedCost += worker.costPerHour * paidTime(index) / 3600
+            staffedTimes[index] = staffedTime(index)
+            staffedHours += staffedTimes[index] / 3600
+            if staffedTimes[index] > 0 { staffed.append(index) }
         }
+        func utilization(_ worker: Int) -> Double { busy[worker] / staffedTimes[worker] }
         add("cost_per_task", .money, completedInWindow > 0 ? staffedCost / Double(completedInWindow) : .nan)
-        let utilizations = staffed.map { window > 0 ? busy[$0] / window : .nan }
-        add("utilization", .share, Self.mean(utilizations))
+        add("staffed_hours", .count, staffedHours)
+        add("utilization", .share, Self.mean(staffed.map(utilization)))
         // Fairness among people: an automation's load says nothing about who carries the floor.
         let people = staffed.filter { setup.workers[$0].kind == .human }
         add("fairness.busy_cv", .ratio, Self.coefficientOfVariation(people.map { busy[$0] }))
@@ -171,12 +209,18 @@ struct ReplicationCollector {
         for team in setup.teams {
             let members = staffed.filter { setup.workers[$0].team == team }
             guard !members.isEmpty else { continue }
-            add("team.\(team).utilization", .share, Self.mean(members.map { busy[$0] / window }))
+            add("team.\(team).utilization", .share, Self.mean(members.map(utilization)))
         }
         for index in staffed {
-            add("worker.\(setup.workers[index].id.rawValue).utilization", .share, window > 0 ? busy[index] / window : .nan)
+            add("worker.\(setup.workers[index].id.rawValue).utilization", .share, utilization(index))
         }
         return measures
+    }
+
+    /// The waits' percentiles 0, 1, …, 100 (nearest rank), for the report's distribution chart;
+    /// empty when nobody was answered. Call after ``finish(at:state:open:)``, which sorts them.
+    var waitPercentiles: [Double] {
+        waits.isEmpty ? [] : (0...100).map { Self.percentile(waits, Double($0) / 100) }
     }
 
     static func mean(_ values: [Double]) -> Double {

@@ -15,7 +15,10 @@ extension Scenario {
     ///     DefinitionSource(file: "workspace.yaml", text: workspaceText),
     /// ])
     /// ```
-    public static func load(_ sources: [DefinitionSource]) throws(DefinitionError) -> Scenario {
+    ///
+    /// A scenario whose `replay` section names a CSV file or an event store needs its contents in
+    /// `replay`: the shell reads them (see ``replayReference(in:)``).
+    public static func load(_ sources: [DefinitionSource], replay: ReplayData? = nil) throws(DefinitionError) -> Scenario {
         let scenarioFiles = sources.filter { isScenarioFile($0.text) }
         guard let scenarioFile = scenarioFiles.first else {
             throw DefinitionError(issues: [DefinitionError.Issue(
@@ -44,12 +47,101 @@ extension Scenario {
         }
         guard let section, issues.isEmpty else { throw DefinitionError(issues: issues) }
         check(section, against: definition, &reader)
+        checkShifts(section, against: definition, &reader)
         if !reader.issues.isEmpty { throw DefinitionError(issues: reader.issues) }
+        var taskTypes = section.taskTypes
+        var start = section.start
+        try replayed(section, replay, into: &taskTypes, start: &start, &reader)
         return Scenario(
             name: section.name ?? baseName(of: scenarioFile.file), definition: definition,
-            start: section.start ?? Scenario.defaultStart, horizon: section.horizon, warmUp: section.warmUp,
+            start: start ?? Scenario.defaultStart, horizon: section.horizon, warmUp: section.warmUp,
             drain: section.drain, replications: section.replications, seed: section.seed, policy: section.policy,
-            acceptance: section.acceptance, taskTypes: section.taskTypes)
+            acceptance: section.acceptance, taskTypes: taskTypes, shifts: section.shifts)
+    }
+
+    /// Where the scenario's replayed arrivals come from, if it replays any: the shell reads the
+    /// file (relative to the scenario file) or the event store and passes it to ``load(_:replay:)``.
+    public static func replayReference(in source: DefinitionSource) -> ReplayReference? {
+        var reader = ScenarioReader(file: source.file)
+        return reader.read(source.text)?.replay?.reference
+    }
+
+    /// Fills the task types that say `arrivals: replay` from the replayed history.
+    private static func replayed(
+        _ section: ScenarioReader.Section, _ data: ReplayData?, into taskTypes: inout [TaskType], start: inout Date?,
+        _ reader: inout ScenarioReader
+    ) throws(DefinitionError) {
+        let replayTypes = taskTypes.indices.filter { taskTypes[$0].arrivals.replayed != nil }
+        guard let spec = section.replay else {
+            for index in replayTypes {
+                reader.report("arrivals: replay needs a replay section naming the history", atField: "\(section.taskTypePaths[index]).arrivals")
+            }
+            if !reader.issues.isEmpty { throw DefinitionError(issues: reader.issues) }
+            return
+        }
+        guard !replayTypes.isEmpty else {
+            throw DefinitionError(issues: [issue(reader, "no task type says arrivals: replay, so nothing replays this history", at: spec.path)])
+        }
+        if spec.file != nil, spec.typeColumn == nil, replayTypes.count > 1 {
+            throw DefinitionError(issues: [issue(
+                reader, "several task types replay arrivals; name the column that says which under columns.type", at: spec.path + ".columns")])
+        }
+        var replayReader = ReplayReader()
+        let rows: [ReplayReader.Row]
+        switch data {
+        case .csv(let source)? where spec.file != nil:
+            rows = replayReader.rows(csv: source, spec: spec, replayTypes: replayTypes.map { (taskTypes[$0].name, $0) })
+        case .events(_, let events)? where spec.events != nil:
+            rows = replayReader.rows(events: events, replayTypes: replayTypes.map { (taskTypes[$0].request, $0) })
+        default:
+            let what = spec.file.map { "the CSV file \($0)" } ?? "the event store \(spec.events ?? "")"
+            throw DefinitionError(issues: [issue(reader, "\(what) was not read; pass its contents to Scenario.load", at: spec.path)])
+        }
+        if !replayReader.issues.isEmpty { throw DefinitionError(issues: replayReader.issues) }
+        start = start ?? ReplayReader.defaultStart(for: rows)
+        let arrivals = ReplayReader.arrivals(
+            rows, start: start ?? Scenario.defaultStart, end: section.horizon + section.drain, types: taskTypes.count)
+        let source: String
+        switch data {
+        case .csv(let file)?: source = file.file
+        case .events(let file, _)?: source = file
+        case nil: source = ""
+        }
+        if replayTypes.allSatisfy({ arrivals[$0].isEmpty }) {
+            throw DefinitionError(issues: [issue(
+                reader, "no arrival in \(source) falls between the start and the end of the run (horizon + drain)", at: spec.path)])
+        }
+        for index in replayTypes { taskTypes[index].arrivals = .replay(arrivals[index]) }
+    }
+
+    private static func issue(_ reader: ScenarioReader, _ message: String, at path: String) -> DefinitionError.Issue {
+        var copy = reader
+        copy.report(message, atField: path)
+        return copy.issues[copy.issues.count - 1]
+    }
+
+    /// Checks that shifts name workers and teams the workspace has, and steps sent back to exist.
+    private static func checkShifts(_ section: ScenarioReader.Section, against definition: WorkspaceDefinition, _ reader: inout ScenarioReader) {
+        let workerIDs = definition.workers.map(\.id.rawValue)
+        let teams = Set(definition.workers.map(\.team))
+        for (shift, path) in zip(section.shifts, section.shiftPaths) {
+            for (index, worker) in shift.workers.enumerated() where !workerIDs.contains(worker.rawValue) {
+                let hint = ScenarioReader.closest(to: worker.rawValue, among: workerIDs).map { " (did you mean \($0)?)" } ?? ""
+                reader.report("no worker \(worker)\(hint)", atField: "\(path).workers[\(index)]")
+            }
+            for (index, team) in shift.teams.enumerated() where !teams.contains(team) {
+                let hint = ScenarioReader.closest(to: team, among: teams.sorted()).map { " (did you mean \($0)?)" } ?? ""
+                reader.report("no worker is in team \(team)\(hint)", atField: "\(path).teams[\(index)]")
+            }
+        }
+        for (type, path) in zip(section.taskTypes, section.taskTypePaths) {
+            guard let workflow = definition.workflows.first(where: { $0.id == type.request.workflow }) else { continue }
+            for (step, profile) in type.steps.sorted(by: { $0.key < $1.key }) {
+                guard let target = profile.rework?.step, workflow.step(target) == nil else { continue }
+                let hint = ScenarioReader.closest(to: target.rawValue, among: workflow.steps.map(\.id.rawValue)).map { " (did you mean \($0)?)" } ?? ""
+                reader.report("workflow \(workflow.id) has no step \(target)\(hint)", atField: "\(path).steps.\(step).rework.to")
+            }
+        }
     }
 
     /// The definition files a scenario file names in `simulation.definitions`, as written

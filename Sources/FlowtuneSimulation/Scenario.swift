@@ -30,12 +30,15 @@ public struct Scenario: Sendable, Hashable {
     public var acceptance: Distribution?
     /// The kinds of task that arrive.
     public var taskTypes: [TaskType]
+    /// When workers are on: a worker named by a shift (or in a team it names) is offline outside
+    /// its shifts, available on them and away on breaks. Workers no shift names keep their status.
+    public var shifts: [Shift]
 
     /// Creates a scenario.
     public init(
         name: String, definition: WorkspaceDefinition, start: Date = Scenario.defaultStart, horizon: Double,
         warmUp: Double = 0, drain: Double = 24 * 3600, replications: Int = 10, seed: UInt64 = 1,
-        policy: RoutingPolicyKind? = nil, acceptance: Distribution? = nil, taskTypes: [TaskType]
+        policy: RoutingPolicyKind? = nil, acceptance: Distribution? = nil, taskTypes: [TaskType], shifts: [Shift] = []
     ) {
         self.name = name
         self.definition = definition
@@ -48,6 +51,7 @@ public struct Scenario: Sendable, Hashable {
         self.policy = policy
         self.acceptance = acceptance
         self.taskTypes = taskTypes
+        self.shifts = shifts
     }
 
     /// Monday 5 January 2026, 00:00 UTC: a day's intervals line up with midnight.
@@ -66,8 +70,8 @@ public struct TaskType: Sendable, Hashable {
     public var name: String
     /// The task created on each arrival.
     public var request: NewTask
-    /// How fast tasks arrive.
-    public var arrivals: ArrivalRate
+    /// When tasks arrive: at a Poisson rate, or at replayed times.
+    public var arrivals: Arrivals
     /// How long a customer waits for a first answer before giving up; nil never gives up.
     public var patience: Distribution?
     /// How each step of the workflow is worked, by step id.
@@ -75,7 +79,7 @@ public struct TaskType: Sendable, Hashable {
 
     /// Creates a task type.
     public init(
-        name: String, request: NewTask, arrivals: ArrivalRate, patience: Distribution? = nil,
+        name: String, request: NewTask, arrivals: Arrivals, patience: Distribution? = nil,
         steps: [StepID: StepProfile]
     ) {
         self.name = name
@@ -96,28 +100,54 @@ public struct StepProfile: Sendable, Hashable {
     public var exceptionProbability: Double
     /// The chance of each outcome, for a step with several; nil for a step with one.
     public var outcomes: [(outcome: String, probability: Double)]?
+    /// The chance that a finished visit comes back for rework, and where it goes; nil never.
+    public var rework: Rework?
 
     /// Creates a profile.
     public init(
         handling: Distribution, skill: SkillEffect? = nil, exceptionProbability: Double = 0,
-        outcomes: [(outcome: String, probability: Double)]? = nil
+        outcomes: [(outcome: String, probability: Double)]? = nil, rework: Rework? = nil
     ) {
         self.handling = handling
         self.skill = skill
         self.exceptionProbability = exceptionProbability
         self.outcomes = outcomes
+        self.rework = rework
     }
 
     public static func == (lhs: StepProfile, rhs: StepProfile) -> Bool {
         lhs.handling == rhs.handling && lhs.skill == rhs.skill && lhs.exceptionProbability == rhs.exceptionProbability
             && lhs.outcomes?.map(\.outcome) == rhs.outcomes?.map(\.outcome)
             && lhs.outcomes?.map(\.probability) == rhs.outcomes?.map(\.probability)
+            && lhs.rework == rhs.rework
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(handling)
         hasher.combine(skill)
         hasher.combine(exceptionProbability)
+        hasher.combine(rework)
+    }
+}
+
+/// A step whose finished work sometimes comes back: a reviewer sends it back, the customer
+/// reopens it. With probability `probability` a visit that would have completed returns the task
+/// to `step` (the same step when nil), where it queues again.
+///
+/// ```yaml
+/// rework: 0.1                               # back to the same step
+/// rework: { probability: 0.05, to: triage } # back to an earlier step
+/// ```
+public struct Rework: Sendable, Hashable, Codable {
+    /// The chance that a finished visit comes back.
+    public var probability: Double
+    /// The step the task returns to; nil for the step just worked.
+    public var step: StepID?
+
+    /// Creates a rework rule.
+    public init(probability: Double, step: StepID? = nil) {
+        self.probability = probability
+        self.step = step
     }
 }
 

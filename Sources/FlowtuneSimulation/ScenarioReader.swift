@@ -12,11 +12,17 @@ struct ScenarioReader {
 
     static let sectionKeys = [
         "name", "definitions", "start", "horizon", "warm_up", "drain", "replications", "seed", "policy", "accept_after",
-        "task_types",
+        "task_types", "shifts", "replay",
     ]
     static let taskTypeKeys = ["name", "workflow", "channel", "priority", "attributes", "arrivals", "patience", "steps"]
     static let arrivalKeys = ["rate", "per", "interval", "rates"]
-    static let stepKeys = ["handling", "skill", "exception", "outcomes"]
+    static let stepKeys = ["handling", "skill", "exception", "outcomes", "rework"]
+    static let reworkKeys = ["probability", "to"]
+    static let shiftKeys = ["name", "workers", "teams", "start", "length", "days", "breaks"]
+    static let breakKeys = ["after", "at", "length"]
+    static let replayKeys = ["file", "events", "workspace", "columns"]
+    static let columnKeys = ["time", "type", "channel", "priority", "attributes"]
+    static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     static let skillKeys = ["name", "reference", "factor"]
     static let distributionKeys = ["distribution", "mean", "cv", "value", "values"]
     static let distributions = ["exponential", "lognormal", "gamma", "empirical", "constant"]
@@ -40,6 +46,9 @@ struct ScenarioReader {
         var taskTypes: [TaskType] = []
         /// The field path of each task type read, for checks against the workspace.
         var taskTypePaths: [String] = []
+        var shifts: [Shift] = []
+        var shiftPaths: [String] = []
+        var replay: ReplaySpec?
     }
 
     // MARK: - Entry
@@ -152,7 +161,163 @@ struct ScenarioReader {
         } else {
             reportMissing("task_types", in: fields)
         }
+        if let node = fields["shifts"] {
+            if case .sequence(let list) = node {
+                for (index, item) in list.enumerated() {
+                    let path = fields.path("shifts") + "[\(index)]"
+                    record(path, item.mark)
+                    if let shiftFields = self.fields(item, at: path, allowed: Self.shiftKeys), let shift = shift(shiftFields, index: index) {
+                        section.shifts.append(shift)
+                        section.shiftPaths.append(path)
+                    }
+                }
+            } else {
+                mismatch("a list of shifts", node, at: fields.path("shifts"))
+            }
+        }
+        if let node = fields["replay"], let replayFields = self.fields(node, at: fields.path("replay"), allowed: Self.replayKeys) {
+            section.replay = replay(replayFields)
+        }
         return section
+    }
+
+    // MARK: - Shifts
+
+    private mutating func shift(_ fields: Fields, index: Int) -> Shift? {
+        let name = fields["name"].flatMap { text($0, at: fields.path("name")) } ?? "shift \(index + 1)"
+        let workers = fields["workers"].map { textList($0, at: fields.path("workers")) } ?? []
+        let teams = fields["teams"].map { textList($0, at: fields.path("teams")) } ?? []
+        if workers.isEmpty, teams.isEmpty {
+            report("a shift names its workers or teams (workers: [ana], teams: [support])", atField: fields.path("workers"))
+        }
+        var start: Double?
+        if let node = fields["start"] {
+            start = timeOfDay(node, at: fields.path("start"))
+        } else {
+            reportMissing("start", in: fields)
+        }
+        var length: Double?
+        if let value = requiredDuration(fields, "length") {
+            if value > 0, value <= 86_400 {
+                length = value
+            } else {
+                report("must be longer than zero and at most 24h", at: fields.path("length"), fields["length"]?.mark)
+            }
+        }
+        var days: Set<Int>?
+        if let node = fields["days"] {
+            var set = Set<Int>()
+            for (position, day) in textList(node, at: fields.path("days")).enumerated() {
+                let key = String(day.lowercased().prefix(3))
+                if let number = Self.dayNames.firstIndex(of: key) {
+                    set.insert(number + 1)
+                } else {
+                    report("\"\(day)\" is not a day; write mon, tue, wed, thu, fri, sat or sun", at: fields.path("days") + "[\(position)]", node.mark)
+                }
+            }
+            days = set
+        }
+        var breaks: [ShiftBreak] = []
+        if let node = fields["breaks"] {
+            if case .sequence(let list) = node {
+                for (position, item) in list.enumerated() {
+                    let path = fields.path("breaks") + "[\(position)]"
+                    guard let breakFields = self.fields(item, at: path, allowed: Self.breakKeys) else { continue }
+                    var after: Double?
+                    if let node = breakFields["after"] {
+                        after = duration(node, at: breakFields.path("after"))
+                    } else if let node = breakFields["at"], let time = timeOfDay(node, at: breakFields.path("at")), let start {
+                        // A clock time inside a shift that crosses midnight lies on the next day.
+                        after = time >= start ? time - start : time + 86_400 - start
+                    } else if breakFields["at"] == nil {
+                        report("give when the break starts: after (into the shift) or at (a time of day)", at: path, item.mark)
+                    }
+                    guard let after, let pause = requiredDuration(breakFields, "length") else { continue }
+                    if let length, after + pause > length {
+                        report("the break ends after the shift does", at: path, item.mark)
+                        continue
+                    }
+                    breaks.append(ShiftBreak(after: after, length: pause))
+                }
+            } else {
+                mismatch("a list of breaks such as [{ after: 4h, length: 30m }]", node, at: fields.path("breaks"))
+            }
+        }
+        guard let start, let length else { return nil }
+        return Shift(
+            name: name, workers: workers.map { WorkerID($0) }, teams: teams, start: start, length: length, days: days,
+            breaks: breaks)
+    }
+
+    /// "08:00" or "8:30:15" as seconds after midnight.
+    private mutating func timeOfDay(_ node: Node, at path: String) -> Double? {
+        guard case .scalar(let scalar) = node else {
+            mismatch("a time of day such as \"08:00\"", node, at: path)
+            return nil
+        }
+        let parts = scalar.string.split(separator: ":").map { Int($0) }
+        if (2...3).contains(parts.count), parts.allSatisfy({ $0 != nil }) {
+            let hours = parts[0]!, minutes = parts[1]!, seconds = parts.count == 3 ? parts[2]! : 0
+            if (0..<24).contains(hours), (0..<60).contains(minutes), (0..<60).contains(seconds) {
+                return Double(hours * 3600 + minutes * 60 + seconds)
+            }
+        }
+        report("\"\(scalar.string)\" is not a time of day; write it like \"08:00\"", at: path, node.mark)
+        return nil
+    }
+
+    private mutating func textList(_ node: Node, at path: String) -> [String] {
+        guard case .sequence(let list) = node else {
+            if case .scalar(let scalar) = node { return [scalar.string] }
+            mismatch("a list such as [ana, ben]", node, at: path)
+            return []
+        }
+        return list.enumerated().compactMap { index, item in
+            record(path + "[\(index)]", item.mark)
+            return text(item, at: path + "[\(index)]")
+        }
+    }
+
+    // MARK: - Replay
+
+    private mutating func replay(_ fields: Fields) -> ReplaySpec? {
+        var spec = ReplaySpec(path: fields.path)
+        if let node = fields["file"] { spec.file = text(node, at: fields.path("file")) }
+        if let node = fields["events"] { spec.events = text(node, at: fields.path("events")) }
+        if let node = fields["workspace"] { spec.workspace = text(node, at: fields.path("workspace")) }
+        switch (spec.file, spec.events) {
+        case (nil, nil):
+            report("give a CSV file (file: arrivals.csv) or an event store (events: flowtune.db)", atField: fields.path)
+            return nil
+        case (_?, _?):
+            report("give either file or events, not both", at: fields.path("events"), fields["events"]?.mark)
+            return nil
+        case (_?, nil):
+            guard let node = fields["columns"], let columns = self.fields(node, at: fields.path("columns"), allowed: Self.columnKeys) else {
+                if fields["columns"] == nil { reportMissing("columns", in: fields) }
+                return nil
+            }
+            spec.timeColumn = requiredText(columns, "time")
+            spec.typeColumn = columns["type"].flatMap { text($0, at: columns.path("type")) }
+            spec.channelColumn = columns["channel"].flatMap { text($0, at: columns.path("channel")) }
+            spec.priorityColumn = columns["priority"].flatMap { text($0, at: columns.path("priority")) }
+            if let node = columns["attributes"] {
+                if case .mapping(let mapping) = node {
+                    for (key, value) in mapping {
+                        guard let name = key.scalar?.string, let column = text(value, at: columns.path("attributes") + ".\(name)") else { continue }
+                        spec.attributeColumns.append((name, column))
+                    }
+                } else {
+                    mismatch("a mapping from attribute to column, such as { plan: plan_tier }", node, at: columns.path("attributes"))
+                }
+            }
+            if spec.timeColumn == nil { return nil }
+        case (nil, _?):
+            if fields["columns"] != nil {
+                report("an event store needs no columns: arrivals are its TaskCreated events", at: fields.path("columns"), fields["columns"]?.mark)
+            }
+        }
+        return spec
     }
 
     // MARK: - Task types
@@ -178,9 +343,13 @@ struct ScenarioReader {
                 mismatch("a mapping of attributes", node, at: fields.path("attributes"))
             }
         }
-        var arrivals = ArrivalRate.constant(perSecond: 0)
+        var arrivals = Arrivals.constant(perSecond: 0)
         if let node = fields["arrivals"] {
-            if let rate = arrivalRate(node, at: fields.path("arrivals")) { arrivals = rate }
+            if case .scalar(let scalar) = node, scalar.string == "replay" {
+                arrivals = .replay([])
+            } else if let rate = arrivalRate(node, at: fields.path("arrivals")) {
+                arrivals = .poisson(rate)
+            }
         } else {
             reportMissing("arrivals", in: fields)
         }
@@ -301,6 +470,29 @@ struct ScenarioReader {
                 profile.outcomes = outcomes
             } else {
                 mismatch("a mapping from outcome to probability, such as { solved: 0.8, escalate: 0.2 }", node, at: fields.path("outcomes"))
+            }
+        }
+        if let node = fields["rework"] {
+            let path = fields.path("rework")
+            if case .scalar = node {
+                if let probability = number(node, at: path) {
+                    if (0..<1).contains(probability) {
+                        profile.rework = Rework(probability: probability)
+                    } else {
+                        report("must be a probability from 0 up to (not including) 1", at: path, node.mark)
+                    }
+                }
+            } else if let rework = self.fields(node, at: path, allowed: Self.reworkKeys) {
+                if let node = rework["probability"], let probability = number(node, at: rework.path("probability")) {
+                    if (0..<1).contains(probability) {
+                        let step = rework["to"].flatMap { text($0, at: rework.path("to")) }.map { StepID($0) }
+                        profile.rework = Rework(probability: probability, step: step)
+                    } else {
+                        report("must be a probability from 0 up to (not including) 1", at: rework.path("probability"), node.mark)
+                    }
+                } else if rework["probability"] == nil {
+                    reportMissing("probability", in: rework)
+                }
             }
         }
         return handling == nil ? nil : profile

@@ -18,12 +18,15 @@ public struct SimulationReport: Sendable, Hashable {
     public var seed: UInt64
     /// One run per policy; the first is the baseline.
     public var runs: [PolicyRun]
+    /// Each queue's service-level target, by queue id, for the charts.
+    public var queueTargets: [String: ServiceLevelTarget]
 
     /// Creates a report.
-    public init(scenario: String, seed: UInt64, runs: [PolicyRun]) {
+    public init(scenario: String, seed: UInt64, runs: [PolicyRun], queueTargets: [String: ServiceLevelTarget] = [:]) {
         self.scenario = scenario
         self.seed = seed
         self.runs = runs
+        self.queueTargets = queueTargets
     }
 
     /// Every policy after the first against the first.

@@ -43,7 +43,8 @@ public struct Simulator: Sendable {
         var run = Replication(
             setup: setup, state: state, streams: RandomStreams(scenarioSeed: scenario.seed, replication: replication))
         let measures = run.run()
-        return ReplicationResult(policy: policy, replication: replication, measures: measures, arrivalDigest: run.arrivalDigest)
+        return ReplicationResult(policy: policy, replication: replication, measures: measures, arrivalDigest: run.arrivalDigest,
+            waitPercentiles: run.waitPercentiles)
     }
 
     /// Runs every policy over the same replications (common random numbers) and pools them.
@@ -66,7 +67,8 @@ public struct Simulator: Sendable {
             }
             runs.append(PolicyRun(policy: policy, replications: results))
         }
-        return SimulationReport(scenario: scenario.name, seed: scenario.seed, runs: runs)
+        let targets = Dictionary(setup.queues.map { ($0.id.rawValue, $0.serviceLevel) }) { first, _ in first }
+        return SimulationReport(scenario: scenario.name, seed: scenario.seed, runs: runs, queueTargets: targets)
     }
 
     /// What every replication reads about the scenario, resolved once: workers and queues by
@@ -81,6 +83,9 @@ public struct Simulator: Sendable {
         let profiles: [Profile]
         let stepProfiles: [[StepID: Int]]
         let firstStep: [StepID?]
+        let shiftPlan: ShiftPlan
+        /// Per task type, its replayed arrivals; nil for a Poisson type.
+        let replayed: [[ReplayedArrival]?]
 
         /// A step profile of a task type, ready to sample.
         struct Profile: Sendable {
@@ -93,6 +98,8 @@ public struct Simulator: Sendable {
             var evidence: [String: JSONValue]
             var exceptionByMissingEvidence: Bool
             var mayDecideEvidence: Bool
+            var reworkProbability: Double
+            var reworkStep: StepID
         }
 
         init(scenario: Scenario, state: WorkspaceState) throws(SimulationError) {
@@ -133,13 +140,17 @@ public struct Simulator: Sendable {
                         queue: queueNumber[step.queue] ?? 0, evidence: evidence,
                         exceptionByMissingEvidence: !step.ownership.requiredEvidence.isEmpty
                             && step.ownership.missingEvidence == .exception,
-                        mayDecideEvidence: !step.decisions.isEmpty))
+                        mayDecideEvidence: !step.decisions.isEmpty,
+                        reworkProbability: profile.rework?.probability ?? 0, reworkStep: profile.rework?.step ?? step.id))
                 }
                 stepProfiles.append(byStep)
             }
             self.profiles = profiles
             self.stepProfiles = stepProfiles
             self.firstStep = firstStep
+            replayed = scenario.taskTypes.map(\.arrivals.replayed)
+            shiftPlan = ShiftPlan(
+                shifts: scenario.shifts, workers: workers, start: scenario.start, end: scenario.horizon + scenario.drain)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowtuneCore
 import FlowtuneSimulation
+import FlowtuneStore
 import Foundation
 
 /// `flowtune simulate SCENARIO.yaml...`: runs a scenario through the core's routing on a
@@ -33,6 +34,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Also write the report as CSV (one row per number) to this file.")
+    var csv: String?
+
+    @Option(help: "Also write an HTML report with charts (self-contained) to this file.")
+    var html: String?
+
     func run() async throws {
         var kinds: [RoutingPolicyKind] = []
         for name in policies {
@@ -46,7 +53,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
         var scenario: Scenario
         do {
-            scenario = try Scenario.load(try Self.sources(for: files))
+            let sources = try Self.sources(for: files)
+            scenario = try Scenario.load(sources, replay: try await Self.replay(for: sources))
         } catch let error as DefinitionError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
@@ -70,12 +78,68 @@ struct SimulateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) replications".utf8))
             if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         }
+        for (path, text) in [(csv, report.csv()), (html, report.html())] {
+            guard let path else { continue }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw ValidationError("\(path): cannot write the report: \(error.localizedDescription)")
+            }
+        }
         if json {
             FileHandle.standardOutput.write(try report.json())
             print()
         } else {
             print(report.table(), terminator: "")
             print("\nran in \(started.duration(to: .now).formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
+        }
+    }
+
+    /// Reads the history a scenario's `replay` section names, relative to the scenario file: a CSV
+    /// file as text, or the `TaskCreated` events of one workspace of a Flowtune event store.
+    ///
+    /// The store is read here rather than in the simulation module, which does no I/O; the
+    /// module turns the events into arrivals itself. (The store has no export of events as
+    /// JSON Lines to read instead.)
+    static func replay(for sources: [DefinitionSource]) async throws -> ReplayData? {
+        guard let scenario = sources.first(where: { Scenario.isScenarioFile($0.text) }),
+            let reference = Scenario.replayReference(in: scenario)
+        else { return nil }
+        let directory = (scenario.file as NSString).deletingLastPathComponent
+        func resolve(_ path: String) -> String { path.hasPrefix("/") || directory.isEmpty ? path : "\(directory)/\(path)" }
+        switch reference {
+        case .csv(let file):
+            let path = resolve(file)
+            switch ValidateCommand.read(path) {
+            case .success(let text): return .csv(DefinitionSource(file: path, text: text))
+            case .failure(let reason): throw ValidationError("\(path): \(reason)")
+            }
+        case .events(let file, let workspace):
+            let path = resolve(file)
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path): no such event store") }
+            let store = try SQLiteEventStore(path: path)
+            defer { try? store.close() }
+            let workspaces = try await store.workspaces()
+            let name: WorkspaceID
+            if let workspace {
+                name = WorkspaceID(workspace)
+                guard workspaces.contains(name) else {
+                    throw ValidationError("\(path): no workspace \(workspace); it has \(workspaces.map(\.rawValue).joined(separator: ", "))")
+                }
+            } else if workspaces.count == 1 {
+                name = workspaces[0]
+            } else {
+                throw ValidationError(
+                    "\(path) holds \(workspaces.count) workspaces (\(workspaces.map(\.rawValue).joined(separator: ", "))); name one under replay.workspace")
+            }
+            let collected = CreatedEvents()
+            try await store.replay(name, after: 0) { batch in
+                collected.append(batch.compactMap { stored in
+                    if case .taskCreated = stored.event.payload { return stored.event }
+                    return nil
+                })
+            }
+            return .events(file: path, collected.events)
         }
     }
 
@@ -99,5 +163,24 @@ struct SimulateCommand: AsyncParsableCommand {
             }
         }
         return sources
+    }
+}
+
+/// Gathers `TaskCreated` events from the store's batches; a reference so that the batch callback
+/// can fill it.
+private final class CreatedEvents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Event] = []
+
+    func append(_ events: [Event]) {
+        lock.lock()
+        stored += events
+        lock.unlock()
+    }
+
+    var events: [Event] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }
