@@ -107,9 +107,20 @@ extension Scenario {
         case .events(let file, _)?: source = file
         case nil: source = ""
         }
-        if replayTypes.allSatisfy({ arrivals[$0].isEmpty }) {
+        // A history that misses the measured window would run and measure nothing: say where it lies.
+        let measured = replayTypes.contains { index in
+            arrivals[index].contains { $0.time >= section.warmUp && $0.time < section.horizon }
+        }
+        if !measured {
+            let origin = start ?? Scenario.defaultStart
+            let times = rows.map { $0.instant ?? origin + $0.offset }
+            let formatter = ISO8601DateFormatter()
+            let span = times.min().flatMap { first in times.max().map { "\(formatter.string(from: first)) to \(formatter.string(from: $0))" } } ?? "nowhere"
             throw DefinitionError(issues: [issue(
-                reader, "no arrival in \(source) falls between the start and the end of the run (horizon + drain)", at: spec.path)])
+                reader,
+                "no arrival in \(source) falls inside the measured window, \(formatter.string(from: origin + section.warmUp)) to "
+                    + "\(formatter.string(from: origin + section.horizon)); the history runs from \(span) (set start and horizon to cover it)",
+                at: spec.path)])
         }
         for index in replayTypes { taskTypes[index].arrivals = .replay(arrivals[index]) }
     }

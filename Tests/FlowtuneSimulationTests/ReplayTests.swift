@@ -133,7 +133,7 @@ struct ReplayTests {
         }
         let text = """
             simulation:
-              horizon: 2h
+              horizon: 10h
               replay: { events: flowtune.db }
               task_types:
                 - name: chat
@@ -158,5 +158,17 @@ struct ReplayTests {
         let arrivals = try #require(scenario.taskTypes[0].arrivals.replayed)
         #expect(arrivals.map(\.time) == [32_460.0, 33_000.0])  // 09:01 and 09:10
         #expect(arrivals[0].priority == 3 && arrivals[0].attributes == ["amount": .number(50)])
+
+        // A window that misses the history measures nothing: refused, with where the history lies.
+        let early = text.replacingOccurrences(of: "horizon: 10h", with: "horizon: 2h")
+        let error = try #require(throws: DefinitionError.self) {
+            try Scenario.load(
+                [DefinitionSource(file: "s.yaml", text: early), DefinitionSource(file: "ws.yaml", text: ScenarioLoadingTests.workspace)],
+                replay: .events(file: "flowtune.db", events))
+        }
+        #expect(error.issues.map(\.description) == [
+            "s.yaml:3:3: simulation.replay: no arrival in flowtune.db falls inside the measured window, 2026-03-02T00:00:00Z to "
+                + "2026-03-02T02:00:00Z; the history runs from 2026-03-02T09:01:00Z to 2026-03-02T09:10:00Z (set start and horizon to cover it)"
+        ])
     }
 }
