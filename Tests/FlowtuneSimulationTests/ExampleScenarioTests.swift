@@ -49,4 +49,13 @@ struct ExampleScenarioTests {
         // The phone lead of 11:34:15 waits for the end of both EMEA reps' break at 12:00.
         #expect(result["queue.qualification.wait.mean"] == 1_545.0 / 40)
     }
+
+    @Test func theContactCentreMonthLoads() throws {
+        let scenario = try Self.load("contact-centre-month/scenario.yaml")
+        #expect(scenario.definition.workers.count == 300 && scenario.definition.queues.count == 10)
+        #expect(scenario.shifts.count == 60 && scenario.horizon == 30 * 86_400)
+        // Every agent is on exactly one shift a day.
+        let covered = Set(scenario.definition.workers.filter { worker in scenario.shifts.contains { $0.covers(worker) } }.map(\.id))
+        #expect(covered.count == 300)
+    }
 }
