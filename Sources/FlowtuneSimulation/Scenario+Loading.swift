@@ -56,7 +56,7 @@ extension Scenario {
             name: section.name ?? baseName(of: scenarioFile.file), definition: definition,
             start: start ?? Scenario.defaultStart, horizon: section.horizon, warmUp: section.warmUp,
             drain: section.drain, replications: section.replications, seed: section.seed, policy: section.policy,
-            acceptance: section.acceptance, taskTypes: taskTypes, shifts: section.shifts)
+            acceptance: section.acceptance, taskTypes: taskTypes, shifts: section.shifts, utcOffset: section.utcOffset)
     }
 
     /// Where the scenario's replayed arrivals come from, if it replays any: the shell reads the

@@ -33,12 +33,16 @@ public struct Scenario: Sendable, Hashable {
     /// When workers are on: a worker named by a shift (or in a team it names) is offline outside
     /// its shifts, available on them and away on breaks. Workers no shift names keep their status.
     public var shifts: [Shift]
+    /// The offset from UTC, in seconds, of the shifts' times of day and days: 3600 when the
+    /// shifts are written in Central European Time.
+    public var utcOffset: Double
 
     /// Creates a scenario.
     public init(
         name: String, definition: WorkspaceDefinition, start: Date = Scenario.defaultStart, horizon: Double,
         warmUp: Double = 0, drain: Double = 24 * 3600, replications: Int = 10, seed: UInt64 = 1,
-        policy: RoutingPolicyKind? = nil, acceptance: Distribution? = nil, taskTypes: [TaskType], shifts: [Shift] = []
+        policy: RoutingPolicyKind? = nil, acceptance: Distribution? = nil, taskTypes: [TaskType], shifts: [Shift] = [],
+        utcOffset: Double = 0
     ) {
         self.name = name
         self.definition = definition
@@ -52,6 +56,7 @@ public struct Scenario: Sendable, Hashable {
         self.acceptance = acceptance
         self.taskTypes = taskTypes
         self.shifts = shifts
+        self.utcOffset = utcOffset
     }
 
     /// Monday 5 January 2026, 00:00 UTC: a day's intervals line up with midnight.

@@ -12,7 +12,7 @@ struct ScenarioReader {
 
     static let sectionKeys = [
         "name", "definitions", "start", "horizon", "warm_up", "drain", "replications", "seed", "policy", "accept_after",
-        "task_types", "shifts", "replay",
+        "task_types", "shifts", "replay", "utc_offset",
     ]
     static let taskTypeKeys = ["name", "workflow", "channel", "priority", "attributes", "arrivals", "patience", "steps"]
     static let arrivalKeys = ["rate", "per", "interval", "rates"]
@@ -49,6 +49,7 @@ struct ScenarioReader {
         var shifts: [Shift] = []
         var shiftPaths: [String] = []
         var replay: ReplaySpec?
+        var utcOffset: Double = 0
     }
 
     // MARK: - Entry
@@ -173,6 +174,20 @@ struct ScenarioReader {
                 }
             } else {
                 mismatch("a list of shifts", node, at: fields.path("shifts"))
+            }
+        }
+        if let node = fields["utc_offset"] {
+            if case .scalar(let scalar) = node {
+                let written = scalar.string.trimmingCharacters(in: .whitespaces)
+                let negative = written.hasPrefix("-")
+                let magnitude = negative || written.hasPrefix("+") ? String(written.dropFirst()) : written
+                if let seconds = DurationText.seconds(from: magnitude), seconds <= 14 * 3600 {
+                    section.utcOffset = negative ? -seconds : seconds
+                } else {
+                    report("\"\(written)\" is not an offset from UTC; write it like -5h, +1h or +5h30m", at: fields.path("utc_offset"), node.mark)
+                }
+            } else {
+                mismatch("an offset from UTC such as -5h or +1h", node, at: fields.path("utc_offset"))
             }
         }
         if let node = fields["replay"], let replayFields = self.fields(node, at: fields.path("replay"), allowed: Self.replayKeys) {

@@ -8,7 +8,8 @@ import Foundation
 /// `available` on them and `away` during their breaks; the simulator tells the core at every
 /// boundary with `.setWorkerStatus`, so routing sees who is on. Work in hand when a shift or
 /// break begins is finished (the core takes no task back from a worker who goes away); no new
-/// offers reach the worker until the next shift. Times of day are UTC.
+/// offers reach the worker until the next shift. Times of day and days are UTC, or local to the
+/// scenario's `utc_offset`.
 ///
 /// ```yaml
 /// shifts:
@@ -93,13 +94,15 @@ struct ShiftPlan: Sendable {
     /// Per worker, the time available for work (on shift, not on a break); nil as above.
     let available: [[Span]?]
 
-    init(shifts: [Shift], workers: [Worker], start: Date, end: Double) {
+    init(shifts: [Shift], workers: [Worker], start: Date, end: Double, utcOffset: Double = 0) {
         var changes: [Change] = []
         var paid: [[Span]?] = Array(repeating: nil, count: workers.count)
         var available: [[Span]?] = Array(repeating: nil, count: workers.count)
         let origin = start.timeIntervalSince1970
-        let firstDay = Int(((origin - 86_400 * 2) / 86_400).rounded(.down))
-        let lastDay = Int(((origin + end) / 86_400).rounded(.up))
+        // Days are counted in the shifts' local time.
+        let local = origin + utcOffset
+        let firstDay = Int(((local - 86_400 * 2) / 86_400).rounded(.down))
+        let lastDay = Int(((local + end) / 86_400).rounded(.up))
         for (index, worker) in workers.enumerated() {
             let mine = shifts.filter { $0.covers(worker) }
             guard !mine.isEmpty else { continue }
@@ -110,7 +113,7 @@ struct ShiftPlan: Sendable {
                     // 1 January 1970 was a Thursday: day 0 is weekday 4.
                     let weekday = ((day + 3) % 7 + 7) % 7 + 1
                     if let days = shift.days, !days.contains(weekday) { continue }
-                    let begin = Double(day) * 86_400 + shift.start - origin
+                    let begin = Double(day) * 86_400 + shift.start - utcOffset - origin
                     let finish = begin + shift.length
                     guard finish > 0, begin < end else { continue }
                     on.append(Span(start: begin, end: finish))

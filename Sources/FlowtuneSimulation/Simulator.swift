@@ -150,7 +150,8 @@ public struct Simulator: Sendable {
             self.firstStep = firstStep
             replayed = scenario.taskTypes.map(\.arrivals.replayed)
             shiftPlan = ShiftPlan(
-                shifts: scenario.shifts, workers: workers, start: scenario.start, end: scenario.horizon + scenario.drain)
+                shifts: scenario.shifts, workers: workers, start: scenario.start, end: scenario.horizon + scenario.drain,
+                utcOffset: scenario.utcOffset)
         }
     }
 }

@@ -53,6 +53,31 @@ struct ShiftTests {
         #expect(result["cost_per_task"] == 240.0 / 5)
     }
 
+    @Test func shiftTimesMayBeLocal() throws {
+        // The same desk written in UTC+1 (09:00 and 15:00 local) behaves exactly as in UTC.
+        var scenario = Self.twoShiftDesk(arrivals: [3_600, 7_500, 14_100, 16_200, 18_000])
+        scenario.utcOffset = 3_600
+        for index in scenario.shifts.indices { scenario.shifts[index].start += 3_600 }
+        let local = try Simulator(scenario: scenario).run(policy: .longestIdle, replication: 0)
+        let utc = try Simulator(scenario: Self.twoShiftDesk(arrivals: [3_600, 7_500, 14_100, 16_200, 18_000]))
+            .run(policy: .longestIdle, replication: 0)
+        #expect(local.measures == utc.measures)
+        // Read from the file: utc_offset: -5h30m.
+        let text = """
+            simulation:
+              horizon: 1h
+              utc_offset: -5h30m
+              task_types:
+                - workflow: refund
+                  channel: chat
+                  arrivals: { rate: 10 }
+                  steps:
+                    check: { handling: { distribution: constant, value: 1m }, outcomes: { approve: 1 } }
+            """
+        let loaded = try Scenario.load([DefinitionSource(file: "s.yaml", text: text), DefinitionSource(file: "ws.yaml", text: ScenarioLoadingTests.workspace)])
+        #expect(loaded.utcOffset == -19_800)
+    }
+
     @Test func aTaskAtTheStartOfAShiftIsAnsweredAtOnce() throws {
         // 14:00 exactly: the shift's start is applied before the arrival at the same instant.
         let scenario = Self.twoShiftDesk(arrivals: [21_600])
