@@ -16,7 +16,10 @@ struct SimulateCommand: AsyncParsableCommand {
             task types with arrivals, handling times and patience); the workspace's queues, \
             workers and workflows come from the same file, from the files its `definitions` \
             name, or from further files on the command line. Each --compare policy runs on the \
-            same replications (common random numbers); differences are against the first.
+            same replications (common random numbers); differences are against the first. \
+            Shifts and breaks set workers' status in the core; a `replay` section replays arrivals \
+            from a CSV file or from the TaskCreated events of a Flowtune event store (SQLite). \
+            --csv and --html write the report as a tidy table and as a self-contained page with charts.
             """)
 
     @Argument(help: "The scenario file, and any definition files it does not name itself.")
