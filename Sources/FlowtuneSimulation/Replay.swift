@@ -56,9 +56,9 @@ struct ReplayReader {
 
     /// Reads a CSV history; `replayTypes` maps a task type's name to its index.
     mutating func rows(csv source: DefinitionSource, spec: ReplaySpec, replayTypes: [(name: String, index: Int)]) -> [Row] {
-        let table: [CSVTable.Row]
+        let table: [CSVRows.Row]
         do {
-            table = try CSVTable.parse(source.text)
+            table = try CSVRows.parse(source.text)
         } catch {
             issues.append(DefinitionError.Issue(file: source.file, line: error.line, column: 1, path: "", message: error.message))
             return []
@@ -208,66 +208,3 @@ struct ReplayReader {
     }
 }
 
-/// Rows of an RFC 4180 CSV text (quoted fields, doubled quotes, CRLF), each with the line it
-/// starts on.
-enum CSVTable {
-    struct Row {
-        var line: Int
-        var cells: [String]
-    }
-
-    struct Problem: Error {
-        var line: Int
-        var message: String
-    }
-
-    static func parse(_ text: String) throws(Problem) -> [Row] {
-        var rows: [Row] = []
-        var cells: [String] = []
-        var cell = ""
-        var quoted = false
-        var line = 1
-        var rowLine = 1
-        var scalars = text.unicodeScalars[...]
-        while let scalar = scalars.popFirst() {
-            if quoted {
-                if scalar == "\"" {
-                    if scalars.first == "\"" {
-                        cell.unicodeScalars.append("\"")
-                        scalars.removeFirst()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    cell.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where cell.isEmpty:
-                quoted = true
-            case ",":
-                cells.append(cell)
-                cell = ""
-            case "\r":
-                continue
-            case "\n":
-                cells.append(cell)
-                rows.append(Row(line: rowLine, cells: cells))
-                cells = []
-                cell = ""
-                line += 1
-                rowLine = line
-            default:
-                cell.unicodeScalars.append(scalar)
-            }
-        }
-        if quoted { throw Problem(line: rowLine, message: "a quoted field is never closed") }
-        if !cell.isEmpty || !cells.isEmpty {
-            cells.append(cell)
-            rows.append(Row(line: rowLine, cells: cells))
-        }
-        return rows
-    }
-}

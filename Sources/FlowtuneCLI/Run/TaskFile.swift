@@ -80,7 +80,12 @@ struct TaskFile {
     }
 
     static func parseCSV(_ text: String, path: String) throws -> TaskFile {
-        let rows = try CSVRows.parse(text, path: path)
+        let rows: [CSVRows.Row]
+        do {
+            rows = try CSVRows.parse(text)
+        } catch {
+            throw Problem(path: path, line: error.line, field: nil, message: error.message)
+        }
         guard let header = rows.first else { return TaskFile(entries: [], start: nil) }
         var raw: [(line: Int, fields: [String: JSONValue])] = []
         for row in rows.dropFirst() {
@@ -203,65 +208,5 @@ struct TaskFile {
             for (index, date) in absolute { entries[index].offset = date.timeIntervalSince(first) }
         }
         return TaskFile(entries: entries, start: start)
-    }
-}
-
-/// Rows of an RFC 4180 CSV text, with the line each row starts on.
-enum CSVRows {
-    struct Row {
-        var line: Int
-        var cells: [String]
-    }
-
-    static func parse(_ text: String, path: String) throws -> [Row] {
-        var rows: [Row] = []
-        var cells: [String] = []
-        var cell = ""
-        var quoted = false
-        var line = 1
-        var rowLine = 1
-        var iterator = Array(text.unicodeScalars)[...]
-        while let scalar = iterator.popFirst() {
-            if quoted {
-                if scalar == "\"" {
-                    if iterator.first == "\"" {
-                        cell.unicodeScalars.append("\"")
-                        iterator.removeFirst()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    cell.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where cell.isEmpty:
-                quoted = true
-            case ",":
-                cells.append(cell)
-                cell = ""
-            case "\r":
-                continue
-            case "\n":
-                cells.append(cell)
-                rows.append(Row(line: rowLine, cells: cells))
-                cells = []
-                cell = ""
-                line += 1
-                rowLine = line
-            default:
-                cell.unicodeScalars.append(scalar)
-            }
-        }
-        if quoted {
-            throw TaskFile.Problem(path: path, line: rowLine, field: nil, message: "a quoted field is never closed")
-        }
-        if !cell.isEmpty || !cells.isEmpty {
-            cells.append(cell)
-            rows.append(Row(line: rowLine, cells: cells))
-        }
-        return rows
     }
 }

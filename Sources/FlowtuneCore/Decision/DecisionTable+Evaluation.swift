@@ -188,26 +188,11 @@ extension Aggregation {
         case .min, .max:
             guard var best = values.first else { return .null }
             for value in values.dropFirst() {
-                guard let order = ExpressionValue.order(value, best) else { return .null }
+                guard let order = value.ordering(with: best) else { return .null }
                 if self == .min ? order < 0 : order > 0 { best = value }
             }
             // A single value of a kind with no order (a list, a boolean) has no minimum either.
-            return ExpressionValue.order(best, best) == nil ? .null : best
-        }
-    }
-}
-
-extension ExpressionValue {
-    /// The order of two values of one ordered kind (numbers, strings, durations, dates):
-    /// negative, zero or positive; nil when they cannot be compared.
-    static func order(_ left: ExpressionValue, _ right: ExpressionValue) -> Int? {
-        switch (left, right) {
-        case (.number(let a), .number(let b)), (.duration(let a), .duration(let b)), (.date(let a), .date(let b)):
-            return a < b ? -1 : (a > b ? 1 : 0)
-        case (.string(let a), .string(let b)):
-            return a < b ? -1 : (a > b ? 1 : 0)
-        default:
-            return nil
+            return best.ordering(with: best) == nil ? .null : best
         }
     }
 }

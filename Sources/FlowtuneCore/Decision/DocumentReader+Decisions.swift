@@ -238,8 +238,6 @@ extension DocumentReader {
         var source = scalar.string
         if kind == .string, Self.tag(of: node) == .str, !(source.hasPrefix("\"") && source.hasSuffix("\"") && source.count >= 2) {
             source = Self.quoted(source)
-        } else if kind == .duration, DurationText.seconds(from: source) != nil, !source.contains(where: \.isWhitespace) {
-            source = source.replacingOccurrences(of: " ", with: "")
         }
         return compileExpression(source, node: node, at: path)
     }

@@ -74,8 +74,8 @@ extension WorkspaceState {
                         case .string("exception"):
                             let rule = result.firstMatchedRule.map { " rule \($0 + 1)" } ?? ""
                             exception = (
-                                result["reason"].text ?? "decision \(decisionID)\(rule)", result["owner"].text,
-                                result["action"].text)
+                                result["reason"].stringValue ?? "decision \(decisionID)\(rule)", result["owner"].stringValue,
+                                result["action"].stringValue)
                         case let other: problems.append("lane must be routine or exception, not \(other)")
                         }
                     case .queue:
@@ -97,8 +97,8 @@ extension WorkspaceState {
                         case .string(let text):
                             application.requiredEvidence = text.split(separator: ",")
                                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                        case .list(let values) where values.allSatisfy({ $0.text != nil }):
-                            application.requiredEvidence = values.compactMap(\.text)
+                        case .list(let values) where values.allSatisfy({ $0.stringValue != nil }):
+                            application.requiredEvidence = values.compactMap(\.stringValue)
                         case let other: problems.append("evidence must be field names, not \(other)")
                         }
                     case .escalation:
@@ -152,13 +152,5 @@ extension WorkspaceState {
             }
         }
         return ExpressionInput(roots: roots, now: now.timeIntervalSince1970)
-    }
-}
-
-extension ExpressionValue {
-    /// The text of a string value.
-    var text: String? {
-        if case .string(let value) = self { return value }
-        return nil
     }
 }
