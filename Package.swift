@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FlowtuneServer", targets: ["FlowtuneServer"]),
         .library(name: "FlowtuneSimulation", targets: ["FlowtuneSimulation"]),
         .library(name: "FlowtuneLearning", targets: ["FlowtuneLearning"]),
+        .library(name: "FlowtuneMining", targets: ["FlowtuneMining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -79,10 +80,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "FlowtuneMining",
+            dependencies: [
+                "FlowtuneCore", "CZlib",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "FlowtuneCLI",
             dependencies: [
                 "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer", "FlowtuneSimulation",
+                "FlowtuneMining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,6 +103,7 @@ let package = Package(
         .testTarget(name: "FlowtuneStoreTests", dependencies: ["FlowtuneStore"]),
         .testTarget(name: "FlowtuneEngineTests", dependencies: ["FlowtuneEngine"]),
         .testTarget(name: "FlowtuneSimulationTests", dependencies: ["FlowtuneSimulation"]),
+        .testTarget(name: "FlowtuneMiningTests", dependencies: ["FlowtuneMining"]),
         .testTarget(
             name: "FlowtuneLearningTests",
             dependencies: ["FlowtuneLearning", .product(name: "Crypto", package: "swift-crypto")]
