@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FlowtuneSimulation", targets: ["FlowtuneSimulation"]),
         .library(name: "FlowtuneLearning", targets: ["FlowtuneLearning"]),
         .library(name: "FlowtuneMining", targets: ["FlowtuneMining"]),
+        .library(name: "FlowtunePlanning", targets: ["FlowtunePlanning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -88,11 +89,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "FlowtunePlanning",
+            dependencies: ["FlowtuneCore", "FlowtuneSimulation"]
+        ),
         .executableTarget(
             name: "FlowtuneCLI",
             dependencies: [
                 "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer", "FlowtuneSimulation",
-                "FlowtuneMining",
+                "FlowtuneMining", "FlowtunePlanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,6 +109,7 @@ let package = Package(
         .testTarget(name: "FlowtuneEngineTests", dependencies: ["FlowtuneEngine"]),
         .testTarget(name: "FlowtuneSimulationTests", dependencies: ["FlowtuneSimulation"]),
         .testTarget(name: "FlowtuneMiningTests", dependencies: ["FlowtuneMining"]),
+        .testTarget(name: "FlowtunePlanningTests", dependencies: ["FlowtunePlanning"]),
         .testTarget(
             name: "FlowtuneLearningTests",
             dependencies: ["FlowtuneLearning", .product(name: "Crypto", package: "swift-crypto")]
