@@ -73,7 +73,6 @@ struct PilotLogFixture {
 
 private let hour = PilotLogFixture.hour
 private let day = PilotLogFixture.day
-
 private let rules = PilotLogFixture.rules
 
 /// Whether `actual` is within 1e-12 of `expected`.

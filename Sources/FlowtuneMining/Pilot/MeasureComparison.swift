@@ -45,6 +45,9 @@ public enum OutcomeMeasure: String, Sendable, Hashable, Codable, CaseIterable, C
     }
 }
 
+// Keyed by measure, a week's values write as a JSON object: {"cycle_time": …}.
+extension OutcomeMeasure: CodingKeyRepresentable {}
+
 /// A plain reading of a comparison.
 public enum Verdict: String, Sendable, Hashable, Codable, CustomStringConvertible {
     /// Better after, and the test says it is unlikely to be chance (p < α).
