@@ -279,6 +279,11 @@ struct PilotComparisonTests {
             after: TimeRange(parsing: "2012-01-01.."))
         #expect(empty.measures.allSatisfy { $0.verdict == .insufficientData })
         #expect(throws: Never.self) { try JSONEncoder().encode(empty) }
+        let nothing = try PilotComparison(
+            log: EventLogBuilder().build(), rules: LogRules(), before: TimeRange(parsing: "..2011-12-31"),
+            after: TimeRange(parsing: "2012-01-01.."))
+        #expect(nothing.beforeCases.total == 0 && nothing.asOf.isFinite)
+        #expect(throws: Never.self) { try JSONEncoder().encode(nothing) }
     }
 
     @Test("Time ranges: whole days include the last day, instants exclude the end, bad text is named")

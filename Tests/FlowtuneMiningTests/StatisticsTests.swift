@@ -4,7 +4,7 @@ import Testing
 @testable import FlowtuneMining
 
 /// Whether `actual` is within `relative` of `expected` (absolutely, for values below 1).
-func close(_ actual: Double?, _ expected: Double, _ relative: Double = 1e-12) -> Bool {
+private func close(_ actual: Double?, _ expected: Double, _ relative: Double = 1e-12) -> Bool {
     guard let actual else { return false }
     return abs(actual - expected) <= relative * max(1, abs(expected))
 }
@@ -150,6 +150,9 @@ struct StatisticsTests {
         let flat = try #require(MannWhitneyU([5, 5, 5], [5, 5]))
         #expect(flat.pValue == 1 && flat.z == nil && flat.rankBiserial == 0 && flat.hodgesLehmann == 0)
         #expect(MannWhitneyU([], [1, 2]) == nil)
+        // Past the ceiling an exact test is not attempted: 150 × 150 values without ties.
+        let big = MannWhitneyU((0..<150).map { Double($0) }, (0..<150).map { Double($0) + 0.5 }, method: .exact)
+        #expect(big?.method == .asymptotic)
         // A result without a z writes as JSON: nothing in it is NaN.
         #expect(throws: Never.self) { try JSONEncoder().encode(flat) }
     }

@@ -87,7 +87,8 @@ public struct CaseMeasurer: Sendable {
         self.log = log
         self.rules = rules
         self.scope = scope
-        asOf = rules.asOf ?? log.instances.reduce(-Double.infinity) { max($0, $1.end) }
+        // An empty log has no latest time; zero keeps the figure finite, and nothing is measured.
+        asOf = rules.asOf ?? (log.instances.isEmpty ? 0 : log.instances.reduce(-Double.infinity) { max($0, $1.end) })
         exceptionFlags = rules.exceptions.flags(in: log)
         rescueFlags = rules.rescue.flags(in: log)
         windows = log.activities.names.map { rules.window(after: $0) ?? .infinity }

@@ -128,7 +128,9 @@ public struct MeasureComparison: Sendable, Hashable, Codable {
     public var effectSize: Double?
     /// The significance level the verdict is read at.
     public var alpha: Double
-    /// What the comparison says.
+    /// What the comparison says. Its direction is the test's — the sign of the rank-biserial
+    /// correlation for a time — which in rare, lopsided samples can differ from the sign of the
+    /// difference of medians.
     public var verdict: Verdict
     /// The rank test in full (after as the first sample), for a time.
     public var mannWhitney: MannWhitneyU?

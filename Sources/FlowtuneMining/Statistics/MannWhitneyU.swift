@@ -30,6 +30,10 @@ public struct MannWhitneyU: Sendable, Hashable, Codable {
     /// normal approximation is close beyond it.
     public static let exactLimit = 2500
 
+    /// The largest n₁·n₂ for which the exact distribution is used when asked for; past it the
+    /// programme would take seconds, and the normal approximation is used instead.
+    public static let exactCeiling = 20_000
+
     /// The size of the first sample.
     public var n1: Int
     /// The size of the second sample.
@@ -64,8 +68,8 @@ public struct MannWhitneyU: Sendable, Hashable, Codable {
     ///
     /// - Parameters:
     ///   - method: nil chooses: exact when there are no ties and n₁·n₂ ≤ ``exactLimit``. Asking for
-    ///     `.exact` when there are ties gives the asymptotic result, since the exact distribution
-    ///     assumes none; ``method`` says which was used.
+    ///     `.exact` when there are ties, or past ``exactCeiling``, gives the asymptotic result,
+    ///     since the exact distribution assumes no ties; ``method`` says which was used.
     ///   - continuityCorrection: whether the normal approximation moves U half a step toward the
     ///     mean.
     public init?(_ x: [Double], _ y: [Double], method: Method? = nil, continuityCorrection: Bool = true) {
@@ -86,7 +90,7 @@ public struct MannWhitneyU: Sendable, Hashable, Codable {
 
         let exact: Bool
         switch method {
-        case .exact?: exact = !hasTies
+        case .exact?: exact = !hasTies && n1 * n2 <= Self.exactCeiling
         case .asymptotic?: exact = false
         case nil: exact = !hasTies && n1 * n2 <= Self.exactLimit
         }
