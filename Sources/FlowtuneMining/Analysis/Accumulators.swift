@@ -38,7 +38,8 @@ struct PairCounter {
     init(rows: Int, columns: Int) {
         self.rows = rows
         self.columns = Swift.max(columns, 1)
-        table = rows * columns <= 1 << 22 ? [Int32](repeating: 0, count: Swift.max(rows * columns, 1)) : []
+        // One column at least, so that the dense table is never empty (empty means hashed).
+        table = rows * self.columns <= 1 << 22 ? [Int32](repeating: 0, count: Swift.max(rows * self.columns, 1)) : []
     }
 
     @inline(__always)
