@@ -247,7 +247,8 @@ struct PilotComparisonTests {
             scope: PilotScope(handOff: try .init(parsing: "Tier 1 -> Tier 2", level: .group)))
         let outcomes = (0..<log.caseCount).compactMap(measurer.outcome(ofCase:))
         #expect(outcomes.count == 10 && outcomes.allSatisfy { $0.caseID.hasPrefix("claim") })
-        #expect(outcomes.map(\.responseTime) == (0..<10).map { Double(1 + $0) * hour })
+        let waits: [Double?] = (0..<10).map { (i: Int) -> Double? in Double(1 + i) * hour }
+        #expect(outcomes.map(\.responseTime) == waits)
 
         let leads = try CaseMeasurer(log: log, rules: LogRules(), scope: .workflow(where: "workflow", is: "leads"))
         #expect((0..<log.caseCount).compactMap(leads.outcome(ofCase:)).allSatisfy { $0.caseID.hasPrefix("lead") })
@@ -258,6 +259,26 @@ struct PilotComparisonTests {
         }
         #expect(throws: ComparisonError.self) { try CaseMeasurer(log: log, rules: LogRules(), scope: .workflow(where: "flow", is: "x")) }
         #expect(throws: ComparisonError.self) { try PilotScope.HandOff(parsing: "Tier 1 Tier 2") }
+    }
+
+    @Test("A case is closed when its latest step ends it: work after Close reopens it")
+    func reopened() throws {
+        var fixture = PilotLogFixture()
+        let start = Timestamp.parse("2012-03-01T09:00Z")!
+        fixture.add("closed", PilotLogFixture.standardCase(start: start, wait: hour))
+        var reopened = PilotLogFixture.standardCase(start: start, wait: hour)
+        reopened.append(.init("Reopen", start: start + 10 * hour, end: start + 11 * hour))
+        fixture.add("reopened", reopened)
+        let log = fixture.build()
+        let measurer = try CaseMeasurer(log: log, rules: rules)
+        let closed = try #require(measurer.outcome(ofCase: 0))
+        let open = try #require(measurer.outcome(ofCase: 1))
+        #expect(closed.closed && closed.cycleTime != nil && !closed.stale)
+        #expect(!open.closed && open.cycleTime == nil && !open.finishedWithoutRescue)
+        // Waiting since Reopen ended, to 1 April, far past the 8 h window.
+        #expect(open.stale)
+        #expect(measurer.asOf == Timestamp.parse("2012-04-01"))
+        #expect(try CaseMeasurer(log: log, rules: LogRules(endActivities: ["Close"])).asOf == start + 11 * hour)
     }
 
     @Test("Overlapping periods are refused; a comparison round-trips through JSON")

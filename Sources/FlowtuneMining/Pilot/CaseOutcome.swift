@@ -15,8 +15,9 @@ public struct CaseOutcome: Sendable, Hashable, Codable {
     public var start: Double
     /// The latest end of any of the case's instances.
     public var end: Double
-    /// Whether the measured work is finished: the case closed (``LogRules/endActivities``), or
-    /// under a hand-off scope, the last B completed.
+    /// Whether the measured work is finished: the case closed — no ``LogRules/endActivities``
+    /// given, or its latest instance is one of them, as the analysis reads it — or under a
+    /// hand-off scope, the last B completed.
     public var closed: Bool
     /// From the first instance's start (end when unknown) to the last end, in seconds; nil
     /// while the work is not finished, because an open case's time so far is not a cycle time.
@@ -30,8 +31,8 @@ public struct CaseOutcome: Sendable, Hashable, Codable {
     /// Whether an activity was done more than once.
     public var rework: Bool
     /// Whether some wait exceeded the response window after the step before it
-    /// (``LogRules/window(after:)``), or, for work not finished, the wait since its latest
-    /// instance to ``CaseMeasurer/asOf`` does.
+    /// (``LogRules/window(after:)``), or, for work not finished, the wait from its latest
+    /// instance's end (its start, while in progress) to ``CaseMeasurer/asOf`` does.
     public var stale: Bool
     /// Whether an instance is marked by ``LogRules/rescue``.
     public var rescued: Bool
@@ -71,7 +72,8 @@ public struct CaseMeasurer: Sendable {
     public let rules: LogRules
     /// Which cases count and around what they are measured.
     public let scope: PilotScope
-    /// The moment open work is measured to: ``LogRules/asOf``, else the latest time in the log.
+    /// The moment open work is measured to: ``LogRules/asOf``, else the latest time in the log
+    /// (0 for an empty log).
     public let asOf: Double
 
     private let exceptionFlags: [Bool]
@@ -87,8 +89,9 @@ public struct CaseMeasurer: Sendable {
         self.log = log
         self.rules = rules
         self.scope = scope
-        // An empty log has no latest time; zero keeps the figure finite, and nothing is measured.
-        asOf = rules.asOf ?? (log.instances.isEmpty ? 0 : log.instances.reduce(-Double.infinity) { max($0, $1.end) })
+        // As the analysis reads it; an empty log has no latest time, and zero keeps it finite.
+        let latest = log.instances.reduce(-Double.infinity) { max($0, $1.end, $1.orderTime) }
+        asOf = rules.asOf ?? (latest.isFinite ? latest : 0)
         exceptionFlags = rules.exceptions.flags(in: log)
         rescueFlags = rules.rescue.flags(in: log)
         windows = log.activities.names.map { rules.window(after: $0) ?? .infinity }
@@ -152,16 +155,11 @@ public struct CaseMeasurer: Sendable {
         guard !range.isEmpty, inScope?[index] ?? true else { return nil }
         let instances = log.instances
         var caseEnd = -Double.infinity
-        var latest = range.lowerBound
-        var caseClosed = rules.endActivities.isEmpty
-        for i in range {
-            let instance = instances[i]
-            if instance.end >= caseEnd {
-                caseEnd = instance.end
-                latest = i
-            }
-            if ends[Int(instance.activity)], instance.status == .completed { caseClosed = true }
-        }
+        for i in range { caseEnd = max(caseEnd, instances[i].end) }
+        // Closed as the analysis has it: its latest instance is an end activity, since work after
+        // one reopens the case.
+        let tail = range.upperBound - 1
+        let caseClosed = rules.endActivities.isEmpty || ends[Int(instances[tail].activity)]
 
         let span: ClosedRange<Int>
         let closed: Bool
@@ -187,7 +185,6 @@ public struct CaseMeasurer: Sendable {
                 waitingOn = nil
             } else {
                 // No hand-over yet: in scope only while the case waits on it.
-                let tail = range.upperBound - 1
                 guard !caseClosed, matches(instances[tail], handOff.from, handOff.byGroup) else { return nil }
                 span = tail...tail
                 closed = false
@@ -204,7 +201,7 @@ public struct CaseMeasurer: Sendable {
             } else {
                 responseTime = nil
             }
-            waitingOn = caseClosed ? nil : latest
+            waitingOn = caseClosed ? nil : tail
         }
 
         var exception = false, rescued = false, stale = false
@@ -221,7 +218,7 @@ public struct CaseMeasurer: Sendable {
         return CaseOutcome(
             caseIndex: index, caseID: log.caseIDs[Int32(index)], start: instances[range.lowerBound].orderTime,
             end: caseEnd, closed: closed,
-            cycleTime: closed ? spanEnd - instances[span.lowerBound].orderTime : nil,
+            cycleTime: closed ? max(0, spanEnd - instances[span.lowerBound].orderTime) : nil,
             responseTime: responseTime, exception: exception, rework: repeats(span), stale: stale, rescued: rescued)
     }
 
