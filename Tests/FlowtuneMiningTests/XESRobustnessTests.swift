@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@testable import FlowtuneMining
+
+private func runningExample() throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/data/running-example.xes")
+    return [UInt8](try Data(contentsOf: url))
+}
+
+/// Lines in `bytes`, counting a last line without a line end.
+private func lineCount(_ bytes: [UInt8]) -> Int { bytes.reduce(1) { $0 + ($1 == 10 ? 1 : 0) } }
+
+/// Reads `bytes`: the log, or the error; the test fails if an error points outside the input.
+private func outcome(_ bytes: [UInt8], chunkSize: Int = 1 << 20) -> Result<EventLog, MiningError> {
+    do {
+        return .success(try XESReader.read(bytes: bytes, file: "fuzz.xes", zone: .utc, chunkSize: chunkSize))
+    } catch {
+        #expect(error.file == "fuzz.xes")
+        if let line = error.line {
+            #expect(line >= 1 && line <= lineCount(bytes), "\(error)")
+        }
+        return .failure(error)
+    }
+}
+
+@Suite("XES import on damaged input")
+struct XESRobustnessTests {
+    @Test("Cut anywhere before </log> ends, running-example.xes is an error naming a line in what is left")
+    func truncations() throws {
+        let bytes = try runningExample()
+        let closing = Array("</log>".utf8)
+        let start = try #require((0...(bytes.count - closing.count)).last { Array(bytes[$0..<($0 + closing.count)]) == closing })
+        let complete = start + closing.count
+        var cuts = Array(stride(from: 0, to: bytes.count, by: 7))
+        cuts += Array((complete - 12)...bytes.count)
+        for cut in cuts {
+            let result = outcome(Array(bytes[..<cut]), chunkSize: cut % 3 == 0 ? 61 : 1 << 20)
+            switch result {
+            case .success(let log):
+                #expect(cut >= complete, "a log cut at \(cut) of \(bytes.count) read as \(log.eventCount) events")
+                #expect(log.eventCount == 42)
+            case .failure:
+                #expect(cut < complete, "the whole log, cut only after </log> at \(cut), failed")
+            }
+        }
+    }
+
+    @Test("Random byte changes, insertions and deletions read or fail with a MiningError, never crash")
+    func mutations() throws {
+        let bytes = try runningExample()
+        var random = SplitMix(seed: 0x5EED)
+        let alphabet = Array("<>/=\"'&;#x!?-[]: \n\tabcdefghijklmnopqrstuvwxyz0123456789".utf8) + [0, 0xC3, 0xFF, 0x80]
+        var parsed = 0
+        var failed = 0
+        for trial in 0..<1500 {
+            var mutant = bytes
+            for _ in 0..<(1 + trial % 4) {
+                let at = Int(random.next() % UInt64(mutant.count))
+                let byte = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                switch random.next() % 3 {
+                case 0: mutant[at] = byte
+                case 1: mutant.insert(byte, at: at)
+                default: mutant.remove(at: at)
+                }
+            }
+            switch outcome(mutant, chunkSize: trial % 5 == 0 ? 97 : 1 << 20) {
+            case .success(let log):
+                parsed += 1
+                // A mutation can rename or retime an event, but never add one.
+                #expect(log.eventCount <= 42)
+            case .failure:
+                failed += 1
+            }
+        }
+        // Most damage lands in markup that must be exact, some in names and values that may change.
+        #expect(failed > 300 && parsed > 100, "parsed \(parsed), failed \(failed)")
+    }
+
+    @Test("Gzipped and cut, the log is an error at every cut, never a shorter log")
+    func truncatedGzip() throws {
+        let packed = Gzip.compress(try runningExample())
+        for cut in stride(from: 2, to: packed.count, by: 11) {
+            if case .success(let log) = outcome(Array(packed[..<cut])) {
+                Issue.record("a gzipped log cut at \(cut) of \(packed.count) read as \(log.eventCount) events")
+            }
+        }
+        let directory = FileManager.default.temporaryDirectory
+        let url = directory.appendingPathComponent("flowtune-cut-\(UUID().uuidString).xes.gz")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(packed[..<(packed.count - 5)]).write(to: url)
+        do {
+            _ = try XESReader.read(contentsOf: url)
+            Issue.record("a cut gzipped file read")
+        } catch {
+            #expect(error.message.contains("truncated"), "\(error)")
+        }
+    }
+}
+
+/// SplitMix64, so every run mutates the same way.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
