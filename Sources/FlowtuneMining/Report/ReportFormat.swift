@@ -1,0 +1,148 @@
+import Foundation
+
+/// The small pieces every mining report is written with: escaping, numbers and durations as
+/// people read them, fixed-width tables for a terminal and the shell of a self-contained page.
+enum ReportFormat {
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// A CSV field, quoted when it holds a delimiter, a quote or a line end (RFC 4180).
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func csvNumber(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
+    }
+
+    /// A duration in the two largest units that matter: `45s`, `12m 5s`, `3h 20m`, `4d 6h`.
+    static func duration(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite else { return "–" }
+        let sign = seconds < 0 ? "-" : ""
+        let total = abs(seconds)
+        if total < 60 { return sign + (total < 10 && total != total.rounded() ? String(format: "%.1fs", total) : "\(Int(total.rounded()))s") }
+        let units: [(String, Double)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
+        for (index, (name, size)) in units.enumerated() where total >= size {
+            let whole = (total / size).rounded(.down)
+            let (nextName, nextSize) = units[min(index + 1, units.count - 1)]
+            let rest = ((total - whole * size) / nextSize).rounded(.down)
+            return sign + "\(Int(whole))\(name)" + (rest > 0 && nextName != name ? " \(Int(rest))\(nextName)" : "")
+        }
+        return sign + "\(Int(total))s"
+    }
+
+    static func percent(_ share: Double?) -> String {
+        guard let share, share.isFinite else { return "–" }
+        let value = share * 100
+        return value > 0 && value < 10 ? String(format: "%.1f%%", value) : String(format: "%.0f%%", value)
+    }
+
+    static func score(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    static func date(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "–" }
+        let days = Int((seconds / 86_400).rounded(.down))
+        let (year, month, day) = civil(days)
+        let within = Int(seconds - Double(days) * 86_400)
+        return String(format: "%04d-%02d-%02d %02d:%02d UTC", year, month, day, within / 3600, within / 60 % 60)
+    }
+
+    /// Year, month and day of a day count since 1970 (H. Hinnant's algorithm).
+    static func civil(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Rows laid out in columns for a terminal; the first row is the header. Columns listed in
+    /// `left` are left-aligned (names), the others right-aligned (numbers).
+    static func table(_ rows: [[String]], left: Set<Int> = [0]) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        var text = ""
+        for (number, row) in rows.enumerated() {
+            var line = ""
+            for (index, cell) in row.enumerated() where index < widths.count {
+                let pad = String(repeating: " ", count: widths[index] - cell.count)
+                line += (index == 0 ? "" : "  ") + (left.contains(index) ? cell + pad : pad + cell)
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            text += line + "\n"
+            if number == 0 {
+                text += widths.enumerated().map { String(repeating: "-", count: $0.element) }.joined(separator: "  ") + "\n"
+            }
+        }
+        return text
+    }
+
+    /// Cuts a long name for a chart label, keeping its start.
+    static func clip(_ text: String, _ length: Int) -> String {
+        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
+
+    /// A colour from pale yellow (0) to deep red (1) for heat maps.
+    static func heat(_ share: Double) -> String {
+        let t = max(0, min(1, share.isFinite ? share : 0))
+        let stops: [(Double, Double, Double)] = [(255, 247, 188), (254, 196, 79), (236, 112, 20), (153, 52, 4)]
+        let position = t * Double(stops.count - 1)
+        let index = min(Int(position), stops.count - 2)
+        let f = position - Double(index)
+        let (r0, g0, b0) = stops[index], (r1, g1, b1) = stops[index + 1]
+        return String(format: "#%02x%02x%02x", Int(r0 + (r1 - r0) * f), Int(g0 + (g1 - g0) * f), Int(b0 + (b1 - b0) * f))
+    }
+
+    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+
+    /// A self-contained page: inline CSS and SVG, no scripts, no external assets.
+    static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>\(escape(title))</title>
+        <style>
+        body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1180px; color: #222; padding: 0 1em; }
+        h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 2em; }
+        .note { color: #555; }
+        table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+        th, td { padding: 2px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+        th:first-child, td:first-child, td.name { text-align: left; }
+        td.why { text-align: left; color: #444; max-width: 520px; }
+        .improved { color: #1a7f37; font-weight: 600; } .worse { color: #b42318; font-weight: 600; }
+        .legend span { display: inline-block; margin-right: 1.2em; }
+        .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -1px; }
+        svg text { font: 11px system-ui, sans-serif; fill: #333; }
+        details { margin: 0.3em 0; } summary { cursor: pointer; }
+        </style>
+        </head>
+        <body>
+        \(body)</body>
+        </html>
+
+        """
+    }
+}
