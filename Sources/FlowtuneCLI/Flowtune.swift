@@ -8,7 +8,7 @@ struct Flowtune: AsyncParsableCommand {
         abstract: "Route work, enforce ownership and explain every decision.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, LoadgenCommand.self, RunCommand.self, ValidateCommand.self, DecideCommand.self,
-            BenchCommand.self, SimulateCommand.self,
+            BenchCommand.self, SimulateCommand.self, ScoreCommand.self, ReviewCommand.self,
         ]
     )
 }
