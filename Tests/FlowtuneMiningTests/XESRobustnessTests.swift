@@ -100,6 +100,28 @@ struct XESRobustnessTests {
     }
 }
 
+extension XESRobustnessTests {
+    @Test("An error near the start of a large gzipped file stops the inflating thread and reports the line")
+    func earlyErrorInLargeGzip() throws {
+        let event = "    <event><string key=\"concept:name\" value=\"A\"/><date key=\"time:timestamp\" value=\"2021-06-01T12:00:00Z\"/></event>\n"
+        // 40 MB inflated: far more than the queue between the threads holds, so the inflating
+        // thread is still at work, or waiting for room, when the parser stops.
+        let text = "<log>\n  <trace>\n    <event><string key=\"concept:name\" value=\"A\"/></event>\n"
+            + String(repeating: event, count: 400_000) + "  </trace>\n</log>\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowtune-early-\(UUID().uuidString).xes.gz")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(Gzip.compress(Array(text.utf8), level: 1)).write(to: url)
+        for _ in 0..<5 {
+            do {
+                _ = try XESReader.read(contentsOf: url)
+                Issue.record("an event without a time was read")
+            } catch {
+                #expect(error.line == 3 && error.field == "time:timestamp", "\(error)")
+            }
+        }
+    }
+}
+
 /// SplitMix64, so every run mutates the same way.
 private struct SplitMix {
     var state: UInt64

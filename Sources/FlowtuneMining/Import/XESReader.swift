@@ -376,7 +376,8 @@ struct XESParser {
         return candidate
     }
 
-    private func isTaken(_ key: Int32, inEvent: Bool) -> Bool {
+    /// `mutating` only so the parser is passed by address, not copied, on each call.
+    private mutating func isTaken(_ key: Int32, inEvent: Bool) -> Bool {
         if inEvent {
             for index in eventAttributesStart..<traceEventAttributes.count where traceEventAttributes[index].key == key {
                 return true
@@ -389,7 +390,7 @@ struct XESParser {
     // MARK: Messages
 
     private func tag(_ scanner: borrowing XMLScanner) -> String {
-        "<\(String(decoding: scanner.name, as: UTF8.self))>"
+        "<\(scanner.nameText)>"
     }
 
     private func misplaced(_ scanner: borrowing XMLScanner, element: Element, in kind: Kind) -> MiningError {

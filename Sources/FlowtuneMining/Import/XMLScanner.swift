@@ -28,6 +28,9 @@ enum XMLToken: Equatable {
 /// buffer, and within the buffer only when an error asks for one.
 ///
 /// Names and values are handed out as byte views into the buffer, valid until the next call.
+/// The accessors the importer calls per tag are `mutating` though they change nothing: Swift
+/// passes a struct this size to a non-mutating method by copying it, 256 bytes a call, and
+/// to a mutating one by address.
 struct XMLScanner: ~Copyable {
     /// One attribute of the current start tag: where its name and value lie.
     struct Attribute {
@@ -114,27 +117,34 @@ struct XMLScanner: ~Copyable {
 
     /// The current start tag's name, after any namespace prefix (`xes:log` → `log`).
     var localName: UnsafeRawBufferPointer {
-        var start = nameStart
-        let end = nameStart + nameCount
-        var index = start
-        while index < end {
-            if buffer[index] == 58 { start = index + 1 }  // ':'
-            index += 1
+        mutating get {
+            var start = nameStart
+            let end = nameStart + nameCount
+            var index = start
+            while index < end {
+                if buffer[index] == 58 { start = index + 1 }  // ':'
+                index += 1
+            }
+            return UnsafeRawBufferPointer(start: buffer + start, count: end - start)
         }
-        return UnsafeRawBufferPointer(start: buffer + start, count: end - start)
     }
 
     /// The current start tag's full name.
-    var name: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer + nameStart, count: nameCount) }
+    var name: UnsafeRawBufferPointer {
+        mutating get { UnsafeRawBufferPointer(start: buffer + nameStart, count: nameCount) }
+    }
+
+    /// The current start tag's name as text, for messages.
+    var nameText: String { String(decoding: UnsafeBufferPointer(start: buffer + nameStart, count: nameCount), as: UTF8.self) }
 
     /// The decoded value of `attribute`.
-    func value(of attribute: Attribute) -> UnsafeRawBufferPointer {
+    mutating func value(of attribute: Attribute) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: (attribute.decoded ? scratch : buffer) + attribute.valueStart, count: attribute.valueCount)
     }
 
     /// The values of the `key` and `value` attributes of the current start tag, found in one
     /// pass: every XES attribute element has these two.
-    func keyAndValue() -> (key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) {
+    mutating func keyAndValue() -> (key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) {
         var key: UnsafeRawBufferPointer?
         var value: UnsafeRawBufferPointer?
         for index in 0..<attributeCount {
@@ -151,7 +161,7 @@ struct XMLScanner: ~Copyable {
     }
 
     /// The value of the attribute named `name` on the current start tag, or nil.
-    func value(named name: StaticString) -> UnsafeRawBufferPointer? {
+    mutating func value(named name: StaticString) -> UnsafeRawBufferPointer? {
         for index in 0..<attributeCount {
             let attribute = attributes[index]
             if bytesEqual(UnsafeRawBufferPointer(start: buffer + attribute.nameStart, count: attribute.nameCount), name) {
