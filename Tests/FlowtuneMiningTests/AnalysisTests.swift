@@ -107,6 +107,25 @@ struct AnalysisGraphTests {
         #expect(DurationSummary(unsorted: []) == .empty)
     }
 
+    @Test("Selection finds the same median and p90 as sorting, runs of equal waits included")
+    func selectionMatchesSorting() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for size in [1, 2, 3, 5, 10, 11, 100, 1001, 5000] {
+            // Mostly zeros and a few distinct values, as the waits of a busy hand-off look.
+            var values = (0..<size).map { _ in next() % 3 == 0 ? Double(next() % 50) : 0 }
+            let sorted = values.sorted()
+            let expected = sorted.withUnsafeBufferPointer { DurationSummary(sorted: $0) }
+            let selected = values.withUnsafeMutableBufferPointer { DurationSummary(selecting: $0) }
+            #expect(selected.median == expected.median && selected.p90 == expected.p90, "size \(size)")
+            #expect(selected.min == expected.min && selected.max == expected.max && selected.count == size)
+            #expect(abs(selected.mean - expected.mean) <= 1e-9 * max(1, expected.mean))
+        }
+    }
+
     @Test("Teams: every pair including within a team; pairs with no team left out and counted")
     func teamGraph() throws {
         var log = HandmadeLog()

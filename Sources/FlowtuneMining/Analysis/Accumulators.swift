@@ -11,19 +11,19 @@ struct PairIndex {
         table = width * width <= 1 << 20 ? [Int32](repeating: -1, count: Swift.max(width * width, 1)) : []
     }
 
-    /// The number of (a, b), giving it `next` when the pair is new.
+    /// The number of (a, b), or -1. Reading does not mutate, so the hot path pays no
+    /// copy-on-write check.
     @inline(__always)
-    mutating func number(_ a: Int32, _ b: Int32, next: Int32) -> Int32 {
+    subscript(a: Int32, b: Int32) -> Int32 {
         let key = Int(a) * width + Int(b)
-        if !table.isEmpty {
-            let found = table[key]
-            if found >= 0 { return found }
-            table[key] = next
-            return next
-        }
-        if let found = map[key] { return found }
-        map[key] = next
-        return next
+        if !table.isEmpty { return table[key] }
+        return map[key] ?? -1
+    }
+
+    /// Gives (a, b) the number `number`.
+    mutating func insert(_ a: Int32, _ b: Int32, number: Int32) {
+        let key = Int(a) * width + Int(b)
+        if !table.isEmpty { table[key] = number } else { map[key] = number }
     }
 }
 
@@ -78,7 +78,7 @@ struct PairCounter {
     }
 }
 
-/// What one hand-off occurrence showed, gathered once and added to the activity, team and
+/// What one hand-off occurrence showed, gathered once and counted on the activity, team and
 /// resource edge it belongs to.
 struct TraversalFacts {
     var windowed = false
@@ -87,11 +87,11 @@ struct TraversalFacts {
     var exceptionAfter = false
     var exceptionAtTarget = false
     var rework = false
-    var reassignments = 0
     var ownerChange = false
     var resourcePingPong = false
     var teamPingPong = false
     var rescued = false
+    var reassignments: Int32 = 0
     var receivingUnclarity = 0.0
 }
 
@@ -104,9 +104,9 @@ extension HandoffMeasures {
         if facts.stale || facts.onBreachedPromise { late += 1 }
         if facts.exceptionAfter { exceptionAfter += 1 }
         if facts.exceptionAtTarget { exceptionAtTarget += 1 }
-        var labor = facts.reassignments
+        var labor = Int(facts.reassignments)
+        reassignments += labor
         if facts.rework { rework += 1; labor += 1 }
-        reassignments += facts.reassignments
         if facts.ownerChange { ownerChanges += 1; labor += 1 }
         if facts.resourcePingPong { resourcePingPong += 1; labor += 1 }
         if facts.teamPingPong { teamPingPong += 1; labor += 1 }
@@ -117,74 +117,99 @@ extension HandoffMeasures {
     }
 }
 
-/// One directly-follows graph while the cases stream past: edge numbers, counts, measures, and
-/// every occurrence's wait, kept flat and sorted per edge only at the end.
+/// Every hand-off of the log, in case order: what it showed, how long B waited, and its case.
+/// The three graphs share it, each keeping only which of its edges a hand-off is.
+struct Traversals {
+    var facts: [TraversalFacts] = []
+    var waits: [Double] = []
+    var cases: [Int32] = []
+
+    init(expected: Int) {
+        facts.reserveCapacity(expected)
+        waits.reserveCapacity(expected)
+        cases.reserveCapacity(expected)
+    }
+
+    @inline(__always)
+    mutating func append(_ facts: TraversalFacts, wait: Double, case caseIndex: Int32) {
+        self.facts.append(facts)
+        waits.append(wait)
+        cases.append(caseIndex)
+    }
+}
+
+/// One directly-follows graph while the cases stream past: which edge each hand-off is; counts,
+/// measures and hand-off times are totted up per edge once every case has been seen.
 struct GraphAccumulator {
     let nodeCount: Int
     private var index: PairIndex
     private var sources: [Int32] = []
     private var targets: [Int32] = []
-    private var counts: [Int] = []
-    private var cases: [Int] = []
-    private var lastCase: [Int32] = []
-    private var measures: [HandoffMeasures] = []
-    private var traversalEdges: [Int32] = []
-    private var waits: [Double] = []
+    /// Per hand-off of ``Traversals``: the edge, or -1 when a side names no node.
+    private var edgeOfTraversal: [Int32] = []
     var starts: [Int]
     var ends: [Int]
-    var unattributed = 0
+    private(set) var unattributed = 0
 
     init(nodeCount: Int, expectedTraversals: Int) {
         self.nodeCount = nodeCount
         index = PairIndex(width: nodeCount)
         starts = [Int](repeating: 0, count: nodeCount)
         ends = [Int](repeating: 0, count: nodeCount)
-        traversalEdges.reserveCapacity(expectedTraversals)
-        waits.reserveCapacity(expectedTraversals)
+        edgeOfTraversal.reserveCapacity(expectedTraversals)
     }
 
+    /// Records the next hand-off as a → b.
     @inline(__always)
-    mutating func add(_ a: Int32, _ b: Int32, case caseIndex: Int32, wait: Double, facts: TraversalFacts) {
-        let next = Int32(sources.count)
-        let edge = index.number(a, b, next: next)
-        if edge == next {
+    mutating func add(_ a: Int32, _ b: Int32) {
+        var edge = index[a, b]
+        if edge < 0 {
+            edge = Int32(sources.count)
+            index.insert(a, b, number: edge)
             sources.append(a)
             targets.append(b)
-            counts.append(0)
-            cases.append(0)
-            lastCase.append(-1)
-            measures.append(HandoffMeasures())
         }
-        let e = Int(edge)
-        counts[e] += 1
-        if lastCase[e] != caseIndex {
-            lastCase[e] = caseIndex
-            cases[e] += 1
-        }
-        measures[e].add(facts)
-        traversalEdges.append(edge)
-        waits.append(wait)
+        edgeOfTraversal.append(edge)
     }
 
-    /// The graph: waits sorted per edge by a counting sort on the edge number, then each edge's
-    /// run sorted for its quantiles.
-    func graph(level: DirectlyFollowsGraph.Level, names: [String]) -> DirectlyFollowsGraph {
+    /// Records the next hand-off as one this graph cannot place.
+    @inline(__always)
+    mutating func skip() {
+        edgeOfTraversal.append(-1)
+        unattributed += 1
+    }
+
+    /// The graph: per edge the counts and measures, and its waits grouped by a counting sort on
+    /// the edge number, then summarised with their quantiles found by selection.
+    func graph(level: DirectlyFollowsGraph.Level, names: [String], traversals: Traversals) -> DirectlyFollowsGraph {
         let edgeCount = sources.count
+        var counts = [Int](repeating: 0, count: edgeCount)
+        var cases = [Int](repeating: 0, count: edgeCount)
+        var lastCase = [Int32](repeating: -1, count: edgeCount)
+        var measures = [HandoffMeasures](repeating: HandoffMeasures(), count: edgeCount)
+        for (t, edge) in edgeOfTraversal.enumerated() where edge >= 0 {
+            let e = Int(edge)
+            counts[e] += 1
+            let caseIndex = traversals.cases[t]
+            if lastCase[e] != caseIndex {
+                lastCase[e] = caseIndex
+                cases[e] += 1
+            }
+            measures[e].add(traversals.facts[t])
+        }
         var offsets = [Int](repeating: 0, count: edgeCount + 1)
         for e in 0..<edgeCount { offsets[e + 1] = offsets[e] + counts[e] }
         var fill = offsets
-        var grouped = [Double](repeating: 0, count: waits.count)
-        for (edge, wait) in zip(traversalEdges, waits) {
-            grouped[fill[Int(edge)]] = wait
+        var grouped = [Double](repeating: 0, count: offsets[edgeCount])
+        for (t, edge) in edgeOfTraversal.enumerated() where edge >= 0 {
+            grouped[fill[Int(edge)]] = traversals.waits[t]
             fill[Int(edge)] += 1
         }
         var summaries: [DurationSummary] = []
         summaries.reserveCapacity(edgeCount)
         grouped.withUnsafeMutableBufferPointer { buffer in
             for e in 0..<edgeCount {
-                var run = UnsafeMutableBufferPointer(rebasing: buffer[offsets[e]..<offsets[e + 1]])
-                run.sort()
-                summaries.append(DurationSummary(sorted: UnsafeBufferPointer(run)))
+                summaries.append(DurationSummary(selecting: UnsafeMutableBufferPointer(rebasing: buffer[offsets[e]..<offsets[e + 1]])))
             }
         }
         let order = (0..<edgeCount).sorted { x, y in

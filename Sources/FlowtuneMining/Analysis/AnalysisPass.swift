@@ -46,28 +46,27 @@ struct AnalysisPass {
         var latest = -Double.infinity
         var longestCase = 0
         for c in 0..<caseCount { longestCase = max(longestCase, log.caseOffsets[c + 1] - log.caseOffsets[c]) }
-        log.instances.withUnsafeBufferPointer { instances in
-            for (index, instance) in instances.enumerated() {
-                let a = Int(instance.activity)
-                stepInstances[a] += 1
-                if instance.resource < 0 {
-                    withoutResource[a] += 1
-                } else {
-                    byResource.add(instance.activity, instance.resource)
-                }
-                if instance.group < 0 {
-                    withoutTeam[a] += 1
-                } else {
-                    byTeam.add(instance.activity, instance.group)
-                }
-                if instance.reassignments > 0 {
-                    reassignments[a] += Int(instance.reassignments)
-                    reassigned[a] += 1
-                }
-                if exceptionFlags[index] { marked[a] += 1 }
-                if rescueFlags[index] { rescued[a] += 1 }
-                latest = max(latest, instance.end, instance.orderTime)
+        let instances = log.instances
+        for (index, instance) in instances.enumerated() {
+            let a = Int(instance.activity)
+            stepInstances[a] += 1
+            if instance.resource < 0 {
+                withoutResource[a] += 1
+            } else {
+                byResource.add(instance.activity, instance.resource)
             }
+            if instance.group < 0 {
+                withoutTeam[a] += 1
+            } else {
+                byTeam.add(instance.activity, instance.group)
+            }
+            if instance.reassignments > 0 {
+                reassignments[a] += Int(instance.reassignments)
+                reassigned[a] += 1
+            }
+            if exceptionFlags[index] { marked[a] += 1 }
+            if rescueFlags[index] { rescued[a] += 1 }
+            latest = max(latest, instance.end, instance.orderTime)
         }
         let asOf = rules.asOf ?? (latest.isFinite ? latest : 0)
         let hasTeams = withoutTeam.reduce(0, +) < instanceCount
@@ -100,22 +99,29 @@ struct AnalysisPass {
         var resourcePingPong = PingPongTally(width: resourceCount)
         var teamPingPong = PingPongTally(width: groupCount)
 
-        var seen = [Int32](repeating: 0, count: activityCount)
-        var lastOwner = [Int32](repeating: -1, count: activityCount)
+        // Per activity, and per position in the case at hand: buffers rather than arrays, since
+        // they are written for every instance and an array would check its uniqueness each time.
+        let seen = Self.scratch(activityCount, Int32(0))
+        let lastOwner = Self.scratch(activityCount, Int32(-1))
+        let casesWith = Self.scratch(activityCount, 0)
+        let reworkCases = Self.scratch(activityCount, 0)
+        let repeats = Self.scratch(activityCount, 0)
+        let ownerChanges = Self.scratch(activityCount, 0)
+        let isRepeat = Self.scratch(longestCase, false)
+        let ownerChanged = Self.scratch(longestCase, false)
+        let exceptionFrom = Self.scratch(longestCase + 1, false)
+        let resourceLegs = Self.scratch(longestCase, false)
+        let teamLegs = Self.scratch(longestCase, false)
+        let promiseLate = Self.scratch(longestCase, false)
+        let resourceKeys = Self.scratch(longestCase, Int32(-1))
+        let teamKeys = Self.scratch(longestCase, Int32(-1))
+        defer {
+            for buffer in [seen, lastOwner, resourceKeys, teamKeys] { buffer.deallocate() }
+            for buffer in [casesWith, reworkCases, repeats, ownerChanges] { buffer.deallocate() }
+            for buffer in [isRepeat, ownerChanged, exceptionFrom, resourceLegs, teamLegs, promiseLate] { buffer.deallocate() }
+        }
         var touched: [Int32] = []
-        var casesWith = [Int](repeating: 0, count: activityCount)
-        var reworkCases = [Int](repeating: 0, count: activityCount)
-        var repeats = [Int](repeating: 0, count: activityCount)
-        var ownerChanges = [Int](repeating: 0, count: activityCount)
-
-        var isRepeat = [Bool](repeating: false, count: longestCase)
-        var ownerChanged = [Bool](repeating: false, count: longestCase)
-        var exceptionFrom = [Bool](repeating: false, count: longestCase + 1)
-        var resourceLegs = [Bool](repeating: false, count: longestCase)
-        var teamLegs = [Bool](repeating: false, count: longestCase)
-        var promiseLate = [Bool](repeating: false, count: longestCase)
-        var resourceKeys = [Int32](repeating: -1, count: longestCase)
-        var teamKeys = [Int32](repeating: -1, count: longestCase)
+        var traversals = Traversals(expected: traversalsExpected)
 
         var cycleTimes = [Double](repeating: 0, count: caseCount)
         var variantOfCase = [Int32](repeating: 0, count: caseCount)
@@ -141,197 +147,186 @@ struct AnalysisPass {
         var handoffsWithWindow = 0
         var handoffsPastWindow = 0
 
-        log.instances.withUnsafeBufferPointer { instances in
-            for c in 0..<caseCount {
-                let lo = log.caseOffsets[c], hi = log.caseOffsets[c + 1], n = hi - lo
-                let caseIndex = Int32(c)
+        for c in 0..<caseCount {
+            let lo = log.caseOffsets[c], hi = log.caseOffsets[c + 1], n = hi - lo
+            let caseIndex = Int32(c)
 
-                // Variant: hash the sequence, then compare with the variants sharing the hash.
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
-                for k in lo..<hi {
-                    hash = (hash ^ UInt64(UInt32(bitPattern: instances[k].activity))) &* 0x0000_0100_0000_01b3
-                }
-                var variant: Int32 = -1
-                if let candidates = variantBuckets[hash] {
-                    for candidate in candidates {
-                        let example = variantExample[Int(candidate)]
-                        let exampleRange = log.range(ofCase: example)
-                        guard exampleRange.count == n else { continue }
-                        var same = true
-                        for k in 0..<n where instances[exampleRange.lowerBound + k].activity != instances[lo + k].activity {
-                            same = false
-                            break
-                        }
-                        if same {
-                            variant = candidate
-                            break
-                        }
+            // Variant: hash the sequence, then compare with the variants sharing the hash.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+            for k in lo..<hi {
+                hash = (hash ^ UInt64(UInt32(bitPattern: instances[k].activity))) &* 0x0000_0100_0000_01b3
+            }
+            var variant: Int32 = -1
+            if let candidates = variantBuckets[hash] {
+                for candidate in candidates {
+                    let example = variantExample[Int(candidate)]
+                    let exampleRange = log.range(ofCase: example)
+                    guard exampleRange.count == n else { continue }
+                    var same = true
+                    for k in 0..<n where instances[exampleRange.lowerBound + k].activity != instances[lo + k].activity {
+                        same = false
+                        break
+                    }
+                    if same {
+                        variant = candidate
+                        break
                     }
                 }
-                if variant < 0 {
-                    variant = Int32(variantExample.count)
-                    variantExample.append(c)
-                    variantCases.append(0)
-                    variantBuckets[hash, default: []].append(variant)
-                }
-                variantOfCase[c] = variant
-                variantCases[Int(variant)] += 1
-                guard n > 0 else { continue }
+            }
+            if variant < 0 {
+                variant = Int32(variantExample.count)
+                variantExample.append(c)
+                variantCases.append(0)
+                variantBuckets[hash, default: []].append(variant)
+            }
+            variantOfCase[c] = variant
+            variantCases[Int(variant)] += 1
+            guard n > 0 else { continue }
 
-                let first = instances[lo], last = instances[hi - 1]
-                activityGraph.starts[Int(first.activity)] += 1
-                activityGraph.ends[Int(last.activity)] += 1
-                if first.group >= 0 { teamGraph.starts[Int(first.group)] += 1 }
-                if last.group >= 0 { teamGraph.ends[Int(last.group)] += 1 }
-                if first.resource >= 0 { resourceGraph.starts[Int(first.resource)] += 1 }
-                if last.resource >= 0 { resourceGraph.ends[Int(last.resource)] += 1 }
+            let first = instances[lo], last = instances[hi - 1]
+            activityGraph.starts[Int(first.activity)] += 1
+            activityGraph.ends[Int(last.activity)] += 1
+            if first.group >= 0 { teamGraph.starts[Int(first.group)] += 1 }
+            if last.group >= 0 { teamGraph.ends[Int(last.group)] += 1 }
+            if first.resource >= 0 { resourceGraph.starts[Int(first.resource)] += 1 }
+            if last.resource >= 0 { resourceGraph.ends[Int(last.resource)] += 1 }
 
-                var caseEnd = -Double.infinity
-                var anyRescue = false
-                for k in 0..<n {
-                    let instance = instances[lo + k]
-                    caseEnd = max(caseEnd, instance.end)
-                    anyRescue = anyRescue || rescueFlags[lo + k]
-                    // Rework and owner changes: how often this case did the activity before, and who.
-                    let a = Int(instance.activity)
-                    let before = seen[a]
-                    if before == 0 {
-                        touched.append(instance.activity)
-                        casesWith[a] += 1
-                        isRepeat[k] = false
-                        ownerChanged[k] = false
-                    } else {
-                        isRepeat[k] = true
-                        repeats[a] += 1
-                        if before == 1 { reworkCases[a] += 1 }
-                        let changed = instance.resource >= 0 && lastOwner[a] >= 0 && instance.resource != lastOwner[a]
-                        ownerChanged[k] = changed
-                        if changed { ownerChanges[a] += 1 }
-                    }
-                    seen[a] = before + 1
-                    if instance.resource >= 0 { lastOwner[a] = instance.resource }
-                    resourceKeys[k] = instance.resource
-                    teamKeys[k] = instance.group
-                    resourceLegs[k] = false
-                    teamLegs[k] = false
-                    promiseLate[k] = false
+            var caseEnd = -Double.infinity
+            var anyRescue = false
+            for k in 0..<n {
+                let instance = instances[lo + k]
+                caseEnd = max(caseEnd, instance.end)
+                anyRescue = anyRescue || rescueFlags[lo + k]
+                // Rework and owner changes: how often this case did the activity before, and who.
+                let a = Int(instance.activity)
+                let before = seen[a]
+                if before == 0 {
+                    touched.append(instance.activity)
+                    casesWith[a] += 1
+                    isRepeat[k] = false
+                    ownerChanged[k] = false
+                } else {
+                    isRepeat[k] = true
+                    repeats[a] += 1
+                    if before == 1 { reworkCases[a] += 1 }
+                    let changed = instance.resource >= 0 && lastOwner[a] >= 0 && instance.resource != lastOwner[a]
+                    ownerChanged[k] = changed
+                    if changed { ownerChanges[a] += 1 }
                 }
-                for a in touched {
-                    seen[Int(a)] = 0
-                    lastOwner[Int(a)] = -1
-                }
-                touched.removeAll(keepingCapacity: true)
-                cycleTimes[c] = max(0, caseEnd - first.orderTime)
-                if anyRescue { casesRescued += 1 }
+                seen[a] = before + 1
+                if instance.resource >= 0 { lastOwner[a] = instance.resource }
+                resourceKeys[k] = instance.resource
+                teamKeys[k] = instance.group
+                resourceLegs[k] = false
+                teamLegs[k] = false
+                promiseLate[k] = false
+            }
+            for a in touched {
+                seen[Int(a)] = 0
+                lastOwner[Int(a)] = -1
+            }
+            touched.removeAll(keepingCapacity: true)
+            cycleTimes[c] = max(0, caseEnd - first.orderTime)
+            if anyRescue { casesRescued += 1 }
 
-                exceptionFrom[n] = false
-                for k in stride(from: n - 1, through: 0, by: -1) {
-                    exceptionFrom[k] = exceptionFrom[k + 1] || exceptionFlags[lo + k]
-                }
-                if exceptionFrom[0] { casesWithException += 1 }
+            exceptionFrom[n] = false
+            for k in stride(from: n - 1, through: 0, by: -1) {
+                exceptionFrom[k] = exceptionFrom[k + 1] || exceptionFlags[lo + k]
+            }
+            if exceptionFrom[0] { casesWithException += 1 }
 
-                resourceKeys.withUnsafeBufferPointer { keys in
-                    resourceLegs.withUnsafeMutableBufferPointer { legs in
-                        resourcePingPong.scan(keys, count: n, legs: legs)
-                    }
-                }
-                teamKeys.withUnsafeBufferPointer { keys in
-                    teamLegs.withUnsafeMutableBufferPointer { legs in teamPingPong.scan(keys, count: n, legs: legs) }
-                }
+            resourcePingPong.scan(UnsafeBufferPointer(resourceKeys), count: n, legs: resourceLegs)
+            teamPingPong.scan(UnsafeBufferPointer(teamKeys), count: n, legs: teamLegs)
 
-                let open = tracksOpenCases && !isEnd[Int(last.activity)]
-                for p in promises.indices {
-                    var anchorIndex = -1
-                    var anchorTime = 0.0
-                    if let anchor = promises[p].anchor {
-                        if anchor >= 0 {
-                            for k in 0..<n where instances[lo + k].activity == anchor {
-                                anchorIndex = k
-                                anchorTime = instances[lo + k].end
-                                break
-                            }
-                        }
-                    } else {
-                        anchorIndex = 0
-                        anchorTime = first.orderTime
-                    }
-                    guard anchorIndex >= 0 else {
-                        promises[p].notStarted += 1
-                        continue
-                    }
-                    var stopIndex = -1
-                    let target = promises[p].target
-                    if target >= 0 {
-                        let from = promises[p].anchor == nil ? 0 : anchorIndex + 1
-                        for k in from..<n where instances[lo + k].activity == target {
-                            stopIndex = k
+            let open = tracksOpenCases && !isEnd[Int(last.activity)]
+            for p in promises.indices {
+                var anchorIndex = -1
+                var anchorTime = 0.0
+                if let anchor = promises[p].anchor {
+                    if anchor >= 0 {
+                        for k in 0..<n where instances[lo + k].activity == anchor {
+                            anchorIndex = k
+                            anchorTime = instances[lo + k].end
                             break
                         }
                     }
-                    let within = promises[p].within
-                    var lateUntil = -1
-                    if stopIndex >= 0 {
-                        let elapsed = max(0, instances[lo + stopIndex].orderTime - anchorTime)
-                        promises[p].times.append(elapsed)
-                        if elapsed <= within {
-                            promises[p].kept += 1
-                        } else {
-                            promises[p].breached += 1
-                            lateUntil = stopIndex
-                        }
-                    } else if open {
-                        if asOf - anchorTime > within {
-                            promises[p].overdue += 1
-                            lateUntil = n - 1
-                        } else {
-                            promises[p].pending += 1
-                        }
-                    } else {
-                        promises[p].notReached += 1
-                    }
-                    if lateUntil > anchorIndex {
-                        for k in anchorIndex..<lateUntil { promiseLate[k] = true }
+                } else {
+                    anchorIndex = 0
+                    anchorTime = first.orderTime
+                }
+                guard anchorIndex >= 0 else {
+                    promises[p].notStarted += 1
+                    continue
+                }
+                var stopIndex = -1
+                let target = promises[p].target
+                if target >= 0 {
+                    let from = promises[p].anchor == nil ? 0 : anchorIndex + 1
+                    for k in from..<n where instances[lo + k].activity == target {
+                        stopIndex = k
+                        break
                     }
                 }
+                let within = promises[p].within
+                var lateUntil = -1
+                if stopIndex >= 0 {
+                    let elapsed = max(0, instances[lo + stopIndex].orderTime - anchorTime)
+                    promises[p].times.append(elapsed)
+                    if elapsed <= within {
+                        promises[p].kept += 1
+                    } else {
+                        promises[p].breached += 1
+                        lateUntil = stopIndex
+                    }
+                } else if open {
+                    if asOf - anchorTime > within {
+                        promises[p].overdue += 1
+                        lateUntil = n - 1
+                    } else {
+                        promises[p].pending += 1
+                    }
+                } else {
+                    promises[p].notReached += 1
+                }
+                if lateUntil > anchorIndex {
+                    for k in anchorIndex..<lateUntil { promiseLate[k] = true }
+                }
+            }
 
-                for k in 0..<(n - 1) {
-                    let a = instances[lo + k], b = instances[lo + k + 1]
-                    let wait = max(0, b.orderTime - a.end)
-                    let window = windows[Int(a.activity)]
-                    var facts = TraversalFacts()
-                    facts.windowed = window < .infinity
-                    facts.stale = wait > window
-                    facts.onBreachedPromise = promiseLate[k]
-                    facts.exceptionAfter = exceptionFrom[k + 1]
-                    facts.exceptionAtTarget = exceptionFlags[lo + k + 1]
-                    facts.rework = isRepeat[k + 1]
-                    facts.reassignments = Int(b.reassignments)
-                    facts.ownerChange = ownerChanged[k + 1]
-                    facts.resourcePingPong = resourceLegs[k]
-                    facts.teamPingPong = teamLegs[k]
-                    facts.rescued = rescueFlags[lo + k + 1]
-                    facts.receivingUnclarity = unclarity[Int(b.activity)]
-                    if facts.windowed { handoffsWithWindow += 1 }
-                    if facts.stale { handoffsPastWindow += 1 }
-                    activityGraph.add(a.activity, b.activity, case: caseIndex, wait: wait, facts: facts)
-                    if a.group >= 0, b.group >= 0 {
-                        teamGraph.add(a.group, b.group, case: caseIndex, wait: wait, facts: facts)
-                    } else {
-                        teamGraph.unattributed += 1
-                    }
-                    if a.resource >= 0, b.resource >= 0 {
-                        resourceGraph.add(a.resource, b.resource, case: caseIndex, wait: wait, facts: facts)
-                    } else {
-                        resourceGraph.unattributed += 1
-                    }
+            for k in 0..<(n - 1) {
+                let a = instances[lo + k], b = instances[lo + k + 1]
+                let wait = max(0, b.orderTime - a.end)
+                let window = windows[Int(a.activity)]
+                var facts = TraversalFacts()
+                facts.windowed = window < .infinity
+                facts.stale = wait > window
+                facts.onBreachedPromise = promiseLate[k]
+                facts.exceptionAfter = exceptionFrom[k + 1]
+                facts.exceptionAtTarget = exceptionFlags[lo + k + 1]
+                facts.rework = isRepeat[k + 1]
+                facts.reassignments = b.reassignments
+                facts.ownerChange = ownerChanged[k + 1]
+                facts.resourcePingPong = resourceLegs[k]
+                facts.teamPingPong = teamLegs[k]
+                facts.rescued = rescueFlags[lo + k + 1]
+                facts.receivingUnclarity = unclarity[Int(b.activity)]
+                if facts.windowed { handoffsWithWindow += 1 }
+                if facts.stale { handoffsPastWindow += 1 }
+                traversals.append(facts, wait: wait, case: caseIndex)
+                activityGraph.add(a.activity, b.activity)
+                if a.group >= 0, b.group >= 0 { teamGraph.add(a.group, b.group) } else { teamGraph.skip() }
+                if a.resource >= 0, b.resource >= 0 {
+                    resourceGraph.add(a.resource, b.resource)
+                } else {
+                    resourceGraph.skip()
                 }
+            }
 
-                if open {
-                    openCases += 1
-                    let window = windows[Int(last.activity)]
-                    let waiting = asOf - last.end
-                    if waiting > window { staleCases.append((c, hi - 1, waiting, window)) }
-                }
+            if open {
+                openCases += 1
+                let window = windows[Int(last.activity)]
+                let waiting = asOf - last.end
+                if waiting > window { staleCases.append((c, hi - 1, waiting, window)) }
             }
         }
 
@@ -375,18 +370,28 @@ struct AnalysisPass {
                 timeToKeep: DurationSummary(unsorted: promise.times))
         }
 
+        let variantList = variants(cases: variantOfCase, examples: variantExample, counts: variantCases, cycleTimes: cycleTimes)
+        // The variants have read the cycle times in case order; selection may now reorder them.
+        let cycleTime = cycleTimes.withUnsafeMutableBufferPointer { DurationSummary(selecting: $0) }
         return LogAnalysis(
             cases: caseCount, instances: instanceCount, events: log.eventCount, asOf: asOf, hasTeams: hasTeams,
             measuresLateness: rules.responseWindow != nil || !rules.responseWindows.isEmpty || !rules.promises.isEmpty,
-            cycleTime: DurationSummary(unsorted: cycleTimes),
-            activityGraph: activityGraph.graph(level: .activity, names: activityNames),
-            teamGraph: teamGraph.graph(level: .team, names: log.groups.names),
-            resourceGraph: resourceGraph.graph(level: .resource, names: log.resources.names),
+            cycleTime: cycleTime,
+            activityGraph: activityGraph.graph(level: .activity, names: activityNames, traversals: traversals),
+            teamGraph: teamGraph.graph(level: .team, names: log.groups.names, traversals: traversals),
+            resourceGraph: resourceGraph.graph(level: .resource, names: log.resources.names, traversals: traversals),
             steps: steps,
-            variants: variants(cases: variantOfCase, examples: variantExample, counts: variantCases, cycleTimes: cycleTimes),
+            variants: variantList,
             resourcePingPong: resourcePingPong.summary(names: log.resources.names),
             teamPingPong: teamPingPong.summary(names: log.groups.names),
             casesWithException: casesWithException, casesRescued: casesRescued, stale: stale, promises: promiseOutcomes)
+    }
+
+    /// `count` (at least one) values of `value`, for the caller to deallocate.
+    private static func scratch<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: value)
+        return buffer
     }
 
     private func variants(cases: [Int32], examples: [Int], counts: [Int], cycleTimes: [Double]) -> [Variant] {
@@ -402,12 +407,11 @@ struct AnalysisPass {
         let total = Double(max(cases.count, 1))
         return grouped.withUnsafeMutableBufferPointer { buffer in
             order.map { v in
-                var run = UnsafeMutableBufferPointer(rebasing: buffer[offsets[v]..<offsets[v + 1]])
-                run.sort()
+                let run = UnsafeMutableBufferPointer(rebasing: buffer[offsets[v]..<offsets[v + 1]])
                 let example = examples[v]
                 return Variant(
                     activities: log.instances(ofCase: example).map { log.activities[$0.activity] }, cases: counts[v],
-                    share: Double(counts[v]) / total, cycleTime: DurationSummary(sorted: UnsafeBufferPointer(run)),
+                    share: Double(counts[v]) / total, cycleTime: DurationSummary(selecting: run),
                     exampleCase: log.caseIDs[Int32(example)])
             }
         }
