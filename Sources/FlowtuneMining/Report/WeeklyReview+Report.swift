@@ -8,7 +8,8 @@ extension WeeklyReview {
     /// print(review.table())
     /// ```
     public func table() -> String {
-        var text = "Weekly review: \(week) (\(ReportFormat.date(week.start(in: .utc)).prefix(10)) on), \(scope)\n"
+        var text = "Weekly review: \(week) (\(ReportFormat.date(week.start(in: .utc)).prefix(10)) on), \(scope)"
+            + (groupedBy.map { ", by \($0)" } ?? "") + "\n"
         for report in workflows {
             text += "\n== \(report.workflow ?? (groupedBy == nil ? "all cases" : "(no \(groupedBy ?? ""))")) ==\n"
             var rows: [[String]] = [["measure"] + report.weeks.map { "W" + String(format: "%02d", $0.week.week) } + ["trend"]]
