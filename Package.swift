@@ -89,9 +89,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .systemLibrary(name: "CCbc", path: "Sources/CCbc", providers: [.apt(["coinor-libcbc-dev"])]),
         .target(
             name: "FlowtunePlanning",
-            dependencies: ["FlowtuneCore", "FlowtuneSimulation"]
+            dependencies: ["FlowtuneCore", "FlowtuneSimulation", "CCbc"]
         ),
         .executableTarget(
             name: "FlowtuneCLI",
