@@ -257,7 +257,7 @@ struct XESReaderTests {
         #expect(log.attributeKeys.index(of: "address") == nil)
     }
 
-    @Test("Traces without a name are numbered; a name after the events still names the case; a zone for bare times")
+    @Test("Traces without a name are numbered; a name after the events still names the case; a repeated name is a case of its own; a zone for bare times")
     func caseNamesAndZones() throws {
         let text = """
             <log>
@@ -268,11 +268,16 @@ struct XESReaderTests {
               </trace>
               <trace/>
               <trace><event><string key="concept:name" value="B"/><date key="time:timestamp" value="2021-01-01 12:00"/></event></trace>
+              <trace><string key="concept:name" value="late-name"/><event><string key="concept:name" value="C"/><date key="time:timestamp" value="2021-01-01 12:00"/></event></trace>
+              <trace><string key="concept:name" value="late-name"/></trace>
             </log>
             """
         let amsterdam = try TimeZoneRule(named: "Europe/Amsterdam")
         let log = try XESReader.read(bytes: Array(text.utf8), file: "names.xes", zone: amsterdam)
-        #expect(log.caseIDs.names == ["trace-1", "late-name", "trace-3", "trace-4"])
+        // A repeated id makes a case of its own rather than joining the first trace's events.
+        #expect(log.caseIDs.names == ["trace-1", "late-name", "trace-3", "trace-4", "late-name#2", "late-name#3"])
+        #expect(activities(log, case: 1) == ["A"])
+        #expect(activities(log, case: 4) == ["C"])
         #expect(log.instances(ofCase: 2).isEmpty)
         // Summer time in Amsterdam is UTC+2, winter time UTC+1.
         #expect(log.instances[0].end == Timestamp.parse("2021-06-01T10:00:00Z"))

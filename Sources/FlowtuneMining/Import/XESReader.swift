@@ -11,8 +11,10 @@ import Foundation
 ///
 /// What is read:
 /// - each `<trace>` is a case; its `concept:name` is the case id, and a trace without one is
-///   named `trace-N`, N counting traces from 1 in file order. Traces sharing an id make one case.
-///   Its other attributes become case attributes.
+///   named `trace-N`, N counting traces from 1 in file order. A trace is one case: a second
+///   trace with an id already used becomes `id#2` (then `#3`, …) rather than being merged into
+///   the first, which would invent hand-offs between unrelated events. The trace's other
+///   attributes become case attributes.
 /// - each `<event>` needs `concept:name` (the activity) and `time:timestamp`; `lifecycle:transition`
 ///   gives its ``Lifecycle`` (else a `<global scope="event">` default, else `complete`),
 ///   `org:resource` its resource and `org:group` its group (empty values count as none). Every
@@ -250,9 +252,18 @@ struct XESParser {
     /// Events are held until the trace closes, because XES does not require the trace's
     /// `concept:name` to come before its events.
     private mutating func endTrace() {
-        let caseIndex = hasCaseName
+        let known = builder.caseIDs.count
+        var caseIndex = hasCaseName
             ? caseName.withUnsafeBytes { builder.caseIDs.intern(bytes: $0) }
             : builder.caseIDs.intern("trace-\(traceNumber)")
+        if caseIndex < known {
+            let name = builder.caseIDs[caseIndex]
+            var suffix = 2
+            repeat {
+                caseIndex = builder.caseIDs.intern("\(name)#\(suffix)")
+                suffix += 1
+            } while caseIndex < known
+        }
         var cursor = 0
         for index in traceEvents.indices {
             var event = traceEvents[index]
