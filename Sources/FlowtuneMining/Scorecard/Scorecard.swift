@@ -190,14 +190,14 @@ private struct Scorer {
         let volume = Self.volume(hours, max: maxWaitHours)
         let m = edge.measures
         let lateShare = Double(m.late) / Double(edge.count)
-        var summary = "\(edge.count) hand-offs waited \(Self.number(hours)) h in all (median \(Self.duration(time.median)),"
+        var summary = "\(Self.count(edge.count, "hand-off")) waited \(Self.hours(hours)) in all (median \(Self.duration(time.median)),"
             + " p90 \(Self.duration(time.p90)))"
         let s: Double
         if analysis.measuresLateness {
             s = (volume + lateShare) / 2
-            summary += "; \(m.late) (\(Self.percent(lateShare))) late: \(m.stale) past the response window"
+            summary += "; \(Self.grouped(m.late)) (\(Self.percent(lateShare))) late: \(Self.grouped(m.stale)) past the response window"
             summary += m.windowed == 0 ? " (none set after \(edge.from))" : ""
-            summary += ", \(m.onBreachedPromise) inside a broken promise"
+            summary += ", \(Self.grouped(m.onBreachedPromise)) inside a broken promise"
         } else {
             s = volume
             summary += "; no response window or promise set, so lateness is not measured"
@@ -219,8 +219,8 @@ private struct Scorer {
         let volume = Self.volume(Double(m.exceptionAfter), max: maxExceptions)
         return CriterionScore(
             criterion: .exceptionVolume, score: 1 + 4 * (share + volume) / 2, weight: 1, source: .measured,
-            summary: "\(m.exceptionAfter) of \(edge.count) hand-offs (\(Self.percent(share))) were followed by an exception"
-                + " in the case; \(m.exceptionAtTarget) at \(edge.to) itself",
+            summary: "\(Self.grouped(m.exceptionAfter)) of \(Self.count(edge.count, "hand-off")) (\(Self.percent(share))) were followed by an exception"
+                + " in the case; \(Self.grouped(m.exceptionAtTarget)) at \(edge.to) itself",
             values: [
                 "count": Double(edge.count), "exceptionAfter": Double(m.exceptionAfter), "share": share,
                 "exceptionAtTarget": Double(m.exceptionAtTarget), "volume": volume,
@@ -232,15 +232,15 @@ private struct Scorer {
         let share = Double(m.withHiddenLabor) / Double(edge.count)
         let volume = Self.volume(Double(m.hiddenLabor), max: maxLabor)
         var parts: [String] = []
-        if m.rework > 0 { parts.append("\(m.rework) rework") }
-        if m.reassignments > 0 { parts.append("\(m.reassignments) reassignments") }
-        if m.ownerChanges > 0 { parts.append("\(m.ownerChanges) repeats by someone new") }
-        if m.resourcePingPong > 0 { parts.append("\(m.resourcePingPong) ping-pong legs between people") }
-        if m.teamPingPong > 0 { parts.append("\(m.teamPingPong) between teams") }
-        if m.rescued > 0 { parts.append("\(m.rescued) rescues") }
+        if m.rework > 0 { parts.append("\(Self.grouped(m.rework)) rework") }
+        if m.reassignments > 0 { parts.append(Self.count(m.reassignments, "reassignment")) }
+        if m.ownerChanges > 0 { parts.append(Self.count(m.ownerChanges, "repeat") + " by someone new") }
+        if m.resourcePingPong > 0 { parts.append(Self.count(m.resourcePingPong, "ping-pong leg") + " between people") }
+        if m.teamPingPong > 0 { parts.append(Self.count(m.teamPingPong, "ping-pong leg") + " between teams") }
+        if m.rescued > 0 { parts.append(Self.count(m.rescued, "rescue")) }
         return CriterionScore(
             criterion: .hiddenLabor, score: 1 + 4 * (share + volume) / 2, weight: 1, source: .measured,
-            summary: "\(m.withHiddenLabor) of \(edge.count) hand-offs (\(Self.percent(share))) show hidden labor"
+            summary: "\(Self.grouped(m.withHiddenLabor)) of \(Self.count(edge.count, "hand-off")) (\(Self.percent(share))) show hidden labor"
                 + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")),
             values: [
                 "count": Double(edge.count), "withHiddenLabor": Double(m.withHiddenLabor), "share": share,
@@ -261,9 +261,9 @@ private struct Scorer {
             values["withoutResourceShare"] = owner.withoutResourceShare
             values["topTeamShare"] = owner.topTeamShare
             values["topResourceShare"] = owner.topResourceShare
-            var text = "\(edge.to): done by \(owner.resources) people"
+            var text = "\(edge.to): done by \(Self.count(owner.resources, "person", plural: "people"))"
             if analysis.hasTeams {
-                text += " in \(owner.teams) teams"
+                text += " in \(Self.count(owner.teams, "team"))"
                 if let top = owner.topTeam { text += " (\(top) does \(Self.percent(owner.topTeamShare)))" }
             }
             summary = text + ", \(Self.percent(owner.withoutResourceShare)) with no one named"
@@ -284,15 +284,15 @@ private struct Scorer {
         let summary: String
         if n < 4 {
             s = 0
-            summary = "only \(n) hand-offs: too few to prove a change"
+            summary = "only \(Self.count(n, "hand-off")): too few to prove a change"
         } else if edge.handoffTime.mean <= 0 {
             s = 0
-            summary = "\(n) hand-offs with no waiting: no hand-off time to improve"
+            summary = "\(Self.count(n, "hand-off")) with no waiting: no hand-off time to improve"
         } else {
             let detectable = 2.8 * cv * 2 / Double(n).squareRoot()
             values["detectableChange"] = detectable
             s = max(0, 1 - detectable)
-            summary = "\(n) hand-offs in \(edge.cases) cases, hand-off time CV \(Self.number(cv)): a before/after pilot"
+            summary = "\(Self.count(n, "hand-off")) in \(Self.count(edge.cases, "case")), hand-off time CV \(Self.number(cv)): a before/after pilot"
                 + " could detect a \(Self.percent(detectable)) change in the mean (5% two-sided, 80% power)"
         }
         return CriterionScore(
@@ -317,4 +317,25 @@ private struct Scorer {
     }
 
     static func duration(_ seconds: Double) -> String { DurationText.format(seconds) }
+
+    /// Hours waited: whole hours with thousands grouped past 100, else one decimal.
+    static func hours(_ hours: Double) -> String {
+        hours >= 100 ? grouped(Int(hours.rounded())) + " h" : String(format: "%.1f h", hours).replacingOccurrences(of: ".0 h", with: " h")
+    }
+
+    /// `1 hand-off`, `1,177 hand-offs`.
+    static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(grouped(n)) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// `18192` as `18,192`.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return n < 0 ? "-" + text : text
+    }
 }
