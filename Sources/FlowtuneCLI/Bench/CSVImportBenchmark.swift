@@ -176,9 +176,9 @@ struct CSVImportBenchmark {
     static func appendTimestamp(_ seconds: Double, to bytes: inout [UInt8]) {
         let whole = Int(seconds.rounded(.down))
         let micros = min(999_999, Int((seconds - Double(whole)) * 1_000_000))
-        let offset = (4...10).contains(civil(days: whole / 86400).month) ? 2 : 1
+        let offset = (4...10).contains(CivilDate.civil(fromDays: whole / 86400).month) ? 2 : 1
         let local = whole + offset * 3600
-        let date = civil(days: local / 86400)
+        let date = CivilDate.civil(fromDays: local / 86400)
         let clock = local % 86400
         func digits(_ value: Int, _ count: Int) {
             var divisor = 1
@@ -204,18 +204,5 @@ struct CSVImportBenchmark {
         bytes.append(0x2B)
         digits(offset, 2)
         bytes.append(contentsOf: ":00".utf8)
-    }
-
-    /// The civil date of a day since 1970 (H. Hinnant's algorithm).
-    private static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -32,8 +32,8 @@ enum ExpressionDate {
             return true
         }
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86400
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        var seconds = Double(CivilDate.daysFromCivil(year: year, month: month, day: day)) * 86400
         if index == bytes.count { return seconds }
         guard expect(84) || expect(116) else { return nil }  // T or t
         guard let hour = digits(2), hour < 24, expect(58), let minute = digits(2), minute < 60 else { return nil }
@@ -68,7 +68,7 @@ enum ExpressionDate {
     static func format(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= minimum, seconds < maximum else { return ExpressionValue.numberText(seconds) }
         let days = (seconds / 86400).rounded(.down)
-        let (year, month, day) = civil(fromDays: Int(days))
+        let (year, month, day) = CivilDate.civil(fromDays: Int(days))
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         let within = seconds - days * 86400
         if within == 0 { return text }
@@ -93,41 +93,11 @@ enum ExpressionDate {
     }
 
     /// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z, the span four-digit years can write.
-    static let minimum = Double(daysFromCivil(year: 0, month: 1, day: 1)) * 86400
-    static let maximum = Double(daysFromCivil(year: 10000, month: 1, day: 1)) * 86400
+    static let minimum = Double(CivilDate.daysFromCivil(year: 0, month: 1, day: 1)) * 86400
+    static let maximum = Double(CivilDate.daysFromCivil(year: 10000, month: 1, day: 1)) * 86400
 
     private static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
-    }
-
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let dayOfEra = z - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,3 +1,4 @@
+import FlowtuneCore
 extension ColumnMapping {
     /// How the timestamps of a CSV export are written.
     ///
@@ -188,10 +189,10 @@ public struct TimestampPattern: Sendable, Hashable {
             hour = hour % 12 + (pm ? 12 : 0)
         }
         guard (1...12).contains(fields.month), fields.day >= 1,
-            fields.day <= Timestamp.daysIn(month: fields.month, year: fields.year),
+            fields.day <= CivilDate.daysIn(month: fields.month, year: fields.year),
             hour <= 23, fields.minute <= 59, fields.second <= 60
         else { return nil }
-        let days = Timestamp.daysFromCivil(year: fields.year, month: fields.month, day: fields.day)
+        let days = CivilDate.daysFromCivil(year: fields.year, month: fields.month, day: fields.day)
         let local = Double(days * 86400 + hour * 3600 + fields.minute * 60 + fields.second) + fields.fraction
         return (local, fields.offset)
     }

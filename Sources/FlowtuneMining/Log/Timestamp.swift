@@ -1,3 +1,4 @@
+import FlowtuneCore
 import Foundation
 
 /// Reads the timestamps of event logs and exports, written by hand over UTF-8 because an import
@@ -38,9 +39,9 @@ public enum Timestamp {
             return true
         }
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+              (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year)
         else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day) * 86400)
+        var seconds = Double(CivilDate.daysFromCivil(year: year, month: month, day: day) * 86400)
         if index < count, bytes[index] == 84 || bytes[index] == 116 || bytes[index] == 32 {  // T, t or space
             index += 1
             guard let hour = digits(2), hour <= 24, expect(58), let minute = digits(2), minute < 60 else { return nil }
@@ -78,24 +79,6 @@ public enum Timestamp {
             offsetMinutes = minutes
         }
         return seconds - sign * Double(offsetHours * 3600 + offsetMinutes * 60)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
     }
 }
 

@@ -1,3 +1,4 @@
+import FlowtuneCore
 import Foundation
 
 /// A span of time that picks cases by when they started: from a first instant (included) to a
@@ -100,19 +101,6 @@ public struct InvalidTimeRange: Error, Sendable, Hashable, CustomStringConvertib
 
 /// Calendar arithmetic on seconds since 1970, in the proleptic Gregorian calendar.
 enum CivilTime {
-    /// Year, month and day of the day `days` after 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let dayOfEra = z - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     /// Whole days since 1970-01-01 of `seconds`, rounding down.
     static func days(_ seconds: Double) -> Int {
         Int((seconds / 86400).rounded(.down))
@@ -120,7 +108,7 @@ enum CivilTime {
 
     /// `YYYY-MM-DD` of the day `days` after 1970-01-01.
     static func dateText(days: Int) -> String {
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilDate.civil(fromDays: days)
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 

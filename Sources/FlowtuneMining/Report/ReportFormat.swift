@@ -1,3 +1,4 @@
+import FlowtuneCore
 import Foundation
 
 /// The small pieces every mining report is written with: escaping, numbers and durations as
@@ -56,22 +57,9 @@ enum ReportFormat {
     static func date(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "–" }
         let days = Int((seconds / 86_400).rounded(.down))
-        let (year, month, day) = civil(days)
+        let (year, month, day) = CivilDate.civil(fromDays: days)
         let within = Int(seconds - Double(days) * 86_400)
         return String(format: "%04d-%02d-%02d %02d:%02d UTC", year, month, day, within / 3600, within / 60 % 60)
-    }
-
-    /// Year, month and day of a day count since 1970 (H. Hinnant's algorithm).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Rows laid out in columns for a terminal; the first row is the header. Columns listed in

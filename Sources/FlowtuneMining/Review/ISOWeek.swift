@@ -1,3 +1,4 @@
+import FlowtuneCore
 /// A week of the ISO 8601 calendar: Monday to Sunday, numbered within a week-numbering year whose
 /// first week is the one holding the year's first Thursday. So 28 December 2026 to 3 January
 /// 2027 is `2026-W53`, and `2027-W01` begins on 4 January 2027.
@@ -20,7 +21,7 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
     /// The week `week` of `year`, or nil when the year has no such week.
     public init?(year: Int, week: Int) {
         guard week >= 1, week <= Self.weeks(in: year) else { return nil }
-        let jan4 = Timestamp.daysFromCivil(year: year, month: 1, day: 4)
+        let jan4 = CivilDate.daysFromCivil(year: year, month: 1, day: 4)
         let firstMonday = jan4 - Self.weekday(jan4) + 1
         self.init(serial: Self.serial(ofDay: firstMonday) + week - 1)
     }
@@ -46,15 +47,15 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
         self.serial = serial
         // The week's Thursday decides its year.
         let thursday = serial * 7
-        let year = CivilTime.civil(fromDays: thursday).year
+        let year = CivilDate.civil(fromDays: thursday).year
         self.year = year
-        self.week = (thursday - Timestamp.daysFromCivil(year: year, month: 1, day: 1)) / 7 + 1
+        self.week = (thursday - CivilDate.daysFromCivil(year: year, month: 1, day: 1)) / 7 + 1
     }
 
     /// How many weeks the ISO year `year` has: 53 when it begins on a Thursday, or on a Wednesday
     /// in a leap year; 52 otherwise.
     public static func weeks(in year: Int) -> Int {
-        let jan1 = weekday(Timestamp.daysFromCivil(year: year, month: 1, day: 1))
+        let jan1 = weekday(CivilDate.daysFromCivil(year: year, month: 1, day: 1))
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         return jan1 == 4 || (leap && jan1 == 3) ? 53 : 52
     }

@@ -38,5 +38,5 @@ func cellError(_ source: String) -> ExpressionError? {
 
 /// Seconds since 1970 of a UTC calendar date.
 func day(_ year: Int, _ month: Int, _ day: Int) -> Double {
-    Double(ExpressionDate.daysFromCivil(year: year, month: month, day: day)) * 86400
+    Double(CivilDate.daysFromCivil(year: year, month: month, day: day)) * 86400
 }
