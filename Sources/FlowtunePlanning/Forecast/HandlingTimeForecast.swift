@@ -211,6 +211,7 @@ public struct HandlingTimeForecast: Sendable, Hashable, Codable {
         case start, interval, overallMean, priorObservations, points
     }
 
+    /// Reads a forecast; a missing or null κ is infinite.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         start = try container.decode(Double.self, forKey: .start)
@@ -220,6 +221,7 @@ public struct HandlingTimeForecast: Sendable, Hashable, Codable {
         points = try container.decode([HandlingTimePoint].self, forKey: .points)
     }
 
+    /// Writes the forecast, an infinite κ as no value.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(start, forKey: .start)

@@ -42,4 +42,18 @@ public struct IntervalSeries: Sendable, Hashable, Codable {
 
     /// Intervals per day at this interval length (96 for 15 minutes).
     public var intervalsPerDay: Int { Int((86_400 / interval).rounded()) }
+
+    /// The series at `factor` times the interval, each value the sum of `factor` consecutive
+    /// ones — counts per 15 minutes as counts per hour with 4. A last, incomplete group is left
+    /// out rather than reported as a quiet interval. For counts, not for means.
+    ///
+    /// ```swift
+    /// IntervalSeries(start: 0, interval: 900, values: [1, 2, 3, 4, 5]).summed(every: 2).values   // [3, 7]
+    /// ```
+    public func summed(every factor: Int) -> IntervalSeries {
+        precondition(factor >= 1, "a group holds at least one interval")
+        let groups = values.count / factor
+        let sums = (0..<groups).map { group in values[(group * factor)..<((group + 1) * factor)].reduce(0, +) }
+        return IntervalSeries(start: start, interval: interval * Double(factor), values: sums)
+    }
 }
