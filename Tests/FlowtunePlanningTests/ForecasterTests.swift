@@ -171,6 +171,12 @@ struct ForecasterTests {
         let none = Forecaster(configuration: .init(candidates: []))
         negative.values[30] = 1
         #expect(message { try none.forecast(negative) }?.contains("No forecasting method") == true)
+        let percent = Forecaster(configuration: .init(levels: [80]))
+        #expect(message { try percent.forecast(negative) }?.contains("80.0 is not") == true)
+        // 30 days with 8 kept for training: Holt–Winters needs 14 before the first origin.
+        let hurried = Forecaster(configuration: .init(
+            backtestDays: 22, minimumTrainingDays: 8, candidates: [.holtWintersAdditive]))
+        #expect(message { try hurried.forecast(negative) }?.contains("holt-winters-additive needs 14 days") == true)
     }
 
     @Test("A forecast survives a JSON round trip, for the CLI's output")

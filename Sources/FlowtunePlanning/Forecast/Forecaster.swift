@@ -120,6 +120,9 @@ public struct Forecaster: Sendable {
         let horizon = configuration.horizon ?? perDay
         guard horizon >= 1 else { throw ForecastError("The horizon is at least one interval; it is \(horizon)") }
         guard !configuration.candidates.isEmpty else { throw ForecastError("No forecasting method to choose from") }
+        if let level = configuration.levels.first(where: { !($0 > 0 && $0 < 1) }) {
+            throw ForecastError("A prediction level is a share between 0 and 1, such as 0.8; \(level) is not")
+        }
         let days = min(configuration.backtestDays, n / perDay - configuration.minimumTrainingDays)
         guard days >= 1 else {
             throw ForecastError(
@@ -141,6 +144,10 @@ public struct Forecaster: Sendable {
             runs.append(try backtest(method, values: values, origins: origins, horizon: horizon, perDay: perDay))
         }
 
+        guard !runs.isEmpty else {
+            throw ForecastError(
+                "No method can be backtested on this history: " + unavailable.map { "\($0.method.rawValue) \($0.reason)" }.joined(separator: "; "))
+        }
         var scores = runs.map { $0.score(scale: scale) }
         let order = scores.indices.sorted { Self.better(scores[$0], scores[$1], $0, $1) }
         scores = order.map { scores[$0] }
