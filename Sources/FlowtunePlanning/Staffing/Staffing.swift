@@ -57,8 +57,10 @@ public enum Staffing {
         }
         let load = arrivalRate * meanHandlingTime
         var lowest = max(floor, 1)
-        if let occupancy = target.maxOccupancy {
-            // The smallest c with load / c ≤ occupancy; the tolerance keeps 45 / 0.9 at 50.
+        // Under Erlang C occupancy is load / c, so the smallest c with load / c ≤ occupancy is a
+        // floor (the tolerance keeps 45 / 0.9 at 50). Under Erlang A callers who hang up take no
+        // agent time, so fewer agents may do and the search checks occupancy instead.
+        if let occupancy = target.maxOccupancy, patience == .unlimited {
             lowest = max(lowest, Int((load / occupancy * (1 - 1e-12)).rounded(.up)))
         }
         switch patience {
