@@ -93,19 +93,7 @@ struct MiningInput: ParsableArguments {
     static func readStore(_ path: String, workspace: String?) async throws -> EventLog {
         let store = try SQLiteEventStore(path: path)
         defer { try? store.close() }
-        let workspaces = try await store.workspaces()
-        let name: WorkspaceID
-        if let workspace {
-            name = WorkspaceID(workspace)
-            guard workspaces.contains(name) else {
-                throw ValidationError("\(path): no workspace \(workspace); it has \(workspaces.map(\.rawValue).joined(separator: ", "))")
-            }
-        } else if workspaces.count == 1 {
-            name = workspaces[0]
-        } else {
-            throw ValidationError(
-                "\(path) holds \(workspaces.count) workspaces (\(workspaces.map(\.rawValue).joined(separator: ", "))); name one with --workspace")
-        }
+        let name = try await store.chosenWorkspace(workspace, path: path, hint: "--workspace")
         let reader = StoreReader()
         try await store.replay(name, after: 0) { batch in reader.add(batch) }
         return reader.build()

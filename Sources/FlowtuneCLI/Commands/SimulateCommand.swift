@@ -122,19 +122,7 @@ struct SimulateCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path): no such event store") }
             let store = try SQLiteEventStore(path: path)
             defer { try? store.close() }
-            let workspaces = try await store.workspaces()
-            let name: WorkspaceID
-            if let workspace {
-                name = WorkspaceID(workspace)
-                guard workspaces.contains(name) else {
-                    throw ValidationError("\(path): no workspace \(workspace); it has \(workspaces.map(\.rawValue).joined(separator: ", "))")
-                }
-            } else if workspaces.count == 1 {
-                name = workspaces[0]
-            } else {
-                throw ValidationError(
-                    "\(path) holds \(workspaces.count) workspaces (\(workspaces.map(\.rawValue).joined(separator: ", "))); name one under replay.workspace")
-            }
+            let name = try await store.chosenWorkspace(workspace, path: path, hint: "replay.workspace")
             let collected = CreatedEvents()
             try await store.replay(name, after: 0) { batch in
                 collected.append(batch.compactMap { stored in

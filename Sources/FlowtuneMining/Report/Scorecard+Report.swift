@@ -38,8 +38,8 @@ extension Scorecard {
         for score in list.prefix(explain) {
             text += "\n#\(score.rank) \(score.from) → \(score.to): \(ReportFormat.score(score.total))\n"
             for criterion in score.criteria {
-                let source = criterion.source == .measured ? "" : " (\(criterion.ratedAt.map { "rated at \($0)" } ?? criterion.source.rawValue))"
-                text += "  \(criterion.criterion.title) \(String(format: "%.1f", criterion.score))\(source): \(criterion.summary)\n"
+                // The summary names where a rating came from; it is written to read on its own.
+                text += "  \(criterion.criterion.title) \(String(format: "%.1f", criterion.score)): \(criterion.summary)\n"
             }
         }
         if !unusedRatings.isEmpty {
@@ -197,7 +197,7 @@ extension Scorecard {
         for score in list {
             html += "<tr><td>\(score.rank)</td><td class=\"name\"><details><summary>\(ReportFormat.escape("\(score.from) → \(score.to)"))</summary>\n<table>"
             for entry in score.criteria {
-                let source = entry.source == .measured ? "measured" : (entry.ratedAt.map { "rated at \($0)" } ?? entry.source.rawValue)
+                let source = entry.source.rawValue
                 html += "<tr><td>\(ReportFormat.escape(entry.criterion.title))</td><td>\(String(format: "%.1f", entry.score))</td>"
                     + "<td class=\"name\">\(ReportFormat.escape(source))</td><td class=\"why\">\(ReportFormat.escape(entry.summary))</td></tr>"
             }
