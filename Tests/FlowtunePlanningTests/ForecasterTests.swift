@@ -1,3 +1,4 @@
+import FlowtuneCore
 import Foundation
 import Testing
 
@@ -196,16 +197,6 @@ struct ForecasterTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("../shared/data/receipt.csv").standardizedFileURL
 
-    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     /// Each case's arrival in receipt.csv — its first event — as a local calendar day.
     static func receiptArrivalDays() throws -> [Int] {
         let text = try String(contentsOf: receiptURL, encoding: .utf8)
@@ -215,7 +206,7 @@ struct ForecasterTests {
             // time:timestamp, e.g. 2011-10-11 13:45:40.276000+02:00, in the municipality's time.
             let stamp = Array(fields[14].utf8)
             func number(_ range: Range<Int>) -> Int { Int(String(decoding: stamp[range], as: UTF8.self))! }
-            let day = days(year: number(0..<4), month: number(5..<7), day: number(8..<10))
+            let day = CivilDate.daysFromCivil(year: number(0..<4), month: number(5..<7), day: number(8..<10))
             let local = Double(day * 86_400 + number(11..<13) * 3600 + number(14..<16) * 60)
                 + Double(String(decoding: stamp[17..<(stamp.count - 6)], as: UTF8.self))!
             let sign: Double = stamp[stamp.count - 6] == UInt8(ascii: "-") ? -1 : 1
