@@ -114,20 +114,28 @@ public struct ErlangAQueue: Sendable, Hashable {
     public var averageSpeedOfAnswer: Double {
         if arrivalRate == 0 { return 0 }
         if agents == 0 { return .infinity }
-        var logTerm = -logSum
+        // Self-normalised: Σ t_q·g_q / Σ t_q with t_0 = 1, both sums rescaled together when the
+        // terms grow large (an overloaded queue's peak lies far out), so no log or exp per term.
+        var term = 1.0
+        var total = 1.0
         var harmonic = 1 / (x + 1)
-        var expected = exp(logTerm) * x / (x + 1) * harmonic
+        var weighted = x / (x + 1) * harmonic
         var q = 1.0
         // Terms rise while y > x + q and fall after; stop once past the peak and negligible.
         while q < 10_000_000 {
-            logTerm += log(y / (x + q))
+            term *= y / (x + q)
             harmonic += 1 / (x + q + 1)
-            let weight = exp(logTerm)
-            let contribution = weight * x / (x + q + 1) * harmonic
-            expected += contribution
-            if y < x + q, weight < 1e-18 { break }
+            total += term
+            weighted += term * x / (x + q + 1) * harmonic
+            if term > 1e200 {
+                term *= 1e-200
+                total *= 1e-200
+                weighted *= 1e-200
+            }
+            if y < x + q, term < 1e-18 * total { break }
             q += 1
         }
+        let expected = weighted / total
         return probabilityOfWait * expected * meanPatience / (1 - abandonment)
     }
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import FlowtunePlanning
+import Foundation
+
+/// `flowtune bench planning`: staffing a day of 96 intervals (Erlang C and Erlang A) and solving
+/// generated shift-scheduling instances — a day with 34 templates and a week with 192 — against
+/// issue 8's targets: 96 intervals staffed in 1 ms; the day and the week proven optimal, the
+/// week within 1 s.
+struct PlanningBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "planning",
+        abstract: "Staffing 96 intervals (Erlang C and A) and exact shift scheduling of generated days and weeks.",
+        discussion: """
+            Staffing plans a day of calls shaped like a contact centre's, --plans times per model, \
+            and reports the median time per plan. Scheduling generates --seeds instances of each \
+            kind (ShiftSchedulingProblem.contactCentre, headcount objective) and prints each \
+            solve's time, headcount, relaxation and whether it was proven optimal.
+            """)
+
+    @Option(help: "Staffing plans timed per model; the median is reported.") var plans = 2000
+    @Option(help: "Calls in the busiest 15 minutes of the staffed day.") var peakCalls = 250.0
+    @Option(help: "Generated scheduling instances of each kind (seeds 1 to this).") var seeds = 10
+    @Option(help: "Time limit per scheduling solve, in seconds.") var timeLimit = 10.0
+
+    func run() async throws {
+        try staffing()
+        try scheduling(days: 1, templates: 34)
+        try scheduling(days: 7, templates: 192)
+    }
+
+    private func staffing() throws {
+        let calls = (0..<96).map { index -> Double in
+            let hour = (Double(index) + 0.5) / 4
+            let shape = 0.05 + 0.95 * min(1, 0.9 * exp(-0.5 * pow((hour - 10.5) / 1.8, 2))
+                + 0.75 * exp(-0.5 * pow((hour - 14.5) / 2, 2)) + 0.35 * exp(-0.5 * pow((hour - 19) / 1.6, 2)))
+            return (peakCalls * shape).rounded()
+        }
+        let arrivals = IntervalSeries(start: 0, interval: 900, values: calls)
+        let models: [(String, CallerPatience, StaffingTarget)] = [
+            ("Erlang C, 80% in 20 s, occupancy ≤ 90%", .unlimited,
+             StaffingTarget(serviceLevel: 0.8, answerTime: 20, maxOccupancy: 0.9)),
+            ("Erlang A, 80% in 20 s, abandonment ≤ 5%", .exponential(meanPatience: 120),
+             StaffingTarget(serviceLevel: 0.8, answerTime: 20, maxAbandonment: 0.05)),
+            ("Erlang A, 80% in 20 s, ASA ≤ 15 s", .exponential(meanPatience: 120),
+             StaffingTarget(serviceLevel: 0.8, answerTime: 20, maxAverageSpeedOfAnswer: 15)),
+        ]
+        print(String(format: "staffing: 96 intervals of 15 min, up to %.0f calls of 300 s, 30%% shrinkage", peakCalls))
+        for (name, patience, target) in models {
+            var times: [Double] = []
+            var plan: StaffingPlan?
+            for _ in 0..<max(1, plans) {
+                let started = ContinuousClock.now
+                plan = try StaffingPlan(arrivals: arrivals, meanHandlingTime: 300, target: target, patience: patience, shrinkage: 0.3)
+                times.append(seconds(since: started))
+            }
+            times.sort()
+            let result = plan!
+            print(String(format: "  %@: median %.1f µs per plan (fastest %.1f µs), peak %d agents, %.0f agent-hours, service level %.1f%%",
+                name, times[times.count / 2] * 1e6, times[0] * 1e6, result.requiredAgents.max() ?? 0, result.agentHours,
+                result.overallServiceLevel * 100))
+        }
+    }
+
+    private func scheduling(days: Int, templates: Int) throws {
+        print("scheduling: \(days) day(s) × 96 intervals, \(templates) templates, headcount, limit \(timeLimit) s")
+        var times: [Double] = []
+        var proven = 0
+        for seed in 1...max(1, seeds) {
+            let problem = ShiftSchedulingProblem.contactCentre(days: days, templates: templates, seed: UInt64(seed))
+            let started = ContinuousClock.now
+            let schedule = try ShiftScheduler(timeLimit: timeLimit).solve(problem)
+            let elapsed = seconds(since: started)
+            times.append(elapsed)
+            if schedule.isOptimal { proven += 1 }
+            print(String(format: "  seed %2d: %.3f s, headcount %d, relaxation %.2f, bound %.0f, %@, %d nodes, peak requirement %d",
+                seed, elapsed, schedule.headcount, schedule.linearRelaxation, schedule.lowerBound,
+                schedule.isOptimal ? "optimal" : String(format: "gap %.2f%%", schedule.gap * 100), schedule.nodes,
+                problem.required.max() ?? 0))
+        }
+        times.sort()
+        print(String(format: "  proven optimal %d of %d; median %.3f s, slowest %.3f s; within 1 s: %d",
+            proven, times.count, times[times.count / 2], times.last!, times.filter { $0 <= 1 }.count))
+    }
+
+    private func seconds(since start: ContinuousClock.Instant) -> Double {
+        let duration = ContinuousClock.now - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
