@@ -24,7 +24,7 @@ struct ScoreCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("scorecard.csv").path
         let html = directory.appendingPathComponent("scorecard.html").path
-        var command = try ScoreCommand.Rank.parse([
+        let command = try ScoreCommand.Rank.parse([
             Self.receipt, "--mapping", "\(Self.example)/receipt-mapping.yaml", "--config", "\(Self.example)/scorecard.yaml",
             "--csv", csv, "--html", html,
         ])
@@ -48,7 +48,7 @@ struct ScoreCommandTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("compare.csv").path
-        var command = try ScoreCommand.Compare.parse([
+        let command = try ScoreCommand.Compare.parse([
             Self.receipt, "--config", "\(Self.example)/scorecard.yaml", "--before", "2010-01-01..2011-10-31",
             "--after", "2011-11-01..", "--handoff", "T02 Check confirmation of receipt -> T04 Determine confirmation of receipt",
             "--csv", csv,
@@ -64,7 +64,7 @@ struct ScoreCommandTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("review.csv").path
-        var command = try ReviewCommand.parse([
+        let command = try ReviewCommand.parse([
             Self.receipt, "--mapping", "\(Self.example)/receipt-mapping.yaml", "--group-by", "case:channel",
             "--week", "2011-W48", "--weeks", "6", "--csv", csv,
         ])
