@@ -1,6 +1,5 @@
 import CCbc
 import Foundation
-import Synchronization
 
 /// Solves a ``ShiftSchedulingProblem`` exactly with COIN-OR CBC, a branch-and-cut MIP solver
 /// (Debian: coinor-libcbc-dev), within a time limit, and says how far from proven optimal the
@@ -35,9 +34,6 @@ public struct ShiftScheduler: Sendable {
         self.relativeGap = relativeGap
     }
 
-    /// CBC's driver (CbcMain1) keeps state in statics, so solves in one process take turns.
-    private static let solverLock = Mutex(())
-
     /// The cheapest covering schedule found within the limit, its proven bound and gap.
     public func solve(_ problem: ShiftSchedulingProblem) throws -> ShiftSchedule {
         guard timeLimit > 0, relativeGap >= 0 else {
@@ -57,7 +53,8 @@ public struct ShiftScheduler: Sendable {
         let matrix = SparseColumns(problem)
         let integralCosts = problem.templates.allSatisfy { $0.cost == $0.cost.rounded() }
 
-        return try Self.solverLock.withLock { _ in
+        // CBC's driver keeps state in statics: every CBC solve in the process takes the same lock.
+        return try IntegerProgram.lock.withLock { _ in
             let relaxation = try matrix.solveRelaxation(timeLimit: timeLimit)
             var start = relaxation.solution.map { Int(($0 - 1e-7).rounded(.up)) }
             trim(&start, problem: problem)
