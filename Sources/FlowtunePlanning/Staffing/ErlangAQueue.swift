@@ -21,8 +21,10 @@ import Foundation
 /// ```swift
 /// // 20 calls a minute, 5-minute calls, callers wait 2 minutes on average, 100 agents
 /// let queue = ErlangAQueue(agents: 100, arrivalRate: 20.0 / 60, meanHandlingTime: 300, meanPatience: 120)
-/// queue.abandonment                // the share of callers who hang up before an answer
-/// queue.serviceLevel(within: 20)   // the share answered within 20 s, of all callers
+/// queue.probabilityOfWait          // ≈ 0.4040
+/// queue.abandonment                // ≈ 0.0488 hang up before an answer
+/// queue.serviceLevel(within: 20)   // ≈ 0.8517 of all callers answered within 20 s
+/// queue.averageSpeedOfAnswer       // ≈ 5.55 s for those answered
 /// ```
 public struct ErlangAQueue: Sendable, Hashable {
     /// Agents answering the queue.
