@@ -9,6 +9,7 @@ struct Flowtune: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DemoCommand.self, LoadgenCommand.self, RunCommand.self, ValidateCommand.self, DecideCommand.self,
             BenchCommand.self, SimulateCommand.self, ScoreCommand.self, ReviewCommand.self,
+            ForecastCommand.self, StaffCommand.self, ScheduleCommand.self,
         ]
     )
 }
