@@ -141,6 +141,9 @@ public struct ServiceLevelChange: Sendable, Hashable, Codable {
 public struct MoveExplanation: Sendable, Hashable, Codable {
     /// The queue at risk, before and after (moves to the same queue are counted in order).
     public var target: ServiceLevelChange
+    /// The queue at risk's predicted service level once every move to it in the plan is made:
+    /// one agent alone may not lift a queue that cannot keep up, the set of them does.
+    public var targetAfterPlan: Double
     /// The queue the worker leaves, before and after; nil for a worker who served none.
     public var donor: ServiceLevelChange?
     /// The worker's levels in the skills the target queue requires.
@@ -158,10 +161,11 @@ public struct MoveExplanation: Sendable, Hashable, Codable {
 
     /// An explanation as given.
     public init(
-        target: ServiceLevelChange, donor: ServiceLevelChange?, skillLevels: [String: Int], skillFit: Double,
+        target: ServiceLevelChange, targetAfterPlan: Double, donor: ServiceLevelChange?, skillLevels: [String: Int], skillFit: Double,
         costLimit: Double, candidatesConsidered: Int, losers: [LosingCandidate], summary: String
     ) {
         self.target = target
+        self.targetAfterPlan = targetAfterPlan
         self.donor = donor
         self.skillLevels = skillLevels
         self.skillFit = skillFit

@@ -97,7 +97,8 @@ public struct Reallocator: Sendable {
             let losers = losingCandidates(
                 for: target, workers: workers, serving: serving, eligible: eligible, assignment: assignment,
                 slack: slack, queues: queues, predictor: &predictor, agents: agents, goals: goals,
-                highestChosenCost: chosen.last.map { workers[$0].moveCost })
+                highestChosenCost: chosen.last.map { workers[$0].moveCost }, chosenCount: chosen.count)
+            let afterPlan = predictor.outlook(target, agents: agents[target] + chosen.count).serviceLevel
             for position in chosen {
                 let snapshotWorker = workers[position]
                 let targetBefore = predictor.outlook(target, agents: current[target]).serviceLevel
@@ -120,12 +121,13 @@ public struct Reallocator: Sendable {
                     ($0, snapshotWorker.worker.skills[$0] ?? 0)
                 })
                 let explanation = MoveExplanation(
-                    target: targetChange, donor: donorChange, skillLevels: levels,
+                    target: targetChange, targetAfterPlan: afterPlan, donor: donorChange, skillLevels: levels,
                     skillFit: queues[target].queue.skillFit(of: snapshotWorker.worker),
                     costLimit: settings.automaticCostLimit, candidatesConsidered: losers.count,
                     losers: Array(losers.prefix(max(settings.explainedCandidates, 0))),
                     summary: Self.summary(
-                        worker: snapshotWorker, target: targetChange, donor: donorChange, levels: levels,
+                        worker: snapshotWorker, target: targetChange, afterPlan: afterPlan, moves: chosen.count,
+                        donor: donorChange, levels: levels,
                         approval: approval, limit: settings.automaticCostLimit, runnerUp: losers.first))
                 moves.append(ReallocationMove(
                     worker: snapshotWorker.worker.id, from: snapshotWorker.serving, to: queues[target].queue.id,
@@ -154,7 +156,7 @@ public struct Reallocator: Sendable {
     private func losingCandidates(
         for target: Int, workers: [WorkerSnapshot], serving: [Int?], eligible: [[Int]], assignment: [Int?],
         slack: [Int], queues: [QueueSnapshot], predictor: inout Predictor, agents: [Int], goals: [Double],
-        highestChosenCost: Double?
+        highestChosenCost: Double?, chosenCount: Int
     ) -> [LosingCandidate] {
         let targetQueue = queues[target].queue
         var losers: [LosingCandidate] = []
@@ -187,9 +189,9 @@ public struct Reallocator: Sendable {
                 lose(.donorWithoutSlack, reason)
             } else if let home = serving[position],
                       assignment.indices.filter({ serving[$0] == home && assignment[$0] != nil }).count >= slack[home] {
-                lose(.donorSlackTaken, "\(queues[home].queue.id.rawValue) can spare \(slack[home]), taken by cheaper moves")
+                lose(.donorSlackTaken, "\(queues[home].queue.id.rawValue) can spare \(slack[home]), all taken by other moves")
             } else if let highest = highestChosenCost {
-                lose(.dearer, "cost \(Self.amount(cost)) against \(Self.amount(highest)) for the dearest chosen; cheaper workers cover the need")
+                lose(.dearer, "cost \(Self.amount(cost)); the \(chosenCount) moved in cost at most \(Self.amount(highest)) and are all it needs")
             } else {
                 lose(.dearer, "not needed")
             }
@@ -291,13 +293,16 @@ public struct Reallocator: Sendable {
     }
 
     private static func summary(
-        worker: WorkerSnapshot, target: ServiceLevelChange, donor: ServiceLevelChange?, levels: [String: Int],
+        worker: WorkerSnapshot, target: ServiceLevelChange, afterPlan: Double, moves: Int, donor: ServiceLevelChange?,
+        levels: [String: Int],
         approval: MoveApproval, limit: Double, runnerUp: LosingCandidate?
     ) -> String {
         var text = "\(worker.worker.id.rawValue) moves"
         if let donor { text += " from \(donor.queue.rawValue)" }
         text += " to \(target.queue.rawValue): \(target.queue.rawValue) \(percent(target.before)) → \(percent(target.after))"
-        text += " (goal \(percent(target.goal)))"
+        text += moves > 1
+            ? " (\(percent(afterPlan)) with all \(moves) moves in, goal \(percent(target.goal)))"
+            : " (goal \(percent(target.goal)))"
         if let donor {
             text += ", \(donor.queue.rawValue) \(percent(donor.before)) → \(percent(donor.after)) (goal \(percent(donor.goal)))"
         }
