@@ -1,4 +1,5 @@
 import Foundation
+import FlowtuneCore
 import Testing
 
 @testable import FlowtuneMining
@@ -23,17 +24,6 @@ private func failure(_ text: String, mapping: ColumnMapping? = nil, chunkSize: I
     }
 }
 
-/// A small seeded generator, so that the mutations are the same on every run.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Every field of a log that an import decides, for comparing two imports.
 private func summary(_ log: EventLog) -> [String] {
@@ -393,7 +383,7 @@ struct CSVEventReaderTests {
     @Test("Truncated and mutated receipt.csv reads or fails with a MiningError inside the file, never crashes")
     func mutations() throws {
         let original = Array(try Data(contentsOf: receiptURL).prefix(40_000))
-        var random = SplitMix(state: 7)
+        var random = SeededGenerator(seed: 7)
         var outcomes = (read: 0, failed: 0)
         func check(_ bytes: [UInt8], chunkSize: Int) {
             // Every line end the scanner may count: LF, and CR (a lone CR ends a line too).

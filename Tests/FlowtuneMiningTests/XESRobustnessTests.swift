@@ -1,4 +1,5 @@
 import Foundation
+import FlowtuneCore
 import Testing
 
 @testable import FlowtuneMining
@@ -51,7 +52,7 @@ struct XESRobustnessTests {
     @Test("Random byte changes, insertions and deletions read or fail with a MiningError, never crash")
     func mutations() throws {
         let bytes = try runningExample()
-        var random = SplitMix(seed: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         let alphabet = Array("<>/=\"'&;#x!?-[]: \n\tabcdefghijklmnopqrstuvwxyz0123456789".utf8) + [0, 0xC3, 0xFF, 0x80]
         var parsed = 0
         var failed = 0
@@ -119,18 +120,5 @@ extension XESRobustnessTests {
                 #expect(error.line == 3 && error.field == "time:timestamp", "\(error)")
             }
         }
-    }
-}
-
-/// SplitMix64, so every run mutates the same way.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -4,17 +4,6 @@ import Testing
 
 @testable import FlowtunePlanning
 
-/// A small seeded generator (SplitMix64), so every instance can be rebuilt from its seed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Reallocation: optimality")
 struct ReallocationOptimalityTests {
@@ -38,7 +27,7 @@ struct ReallocationOptimalityTests {
         var fullyRestorable = 0
         var instances = 0
         for seed in 1...60 as ClosedRange<UInt64> {
-            var random = SplitMix(state: seed)
+            var random = SeededGenerator(seed: seed)
             let rates = (0..<4).map { _ in Double.random(in: 0.02...0.06, using: &random) }
             var agents = try rates.map {
                 try Staffing.agentsRequired(arrivalRate: $0, meanHandlingTime: handling,

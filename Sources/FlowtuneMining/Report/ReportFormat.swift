@@ -4,31 +4,12 @@ import Foundation
 /// The small pieces every mining report is written with: escaping, numbers and durations as
 /// people read them, fixed-width tables for a terminal and the shell of a self-contained page.
 enum ReportFormat {
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { ReportText.escapeHTML(text) }
 
     /// A CSV field, quoted when it holds a delimiter, a quote or a line end (RFC 4180).
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func csvField(_ text: String) -> String { ReportText.csvField(text) }
 
-    static func csvNumber(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
-    }
+    static func csvNumber(_ value: Double?) -> String { ReportText.csvNumber(value) }
 
     /// A duration in the two largest units that matter: `45s`, `12m 5s`, `3h 20m`, `4d 6h`.
     static func duration(_ seconds: Double?) -> String {
@@ -64,27 +45,7 @@ enum ReportFormat {
 
     /// Rows laid out in columns for a terminal; the first row is the header. Columns listed in
     /// `left` are left-aligned (names), the others right-aligned (numbers).
-    static func table(_ rows: [[String]], left: Set<Int> = [0]) -> String {
-        guard let header = rows.first else { return "" }
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
-        }
-        var text = ""
-        for (number, row) in rows.enumerated() {
-            var line = ""
-            for (index, cell) in row.enumerated() where index < widths.count {
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
-                line += (index == 0 ? "" : "  ") + (left.contains(index) ? cell + pad : pad + cell)
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            text += line + "\n"
-            if number == 0 {
-                text += widths.enumerated().map { String(repeating: "-", count: $0.element) }.joined(separator: "  ") + "\n"
-            }
-        }
-        return text
-    }
+    static func table(_ rows: [[String]], left: Set<Int> = [0]) -> String { ReportText.table(rows, left: left) }
 
     /// Cuts a long name for a chart label, keeping its start.
     static func clip(_ text: String, _ length: Int) -> String {

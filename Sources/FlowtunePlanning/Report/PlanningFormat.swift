@@ -9,33 +9,14 @@ import Foundation
 /// 1970 (as if the clock were UTC), so that a day's intervals start at local midnight; a
 /// report's `utcOffset`, when the history had one, puts the offset back on in CSV.
 enum PlanningFormat {
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { ReportText.escapeHTML(text) }
 
     /// A CSV field, quoted when it holds a delimiter, a quote or a line end (RFC 4180).
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func csvField(_ text: String) -> String { ReportText.csvField(text) }
 
     /// A number for CSV: whole numbers as such, others to six significant digits, nothing for
     /// a non-finite value.
-    static func csvNumber(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
-    }
+    static func csvNumber(_ value: Double?) -> String { ReportText.csvNumber(value) }
 
     /// `value` with `digits` decimals; `–` when not finite.
     static func fixed(_ value: Double?, _ digits: Int) -> String {
@@ -108,27 +89,7 @@ enum PlanningFormat {
 
     /// Rows laid out in columns for a terminal; the first row is the header. Columns listed in
     /// `left` are left-aligned (names), the others right-aligned (numbers).
-    static func table(_ rows: [[String]], left: Set<Int> = [0]) -> String {
-        guard let header = rows.first else { return "" }
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
-        }
-        var text = ""
-        for (number, row) in rows.enumerated() {
-            var line = ""
-            for (index, cell) in row.enumerated() where index < widths.count {
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
-                line += (index == 0 ? "" : "  ") + (left.contains(index) ? cell + pad : pad + cell)
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            text += line + "\n"
-            if number == 0 {
-                text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-            }
-        }
-        return text
-    }
+    static func table(_ rows: [[String]], left: Set<Int> = [0]) -> String { ReportText.table(rows, left: left) }
 
     /// An HTML table; the first row is the header.
     static func htmlTable(_ rows: [[String]]) -> String {
