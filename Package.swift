@@ -110,7 +110,11 @@ let package = Package(
         .testTarget(name: "FlowtuneStoreTests", dependencies: ["FlowtuneStore"]),
         .testTarget(name: "FlowtuneEngineTests", dependencies: ["FlowtuneEngine"]),
         .testTarget(name: "FlowtuneSimulationTests", dependencies: ["FlowtuneSimulation"]),
-        .testTarget(name: "FlowtuneMiningTests", dependencies: ["FlowtuneMining"]),
+        .testTarget(
+            name: "FlowtuneMiningTests", dependencies: ["FlowtuneMining"],
+            // The independent reference script and its output, read by path from the tests.
+            exclude: ["Reference"]
+        ),
         .testTarget(name: "FlowtunePlanningTests", dependencies: ["FlowtunePlanning"]),
         .testTarget(
             name: "FlowtuneLearningTests",
