@@ -115,15 +115,15 @@ struct CSVImportBenchmark {
             // The case's columns, the same on each of its rows.
             var prefix: [UInt8] = []
             prefix.append(contentsOf: "\(channels[Int(random.next() % 4)]),case-\(10_000 + cases),".utf8)
-            Self.appendTimestamp(start + 4_000_000 + Double(random.next() % 1000) / 1000, to: &prefix)
+            BenchTimestamp.append(start + 4_000_000 + Double(random.next() % 1000) / 1000, separator: 0x20, fractionDigits: 6, to: &prefix)
             prefix.append(contentsOf: ",\(departments[Int(random.next() % 3)]),".utf8)
-            if random.next() % 100 >= 7 { Self.appendTimestamp(start + 600_000, to: &prefix) }
+            if random.next() % 100 >= 7 { BenchTimestamp.append(start + 600_000, separator: 0x20, fractionDigits: 6, to: &prefix) }
             prefix.append(0x2C)
-            Self.appendTimestamp(start + 4_000_000.01, to: &prefix)
+            BenchTimestamp.append(start + 4_000_000.01, separator: 0x20, fractionDigits: 6, to: &prefix)
             prefix.append(0x2C)
             if random.next() % 100 < 42 { prefix.append(contentsOf: "Group \(1 + random.next() % 6)".utf8) }
             prefix.append(contentsOf: ",Resource\(Self.twoDigits(1 + random.next() % 48)),".utf8)
-            Self.appendTimestamp(start - 200, to: &prefix)
+            BenchTimestamp.append(start - 200, separator: 0x20, fractionDigits: 6, to: &prefix)
             prefix.append(0x2C)
             var eventTime = start
             for _ in 0..<length {
@@ -134,7 +134,7 @@ struct CSVImportBenchmark {
                 buffer.append(contentsOf: activities[Int(random.next() % 27)])
                 let group = random.next() % 10 == 0 ? "EMPTY" : "Group \(1 + random.next() % 9)"
                 buffer.append(contentsOf: ",complete,\(group),Resource\(Self.twoDigits(1 + random.next() % 48)),".utf8)
-                Self.appendTimestamp(eventTime, to: &buffer)
+                BenchTimestamp.append(eventTime, separator: 0x20, fractionDigits: 6, to: &buffer)
                 buffer.append(0x0A)
                 written += 1
                 if buffer.count >= 1 << 20 {
@@ -170,39 +170,4 @@ struct CSVImportBenchmark {
     }
 
     private static func twoDigits(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-
-    /// Appends `2011-10-11 13:45:40.276000+02:00`: April to October at +02:00, the rest at
-    /// +01:00, as the receipt log's Dutch clock writes them.
-    static func appendTimestamp(_ seconds: Double, to bytes: inout [UInt8]) {
-        let whole = Int(seconds.rounded(.down))
-        let micros = min(999_999, Int((seconds - Double(whole)) * 1_000_000))
-        let offset = (4...10).contains(CivilDate.civil(fromDays: whole / 86400).month) ? 2 : 1
-        let local = whole + offset * 3600
-        let date = CivilDate.civil(fromDays: local / 86400)
-        let clock = local % 86400
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(48 + value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4)
-        bytes.append(0x2D)
-        digits(date.month, 2)
-        bytes.append(0x2D)
-        digits(date.day, 2)
-        bytes.append(0x20)
-        digits(clock / 3600, 2)
-        bytes.append(0x3A)
-        digits(clock / 60 % 60, 2)
-        bytes.append(0x3A)
-        digits(clock % 60, 2)
-        bytes.append(0x2E)
-        digits(micros, 6)
-        bytes.append(0x2B)
-        digits(offset, 2)
-        bytes.append(contentsOf: ":00".utf8)
-    }
 }

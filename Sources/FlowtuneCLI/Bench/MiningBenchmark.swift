@@ -203,7 +203,7 @@ struct MiningBenchmark {
             let length = min(events - written, 2 + below(37))
             caseStart += Double(below(1_200_000)) / 1000
             out.append(contentsOf: "\t<trace>\n\t\t<date key=\"REG_DATE\" value=\"".utf8)
-            Self.appendTimestamp(caseStart, to: &out)
+            BenchTimestamp.append(caseStart, separator: 0x54, fractionDigits: 3, to: &out)
             out.append(contentsOf: "\"/>\n\t\t<string key=\"concept:name\" value=\"\(173_688 + traces * 3)\"/>\n".utf8)
             out.append(contentsOf: "\t\t<string key=\"AMOUNT_REQ\" value=\"\(1000 * (1 + below(50)))\"/>\n".utf8)
             var time = caseStart
@@ -221,7 +221,7 @@ struct MiningBenchmark {
                 out.append(contentsOf: "\t\t\t<string key=\"lifecycle:transition\" value=\"\(lifecycle)\"/>\n".utf8)
                 out.append(contentsOf: "\t\t\t<string key=\"concept:name\" value=\"\(activity)\"/>\n".utf8)
                 out.append(contentsOf: "\t\t\t<date key=\"time:timestamp\" value=\"".utf8)
-                Self.appendTimestamp(time, to: &out)
+                BenchTimestamp.append(time, separator: 0x54, fractionDigits: 3, to: &out)
                 out.append(contentsOf: "\"/>\n\t\t</event>\n".utf8)
             }
             let automatic = Array("112".utf8)
@@ -248,41 +248,6 @@ struct MiningBenchmark {
         }
         out.append(contentsOf: "</log>\n".utf8)
         return (out, traces)
-    }
-
-    /// Appends `2011-10-01T00:38:44.546+02:00`: +02:00 from the last Sunday of March to the last
-    /// of October (roughly: April to October), +01:00 otherwise, as BPIC 2012's Dutch clock.
-    static func appendTimestamp(_ seconds: Double, to bytes: inout [UInt8]) {
-        let millis = Int((seconds * 1000).rounded())
-        let whole = millis / 1000
-        let offset = (4...10).contains(CivilDate.civil(fromDays: whole / 86400).month) ? 2 : 1
-        let local = whole + offset * 3600
-        let date = CivilDate.civil(fromDays: local / 86400)
-        let clock = local % 86400
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(48 + value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4)
-        bytes.append(0x2D)
-        digits(date.month, 2)
-        bytes.append(0x2D)
-        digits(date.day, 2)
-        bytes.append(0x54)  // T
-        digits(clock / 3600, 2)
-        bytes.append(0x3A)
-        digits(clock / 60 % 60, 2)
-        bytes.append(0x3A)
-        digits(clock % 60, 2)
-        bytes.append(0x2E)
-        digits(millis % 1000, 3)
-        bytes.append(0x2B)
-        digits(offset, 2)
-        bytes.append(contentsOf: ":00".utf8)
     }
 }
 

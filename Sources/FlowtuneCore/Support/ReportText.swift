@@ -62,4 +62,33 @@ public enum ReportText {
         }
         return text
     }
+
+    /// A self-contained HTML page — inline CSS and SVG, no scripts, no external assets — in the
+    /// reports' common style; `style` adds a report's own CSS rules.
+    public static func page(title: String, body: String, style: String = "") -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>\(escapeHTML(title))</title>
+        <style>
+        body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1180px; color: #222; padding: 0 1em; }
+        h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 2em; }
+        .note { color: #555; }
+        table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+        th, td { padding: 2px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+        th:first-child, td:first-child { text-align: left; }
+        .legend span { display: inline-block; margin-right: 1.2em; }
+        .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -1px; }
+        svg text { font: 11px system-ui, sans-serif; fill: #333; }
+        details { margin: 0.3em 0; } summary { cursor: pointer; }
+        \(style)</style>
+        </head>
+        <body>
+        \(body)</body>
+        </html>
+
+        """
+    }
 }
