@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "FlowtuneServer",
             dependencies: [
-                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine",
+                "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtunePlanning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -92,7 +92,7 @@ let package = Package(
         .systemLibrary(name: "CCbc", path: "Sources/CCbc", providers: [.apt(["coinor-libcbc-dev"])]),
         .target(
             name: "FlowtunePlanning",
-            dependencies: ["FlowtuneCore", "FlowtuneSimulation", "CCbc"]
+            dependencies: ["FlowtuneCore", "FlowtuneSimulation", "FlowtuneMining", "CCbc"]
         ),
         .executableTarget(
             name: "FlowtuneCLI",
@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "FlowtuneServerTests",
             dependencies: [
-                "FlowtuneServer",
+                "FlowtuneServer", "FlowtunePlanning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -38,19 +38,10 @@ struct ScheduleCommand: AsyncParsableCommand {
             guard plans.queues.count == 1, let queue = plans.queues.first else {
                 throw ValidationError("A schedule covers one queue; name one with --queue (\(plans.queues.map(\.name).joined(separator: ", ")))")
             }
-            let plan = queue.plan
-            let perDay = Int((86_400 / plan.intervalLength).rounded())
-            guard let first = plan.intervals.first?.start, plan.intervals.count % perDay == 0 else {
-                throw ValidationError("A schedule covers whole days; the plan has \(plan.intervals.count) intervals of \(perDay) a day")
+            let report = try queue.schedule(source: arrivals.source, utcOffset: arrivals.utcOffset, timeLimit: limit) { interval, days, weekday in
+                try ShiftTemplateFile.load(templates, interval: interval, days: days, firstWeekday: weekday)
             }
-            let firstDay = Int((first / 86_400).rounded(.down))
-            let templateList = try ShiftTemplateFile.load(
-                templates, interval: plan.intervalLength, days: plan.intervals.count / perDay,
-                firstWeekday: ((firstDay + 3) % 7 + 7) % 7)
-            let problem = try ShiftSchedulingProblem(required: plan.scheduledStaff, intervalsPerDay: perDay, templates: templateList)
-            let schedule = try ShiftScheduler(timeLimit: limit).solve(problem)
-            let report = ScheduleReport(queue: queue.name, source: arrivals.source, utcOffset: arrivals.utcOffset, start: first,
-                                        interval: plan.intervalLength, problem: problem, schedule: schedule, timeLimit: limit)
+            let plan = queue.plan
             if json {
                 print(try reportJSON(report), terminator: "")
             } else {
