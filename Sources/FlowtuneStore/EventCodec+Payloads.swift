@@ -31,6 +31,10 @@ enum PayloadTag: UInt8, Sendable {
     case exceptionRateObserved = 70
     case exceptionRateAlert = 71
     case exceptionRateRecovered = 72
+    case queueAtRisk = 73
+    case reallocationProposed = 74
+    case workerReallocated = 75
+    case reallocationDeclined = 76
 
     /// Whether the payload is about one task, whose id is then its first field.
     var isAboutTask: Bool {
@@ -41,7 +45,7 @@ enum PayloadTag: UInt8, Sendable {
             true
         case .workerStatusChanged, .policyChanged, .settingsChanged, .workflowDefined, .queueDefined,
             .workerRegistered, .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert,
-            .exceptionRateRecovered:
+            .exceptionRateRecovered, .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined:
             false
         }
     }
@@ -74,6 +78,10 @@ enum PayloadTag: UInt8, Sendable {
         case .exceptionRateObserved: "ExceptionRateObserved"
         case .exceptionRateAlert: "ExceptionRateAlert"
         case .exceptionRateRecovered: "ExceptionRateRecovered"
+        case .queueAtRisk: "QueueAtRisk"
+        case .reallocationProposed: "ReallocationProposed"
+        case .workerReallocated: "WorkerReallocated"
+        case .reallocationDeclined: "ReallocationDeclined"
         }
     }
 
@@ -103,6 +111,10 @@ enum PayloadTag: UInt8, Sendable {
         case .exceptionRateObserved: self = .exceptionRateObserved
         case .exceptionRateAlert: self = .exceptionRateAlert
         case .exceptionRateRecovered: self = .exceptionRateRecovered
+        case .queueAtRisk: self = .queueAtRisk
+        case .reallocationProposed: self = .reallocationProposed
+        case .workerReallocated: self = .workerReallocated
+        case .reallocationDeclined: self = .reallocationDeclined
         }
     }
 }
@@ -231,6 +243,14 @@ extension BinaryWriter {
             try write(definition: observation)
         case .exceptionRateAlert(let signal), .exceptionRateRecovered(let signal):
             try write(definition: signal)
+        case .queueAtRisk(let risk):
+            try write(definition: risk)
+        case .reallocationProposed(let proposal):
+            try write(definition: proposal)
+        case .workerReallocated(let reallocation):
+            try write(definition: reallocation)
+        case .reallocationDeclined(let decline):
+            try write(definition: decline)
         }
     }
 
@@ -505,6 +525,14 @@ extension BinaryReader {
             return .exceptionRateAlert(try readDefinition(ExceptionRateSignal.self))
         case .exceptionRateRecovered:
             return .exceptionRateRecovered(try readDefinition(ExceptionRateSignal.self))
+        case .queueAtRisk:
+            return .queueAtRisk(try readDefinition(QueueRisk.self))
+        case .reallocationProposed:
+            return .reallocationProposed(try readDefinition(ReallocationProposal.self))
+        case .workerReallocated:
+            return .workerReallocated(try readDefinition(WorkerReallocation.self))
+        case .reallocationDeclined:
+            return .reallocationDeclined(try readDefinition(ReallocationDecline.self))
         }
     }
 

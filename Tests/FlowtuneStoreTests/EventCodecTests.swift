@@ -12,6 +12,7 @@ private enum PayloadCase: CaseIterable {
     case exceptionResolved, escalated, priorityChanged, overrideApplied, taskCancelled
     case decisionPublished, decisionApplied
     case thresholdChanged, exceptionRateObserved, exceptionRateAlert, exceptionRateRecovered
+    case queueAtRisk, reallocationProposed, workerReallocated, reallocationDeclined
 
     init(_ payload: EventPayload) {
         switch payload {
@@ -39,6 +40,10 @@ private enum PayloadCase: CaseIterable {
         case .exceptionRateObserved: self = .exceptionRateObserved
         case .exceptionRateAlert: self = .exceptionRateAlert
         case .exceptionRateRecovered: self = .exceptionRateRecovered
+        case .queueAtRisk: self = .queueAtRisk
+        case .reallocationProposed: self = .reallocationProposed
+        case .workerReallocated: self = .workerReallocated
+        case .reallocationDeclined: self = .reallocationDeclined
         }
     }
 }

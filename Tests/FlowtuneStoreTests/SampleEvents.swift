@@ -160,8 +160,42 @@ enum SampleEvents {
                     signal: BandSignal(
                         kind: .recovery, direction: .above, value: 0.02, time: slotEnd.timeIntervalSince1970 + 3600,
                         band: band, alertSince: slotStart.timeIntervalSince1970)))),
+            Event(
+                time: slotEnd + 7260, actor: "system", cause: "reallocation",
+                payload: .queueAtRisk(QueueRisk(
+                    queue: "billing", predictedServiceLevel: 0.61, goal: 0.82, horizon: 3600, waiting: 14, agents: 12))),
+            Event(
+                time: slotEnd + 7260, actor: "system", cause: "reallocation",
+                payload: .reallocationProposed(ReallocationProposal(
+                    id: "R1", worker: "ana", from: "sales", to: "billing", cost: 4,
+                    explanation: reallocationExplanation, needsApproval: false))),
+            Event(
+                time: slotEnd + 7260, actor: "system", cause: "reallocation",
+                payload: .workerReallocated(WorkerReallocation(
+                    proposal: "R1", worker: "ana", from: "sales", to: "billing",
+                    explanation: reallocationExplanation, approval: .automatic, approvedBy: "system"))),
+            Event(
+                time: slotEnd + 7300, actor: "lead", cause: "POST /v1/reallocations/R2/approve",
+                payload: .workerReallocated(WorkerReallocation(
+                    proposal: "R2", worker: "bo", from: nil, to: "billing",
+                    explanation: reallocationExplanation, approval: .operator, approvedBy: "lead"))),
+            Event(
+                time: slotEnd + 7320, actor: "lead",
+                payload: .reallocationDeclined(ReallocationDecline(proposal: "R3", by: "lead", reason: "on a call"))),
+            Event(
+                time: slotEnd + 7320, actor: "admin",
+                payload: .workerRegistered(Worker(
+                    id: "ana", skills: ["billing": 6], servingQueue: "sales", flexible: true, moveCost: 4))),
         ]
     }
+
+    static let reallocationExplanation = ReallocationExplanation(
+            summary: "moves ana from sales to billing: billing 61.0% → 74.2% (goal 82.0%)",
+            target: ServiceLevelShift(queue: "billing", agentsBefore: 12, before: 0.61, after: 0.742, goal: 0.82),
+            targetAfterPlan: 0.86,
+            donor: ServiceLevelShift(queue: "sales", agentsBefore: 9, before: 0.97, after: 0.93, goal: 0.82),
+            skillLevels: ["billing": 6], skillFit: 0.6, costLimit: 5, candidatesConsidered: 4,
+            passedOver: [PassedOverWorker(worker: "bo", from: nil, cost: 9.5, reason: "dearer", detail: "costs 9.5 against 4")])
 
     static let queue = Queue(
         id: "adjusters", name: "Adjusters", priority: 2,

@@ -39,6 +39,13 @@ public enum Command: Sendable, Hashable {
     case publishDecision(DefinitionSource)
     /// Publishes an earlier version of a decision again, as its next version.
     case rollbackDecision(DecisionID, to: Int)
+    /// Records a reallocation pass: the queues that turned at risk, and the moves planned, each
+    /// numbered as a proposal and, within the automatic cost limit, applied at once.
+    case reallocate(ReallocationRound)
+    /// An operator approves a pending move: the worker serves the proposal's queue from now on.
+    case approveReallocation(ReallocationID)
+    /// An operator declines a pending move, with a reason.
+    case declineReallocation(ReallocationID, reason: String)
 }
 
 /// A request to create a task.

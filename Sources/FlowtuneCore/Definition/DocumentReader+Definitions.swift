@@ -10,6 +10,7 @@ extension DocumentReader {
     static let relaxationKeys = ["after"] + requirementKeys
     static let workerKeys = [
         "id", "name", "kind", "team", "skills", "certifications", "channels", "cost_per_hour", "attributes", "status",
+        "serving_queue", "flexible", "move_cost",
     ]
     static let workflowKeys = ["id", "name", "promise", "steps", "alerts"]
     static let promiseKeys = ["text", "within"]
@@ -190,6 +191,15 @@ extension DocumentReader {
         }
         if let node = fields["status"], let status: Worker.Status = choice(node, at: fields.path("status"), what: "worker status") {
             worker.status = status
+        }
+        if let node = fields["serving_queue"], let queue = text(node, at: fields.path("serving_queue")) {
+            worker.servingQueue = QueueID(queue)
+        }
+        if let node = fields["flexible"], let flexible = flag(node, at: fields.path("flexible")) {
+            worker.flexible = flexible
+        }
+        if let node = fields["move_cost"], let cost = number(node, at: fields.path("move_cost")) {
+            worker.moveCost = cost
         }
         return worker
     }

@@ -270,6 +270,15 @@ struct DocumentReader {
         return nil
     }
 
+    /// Reads `true` or `false` written as such.
+    mutating func flag(_ node: Node, at path: String) -> Bool? {
+        if case .scalar(let scalar) = node, Self.tag(of: node) == .bool, let value = Bool.construct(from: scalar) {
+            return value
+        }
+        mismatch(expected: "true or false", found: node, at: path)
+        return nil
+    }
+
     /// Reads a duration such as `90s`, `15m`, `1h30m` or `2d`; a bare number is seconds.
     mutating func duration(_ node: Node, at path: String) -> TimeInterval? {
         guard case .scalar(let scalar) = node, !Self.isNull(node) else {

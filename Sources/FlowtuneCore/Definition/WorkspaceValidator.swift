@@ -188,6 +188,9 @@ public enum WorkspaceValidator {
         if worker.costPerHour < 0 || !worker.costPerHour.isFinite {
             issues.append(ValidationIssue(path: "cost_per_hour", message: "must be zero or more"))
         }
+        if worker.moveCost < 0 || !worker.moveCost.isFinite {
+            issues.append(ValidationIssue(path: "move_cost", message: "must be zero or more"))
+        }
         return issues
     }
 

@@ -78,6 +78,15 @@ public enum EventPayload: Sendable, Hashable, Codable {
     case exceptionRateAlert(ExceptionRateSignal)
     /// A workflow's exception rate came back into its expected band.
     case exceptionRateRecovered(ExceptionRateSignal)
+    /// A queue was predicted to miss its promise over the coming intervals; recorded when it
+    /// turns at risk, not again while it stays so.
+    case queueAtRisk(QueueRisk)
+    /// A move of a worker to a queue at risk was proposed, to apply at once or for an operator.
+    case reallocationProposed(ReallocationProposal)
+    /// A worker now serves another queue, automatically or as an operator approved.
+    case workerReallocated(WorkerReallocation)
+    /// An operator declined a proposed move.
+    case reallocationDeclined(ReallocationDecline)
 
     /// The event type's name.
     public var type: String {
@@ -106,6 +115,10 @@ public enum EventPayload: Sendable, Hashable, Codable {
         case .exceptionRateObserved: "ExceptionRateObserved"
         case .exceptionRateAlert: "ExceptionRateAlert"
         case .exceptionRateRecovered: "ExceptionRateRecovered"
+        case .queueAtRisk: "QueueAtRisk"
+        case .reallocationProposed: "ReallocationProposed"
+        case .workerReallocated: "WorkerReallocated"
+        case .reallocationDeclined: "ReallocationDeclined"
         }
     }
 
@@ -121,7 +134,8 @@ public enum EventPayload: Sendable, Hashable, Codable {
     public var taskID: TaskID? {
         switch self {
         case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged, .settingsChanged,
-            .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert, .exceptionRateRecovered:
+            .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert, .exceptionRateRecovered,
+            .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined:
             nil
         case .decisionApplied(let application): application.task
         case .taskCreated(let created): created.task

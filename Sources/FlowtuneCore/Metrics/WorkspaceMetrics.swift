@@ -144,7 +144,8 @@ public struct WorkspaceMetrics: Sendable {
         case .exceptionRateRecovered(let signal):
             workflows[signal.workflow, default: WorkflowMetrics()].exceptionRateAlerting = false
         case .workerStatusChanged, .policyChanged, .settingsChanged, .decisionPublished, .exceptionClaimed, .priorityChanged,
-            .overrideApplied, .exceptionRateObserved:
+            .overrideApplied, .exceptionRateObserved, .queueAtRisk, .reallocationProposed, .workerReallocated,
+            .reallocationDeclined:
             break
         }
     }

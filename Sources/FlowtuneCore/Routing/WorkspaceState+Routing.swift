@@ -29,6 +29,7 @@ extension WorkspaceState {
         var exclusions = ExclusionTally()
         var candidateCount = 0
         let declined = task.declinedBy
+        let thisQueue = Int32(queueNumber)
         queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
             hot.withUnsafeBufferPointer { hot in
                 for position in eligible.indices {
@@ -36,6 +37,8 @@ extension WorkspaceState {
                     let worker = hot[eligibility.worker]
                     if !worker.available {
                         exclusions.add(.status(workers[eligibility.worker].worker.status), eligibility.worker)
+                    } else if worker.serving >= 0, worker.serving != thisQueue {
+                        exclusions.add(.servingQueue, eligibility.worker)
                     } else if channel < 0 || worker.capacity[channel] == 0 {
                         exclusions.add(.channel, eligibility.worker)
                     } else if worker.load[channel] >= worker.capacity[channel] {
@@ -69,6 +72,7 @@ extension WorkspaceState {
             case .relaxation(let delay): "eligible only after \(DurationText.format(delay)) of waiting"
             case .declined: "declined this task"
             case .notYetEligible: "not yet eligible"
+            case .servingQueue: "assigned to serve another queue"
             }
         } name: { workers[$0].worker.id.rawValue }
         for group in queues[queueNumber].ineligible {
@@ -104,9 +108,15 @@ extension WorkspaceState {
         var exclusions = ExclusionTally()
         var skipped: [TaskID] = []  // the tasks that exclusions name, by index
         var candidateCount = 0
+        // Queues with work that this worker, assigned to one queue, leaves to others.
+        var otherQueues: [QueueID] = []
         for eligibility in workers[workerNumber].queues {
             let queueNumber = eligibility.queue
             if queues[queueNumber].waitingCount == 0 { continue }
+            if worker.serving >= 0, worker.serving != Int32(queueNumber) {
+                otherQueues.append(queues[queueNumber].queue.id)
+                continue
+            }
             let queue = queues[queueNumber].queue
             for channel in queues[queueNumber].channels where worker.hasCapacity(on: channel) {
                 for level in 0..<9 {
@@ -148,13 +158,18 @@ extension WorkspaceState {
             return ScoredCandidate(
                 id: head.task.rawValue, score: entry.score, terms: Self.terms(head.terms, scored, weights))
         }
-        let excluded = exclusions.groups { kind in
+        var excluded = exclusions.groups { kind in
             switch kind {
             case .declined: "task lines whose every task this worker declined"
             case .relaxation(let delay): "task lines whose oldest task has waited less than \(DurationText.format(delay)), the wait after which this worker qualifies"
             default: "excluded"
             }
         } name: { skipped[$0].rawValue }
+        if !otherQueues.isEmpty, let serving = workers[workerNumber].worker.servingQueue {
+            excluded.append(Exclusion(
+                rule: "queues other than \(serving), the one this worker is assigned to serve",
+                count: otherQueues.count, examples: otherQueues.prefix(3).map(\.rawValue)))
+        }
         let decision = RoutingDecision(
             policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
@@ -365,6 +380,7 @@ enum ExclusionKind: Hashable {
     case relaxation(TimeInterval)
     case declined
     case notYetEligible
+    case servingQueue
 }
 
 /// Counts exclusions by kind, keeping up to three examples of each; names are made only at the end.
@@ -397,7 +413,8 @@ struct ExclusionTally {
     @inline(__always)
     private static func same(_ lhs: ExclusionKind, _ rhs: ExclusionKind) -> Bool {
         switch (lhs, rhs) {
-        case (.capacity, .capacity), (.channel, .channel), (.declined, .declined), (.notYetEligible, .notYetEligible):
+        case (.capacity, .capacity), (.channel, .channel), (.declined, .declined), (.notYetEligible, .notYetEligible),
+            (.servingQueue, .servingQueue):
             true
         case (.status(let left), .status(let right)): left == right
         case (.relaxation(let left), .relaxation(let right)): left == right

@@ -72,6 +72,16 @@ extension WorkspaceState {
             if let issue = WorkspaceValidator.issues(in: worker).first {
                 throw CommandError(.invalid, issue.message, field: issue.path)
             }
+            if let serving = worker.servingQueue {
+                guard let queue = queue(serving) else {
+                    throw CommandError(.invalid, "no queue \(serving) for worker \(worker.id) to serve", field: "serving_queue")
+                }
+                guard queue.eligibilityDelay(for: worker) != nil else {
+                    let unmet = queue.requirement.unmet(by: worker) ?? "requirement not met"
+                    throw CommandError(
+                        .invalid, "worker \(worker.id) can never serve queue \(serving): \(unmet)", field: "serving_queue")
+                }
+            }
             let newChannels = Set(worker.channels.keys).subtracting(channelList)
             if channelList.count + newChannels.count > Self.maxChannels {
                 throw CommandError(
@@ -199,6 +209,15 @@ extension WorkspaceState {
             }
             let source = DefinitionSource(file: earlier.publication.file, text: earlier.publication.text)
             try publishDecision(source, restores: version, &run)
+
+        case .reallocate(let round):
+            try reallocate(round, &run)
+
+        case .approveReallocation(let id):
+            try approveReallocation(id, &run)
+
+        case .declineReallocation(let id, let reason):
+            try declineReallocation(id, reason: reason, &run)
 
         case .fireTimers:
             if !responseWindows.isEmpty { tickResponseWindows(&run) }
@@ -466,7 +485,7 @@ extension WorkspaceState {
     }
 
     /// Gives a worker with free capacity the best waiting tasks until it is full or none qualifies.
-    private mutating func fill(worker id: WorkerID, _ run: inout Run) {
+    mutating func fill(worker id: WorkerID, _ run: inout Run) {
         guard let index = workerIndex[id] else { return }
         while workers[index].worker.status == .available,
             let (task, decision) = route(worker: id, now: run.context.now),

@@ -189,6 +189,24 @@ extension WorkspaceState {
 
         case .exceptionRateRecovered(let signal):
             removePending(.recovery(signal))
+
+        case .queueAtRisk:
+            // A prediction, recorded for operators and the audit; it changes nothing by itself.
+            break
+
+        case .reallocationProposed(let proposal):
+            reallocations[proposal.id] = ReallocationRecord(proposal: proposal, proposedAt: time, status: .pending)
+            nextReallocationNumber += 1
+
+        case .workerReallocated(let move):
+            if let index = workerIndex[move.worker] {
+                workers[index].worker.servingQueue = move.to
+                hot[index].serving = servingNumber(move.to)
+            }
+            decideReallocation(move.proposal, as: .applied, by: move.approvedBy, reason: nil, at: time)
+
+        case .reallocationDeclined(let decline):
+            decideReallocation(decline.proposal, as: .declined, by: decline.by, reason: decline.reason, at: time)
         }
     }
 
@@ -217,6 +235,32 @@ extension WorkspaceState {
         }
         for worker in workers.indices {
             classify(worker: worker, queue: index)
+            // A worker assigned to a queue defined only now starts serving it.
+            if workers[worker].worker.servingQueue == queue.id { hot[worker].serving = Int32(index) }
+        }
+    }
+
+    /// The number `hot` keeps for a worker's serving queue.
+    func servingNumber(_ queue: QueueID?) -> Int32 {
+        guard let queue else { return -1 }
+        return queueNumber(queue).map { Int32($0) } ?? .max
+    }
+
+    /// Closes a proposal, keeping only the most recent decided ones in the state.
+    private mutating func decideReallocation(
+        _ id: ReallocationID, as status: ReallocationRecord.Status, by actor: String, reason: String?, at time: Date
+    ) {
+        guard let index = reallocations.index(forKey: id) else { return }
+        reallocations.values[index].status = status
+        reallocations.values[index].decidedAt = time
+        reallocations.values[index].decidedBy = actor
+        reallocations.values[index].reason = reason
+        var decided = reallocations.values.count { !$0.isPending }
+        while decided > Self.decidedReallocationsKept,
+            let oldest = reallocations.values.firstIndex(where: { !$0.isPending })
+        {
+            reallocations.remove(at: oldest)
+            decided -= 1
         }
     }
 
@@ -241,6 +285,7 @@ extension WorkspaceState {
                 available: false, idleSince: time.timeIntervalSinceReferenceDate, busy: 0, capacity: .zero, load: .zero))
         }
         hot[index].available = worker.status == .available
+        hot[index].serving = servingNumber(worker.servingQueue)
         hot[index].capacity = .zero
         for channel in worker.channels.keys.sorted() {
             if let number = number(of: channel) {

@@ -38,6 +38,11 @@ public struct WorkspaceState: Sendable {
     public internal(set) var responseWindows: [WorkflowStep: QuantileThresholdState] = [:]
     /// The exception-rate watch of every workflow that declares an `exception_rate` alert.
     public internal(set) var exceptionRates: [WorkflowID: ExceptionRateWatch] = [:]
+    /// Proposed moves of workers between queues, in the order proposed: every pending one and
+    /// the ``decidedReallocationsKept`` most recently decided.
+    public internal(set) var reallocations: OrderedDictionary<ReallocationID, ReallocationRecord> = [:]
+    /// The number the next proposed move gets.
+    public internal(set) var nextReallocationNumber = 1
     /// Moves of adaptive thresholds folded in by the last event and not yet recorded as their
     /// own event; empty between commands.
     var pendingAdaptive: [PendingAdaptive] = []
@@ -51,6 +56,8 @@ public struct WorkspaceState: Sendable {
     /// so the routing loop over hundreds of workers touches only plain memory.
     var hot: [WorkerHot] = []
 
+    /// How many decided proposals the state keeps for the record; the log keeps them all.
+    public static let decidedReallocationsKept = 200
     /// The most distinct channels a workspace can use.
     public static let maxChannels = 16
     var timers = Heap<Timer>()
@@ -219,6 +226,9 @@ struct WorkerHot: Sendable, Equatable {
     var busy: Int32
     var capacity: SIMD16<Int32>
     var load: SIMD16<Int32>
+    /// The number of the one queue the worker serves; -1 for every queue it is eligible for, and
+    /// `Int32.max` for a queue named but not (yet) defined, which matches none.
+    var serving: Int32 = -1
 
     func hasCapacity(on channel: Int) -> Bool { load[channel] < capacity[channel] }
 }
@@ -270,5 +280,6 @@ extension WorkspaceState: Equatable {
             && lhs.hot == rhs.hot && lhs.channelList == rhs.channelList
             && lhs.responseWindows == rhs.responseWindows && lhs.exceptionRates == rhs.exceptionRates
             && lhs.pendingAdaptive == rhs.pendingAdaptive
+            && lhs.reallocations == rhs.reallocations && lhs.nextReallocationNumber == rhs.nextReallocationNumber
     }
 }

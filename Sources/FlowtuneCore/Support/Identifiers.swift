@@ -54,6 +54,12 @@ public struct WorkerID: Identifier {
     public init(_ rawValue: String) { self.rawValue = rawValue }
 }
 
+/// Identifies a proposed move of a worker between queues, such as `R12`.
+public struct ReallocationID: Identifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
 /// Identifies a task.
 public struct TaskID: Identifier {
     public let rawValue: String

@@ -212,7 +212,7 @@ public struct FlowtuneEventLogReader: Sendable {
 
         case .decisionPublished, .queueDefined, .workerStatusChanged, .policyChanged, .settingsChanged, .taskOffered,
             .offerDeclined, .priorityChanged, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert,
-            .exceptionRateRecovered:
+            .exceptionRateRecovered, .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined:
             return
         }
     }
