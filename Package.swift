@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "FlowtuneSimulation",
             dependencies: [
-                "FlowtuneCore",
+                "FlowtuneCore", "FlowtuneLearning",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),

@@ -17,6 +17,10 @@ struct EventCalendar {
         case complete(slot: Int32, stamp: UInt64)
         /// The customer gives up, if still unanswered.
         case abandon(slot: Int32, serial: UInt64)
+        /// The learned models publish a new prediction table.
+        case publishPredictions
+        /// The batch cadence: the core assigns the waiting tasks to free capacity at once.
+        case routeWaiting
     }
 
     struct Entry: Comparable {

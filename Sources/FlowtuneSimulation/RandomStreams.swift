@@ -44,6 +44,9 @@ public struct RandomStreams: Sendable, Hashable {
         case tieBreak = 7
         /// Whether a finished step visit comes back for rework.
         case rework = 8
+        /// The past visits the learned models start from (`learning.history`), keyed by task
+        /// type, worker number and visit.
+        case history = 9
     }
 
     /// The generator for `quantity` of customer `customer` of task type `type`, at its `visit`-th

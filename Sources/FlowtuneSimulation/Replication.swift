@@ -1,4 +1,5 @@
 import FlowtuneCore
+import FlowtuneLearning
 import Foundation
 
 /// One replication of a scenario under one policy: the event loop that drives the core's
@@ -27,6 +28,13 @@ struct Replication {
     private var metrics: ReplicationCollector
     private var openCounted = 0
     private var nextStatusChange = 0
+    /// The models learning from this replication's outcomes, when the scenario learns.
+    private var learning: LearningLoop?
+    /// The task type names the core routes by (its type attribute, else the workflow), numbered.
+    private var typeKeys: [String] = []
+    private var typeKeyNumber: [String: Int32] = [:]
+    /// Seconds between two batch routing passes; 0 when the core routes as work comes and goes.
+    private let batchInterval: Double
     /// FNV-1a over every arrival's type, time and patience: equal across policies when they saw
     /// the same customers.
     private(set) var arrivalDigest: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -54,6 +62,10 @@ struct Replication {
         /// Set while the simulator sends the task back for rework through the exception lane.
         var reworking = false
         var reworks = 0
+        /// When the current holder started the current visit's work.
+        var serviceStart: Double = 0
+        /// The task's type as the core names it, numbered in `typeKeys`; learning only.
+        var typeKey: Int32 = -1
     }
 
     init(setup: Simulator.Setup, state: WorkspaceState, streams: RandomStreams) {
@@ -64,6 +76,8 @@ struct Replication {
         arrivalCounts = Array(repeating: 0, count: setup.scenario.taskTypes.count)
         metrics = ReplicationCollector(setup: setup)
         customers.reserveCapacity(1024)
+        batchInterval = state.settings.predictive.batchInterval
+        if setup.scenario.learning != nil { learning = LearningLoop(workers: setup.workers) }
     }
 
     // MARK: - Loop
@@ -71,6 +85,14 @@ struct Replication {
     mutating func run() -> [Measure] {
         let scenario = setup.scenario
         for type in scenario.taskTypes.indices { scheduleArrival(type, after: 0) }
+        if let settings = scenario.learning {
+            if settings.history > 0 {
+                learnHistory(settings.history)
+                publishPredictions()
+            }
+            calendar.schedule(.publishPredictions, at: settings.refresh)
+        }
+        if batchInterval > 0 { calendar.schedule(.routeWaiting, at: batchInterval) }
         let stop = scenario.horizon + scenario.drain
         let changes = setup.shiftPlan.changes
         while true {
@@ -113,7 +135,67 @@ struct Replication {
             let customer = customers[Int(slot)]
             guard customer.serial == serial, !customer.answered else { return }
             execute(.cancelTask(customer.task, reason: "abandoned after waiting \(DurationText.format(now - customer.arrival))"))
+        case .publishPredictions:
+            publishPredictions()
+            if let refresh = setup.scenario.learning?.refresh { calendar.schedule(.publishPredictions, at: now + refresh) }
+        case .routeWaiting:
+            execute(.routeWaiting)
+            calendar.schedule(.routeWaiting, at: now + batchInterval)
         }
+    }
+
+    // MARK: - Learning
+
+    /// Publishes a table built from what the models have learned so far.
+    private mutating func publishPredictions() {
+        guard var loop = learning else { return }
+        let table = loop.nextTable()
+        learning = loop
+        execute(.publishPredictions(table))
+    }
+
+    /// Teaches the models `count` past visits per eligible (worker, task type, step), drawn from
+    /// the scenario's truth on a stream of their own: the history a desk's log would already hold
+    /// when the run starts.
+    private mutating func learnHistory(_ count: Int) {
+        guard var loop = learning else { return }
+        let scenario = setup.scenario
+        for (type, taskType) in scenario.taskTypes.enumerated() {
+            let key = scenario.taskTypes[type].request.typeName(attribute: state.settings.predictive.typeAttribute)
+            let steps = setup.stepProfiles[type].sorted { $0.value < $1.value }
+            for (worker, record) in setup.workers.enumerated() {
+                guard record.capacity(on: taskType.request.channel) > 0 else { continue }
+                for (position, step) in steps.enumerated() {
+                    let profile = setup.profiles[step.value]
+                    guard setup.queues[profile.queue].requirement.isMet(by: record) else { continue }
+                    for visit in 0..<count {
+                        var generator = streams.generator(
+                            .history, type: type, customer: worker, visit: visit * steps.count + position)
+                        let seconds = profile.handling.sample(&generator) * profile.multipliers[worker]
+                        let cameBack = RandomStreams.uniform(&generator) < profile.rework(by: worker)
+                        loop.observe(taskType: key, step: step.key, worker: worker, seconds: seconds, cameBack: cameBack)
+                    }
+                }
+            }
+        }
+        learning = loop
+    }
+
+    /// Teaches the models one finished visit of the customer's current step.
+    private mutating func learn(from customer: Customer, profile: Simulator.Setup.Profile, cameBack: Bool) {
+        guard learning != nil, customer.typeKey >= 0 else { return }
+        learning!.observe(
+            taskType: typeKeys[Int(customer.typeKey)], step: profile.step, worker: Int(customer.holder),
+            seconds: now - customer.serviceStart, cameBack: cameBack)
+    }
+
+    private mutating func typeKey(of task: TaskID) -> Int32 {
+        guard let task = state.task(task) else { return -1 }
+        let key = state.taskType(of: task)
+        if let number = typeKeyNumber[key] { return number }
+        typeKeys.append(key)
+        typeKeyNumber[key] = Int32(typeKeys.count - 1)
+        return Int32(typeKeys.count - 1)
     }
 
     private mutating func scheduleArrival(_ type: Int, after time: Double) {
@@ -192,9 +274,11 @@ struct Replication {
             }
             return
         }
-        if profile.reworkProbability > 0 {
+        let reworkProbability = profile.rework(by: Int(customer.holder))
+        if reworkProbability > 0 {
             var generator = streams.generator(.rework, type: customer.type, customer: customer.index, visit: visit)
-            if RandomStreams.uniform(&generator) < profile.reworkProbability {
+            if RandomStreams.uniform(&generator) < reworkProbability {
+                learn(from: customer, profile: profile, cameBack: true)
                 // The core has no command that sends a task back a step, so rework goes the way a
                 // person would send it back live: into the exception lane and out again at once,
                 // resumed at the step to redo.
@@ -209,6 +293,7 @@ struct Replication {
                 customers[slot].reworking = false
             }
         }
+        learn(from: customer, profile: profile, cameBack: false)
         var evidence = profile.evidence
         if profile.mayDecideEvidence, let decided = state.task(customer.task)?.decidedEvidence {
             for field in decided where evidence[field] == nil { evidence[field] = .string("simulated") }
@@ -250,6 +335,7 @@ struct Replication {
                 guard creatingSlot >= 0 else { continue }
                 customers[Int(creatingSlot)].task = created.task
                 slotOf[created.task] = creatingSlot
+                if learning != nil { customers[Int(creatingSlot)].typeKey = typeKey(of: created.task) }
                 let type = customers[Int(creatingSlot)].type
                 if let first = setup.firstStep[type] { enter(Int(creatingSlot), step: first) }
 
@@ -335,6 +421,7 @@ struct Replication {
         customers[slot].wait += wait
         customers[slot].answered = true
         if customer.counted { metrics.answeredVisit(queue: setup.profiles[customer.profile].queue, wait: wait) }
+        if customer.holder >= 0 { metrics.acceptedVisit(worker: Int(customer.holder), type: customer.type, at: now) }
         startService(slot)
     }
 
@@ -347,6 +434,7 @@ struct Replication {
         let work = profile.handling.sample(&generator) * profile.multipliers[Int(customer.holder)]
         nextStamp += 1
         customers[slot].stamp = nextStamp
+        customers[slot].serviceStart = now
         calendar.schedule(.complete(slot: Int32(slot), stamp: nextStamp), at: now + work)
     }
 

@@ -16,6 +16,7 @@ struct ReplicationCollector {
     var escalations = 0
     var reworks = 0
     private var reworked = 0
+    private var completedReworked = 0
     private var finishedCount = 0
     private var answered = 0
     private var delayed = 0
@@ -35,6 +36,8 @@ struct ReplicationCollector {
     private var typeWaitTotal: [Double]
     private var typeAbandoned: [Int]
     private var busySince: [Double]
+    /// Visits of hard task types each worker accepted inside the window.
+    private var hardAccepted: [Int]
 
     /// How a counted customer left.
     enum Ending {
@@ -59,6 +62,13 @@ struct ReplicationCollector {
         typeWaitTotal = Array(repeating: 0, count: types)
         typeAbandoned = Array(repeating: 0, count: types)
         busySince = Array(repeating: -1, count: setup.workerIDs.count)
+        hardAccepted = Array(repeating: 0, count: setup.workerIDs.count)
+    }
+
+    /// A worker accepted a visit of a task of scenario type `type`: counted towards their share
+    /// of hard tasks when the type is hard and the acceptance falls inside the window.
+    mutating func acceptedVisit(worker: Int, type: Int, at time: Double) {
+        if setup.hardTypes[type], time >= windowStart, time < windowEnd { hardAccepted[worker] += 1 }
     }
 
     mutating func answeredVisit(queue: Int, wait: Double) {
@@ -86,6 +96,7 @@ struct ReplicationCollector {
         switch ending {
         case .completed:
             completed += 1
+            if reworked { completedReworked += 1 }
             cycles.append(time - arrival)
             completedOutsideCount(at: time)
         case .abandoned:
@@ -173,6 +184,7 @@ struct ReplicationCollector {
         add("escalations_per_task", .ratio, arrived > 0 ? Double(escalations) / Double(arrived) : .nan)
         add("rework_per_task", .ratio, arrived > 0 ? Double(reworks) / Double(arrived) : .nan)
         add("reworked", .share, share(reworked, finishedCount))
+        add("first_time_resolution", .share, share(completed - completedReworked, completed))
         add("open_at_end", .count, Double(open))
 
         // Paid time: shifts, breaks included; a worker without shifts and not offline is paid
@@ -194,6 +206,10 @@ struct ReplicationCollector {
         // Fairness among people: an automation's load says nothing about who carries the floor.
         let people = staffed.filter { setup.workers[$0].kind == .human }
         add("fairness.busy_cv", .ratio, Self.coefficientOfVariation(people.map { busy[$0] }))
+        // The guardrail's view over the whole window: how far above the team's mean share the
+        // most loaded person's share of busy time (and of hard tasks) went.
+        add("fairness.load_deviation", .ratio, Self.largestDeviation(people, teams: setup.workers.map(\.team)) { busy[$0] })
+        add("fairness.hard_deviation", .ratio, Self.largestDeviation(people, teams: setup.workers.map(\.team)) { Double(hardAccepted[$0]) })
 
         for (index, queue) in setup.queues.enumerated() {
             let id = queue.id.rawValue
@@ -232,6 +248,21 @@ struct ReplicationCollector {
         guard !sorted.isEmpty else { return .nan }
         let rank = Int((p * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    /// The largest relative excess of a member's share of `amount` over the mean share of their
+    /// team: max over members of share / (1 / team size) − 1. Teams where nobody has any of it
+    /// are left out; NaN when no team has any.
+    static func largestDeviation(_ members: [Int], teams: [String], amount: (Int) -> Double) -> Double {
+        var byTeam: [String: [Int]] = [:]
+        for member in members { byTeam[teams[member], default: []].append(member) }
+        var largest = -Double.infinity
+        for group in byTeam.values {
+            let total = group.reduce(0) { $0 + amount($1) }
+            guard total > 0 else { continue }
+            for member in group { largest = max(largest, amount(member) / total * Double(group.count) - 1) }
+        }
+        return largest.isFinite ? largest : .nan
     }
 
     static func coefficientOfVariation(_ values: [Double]) -> Double {

@@ -48,6 +48,7 @@ extension Scenario {
         guard let section, issues.isEmpty else { throw DefinitionError(issues: issues) }
         check(section, against: definition, &reader)
         checkShifts(section, against: definition, &reader)
+        checkPerformance(section, against: definition, &reader)
         if !reader.issues.isEmpty { throw DefinitionError(issues: reader.issues) }
         var taskTypes = section.taskTypes
         var start = section.start
@@ -56,7 +57,8 @@ extension Scenario {
             name: section.name ?? baseName(of: scenarioFile.file), definition: definition,
             start: start ?? Scenario.defaultStart, horizon: section.horizon, warmUp: section.warmUp,
             drain: section.drain, replications: section.replications, seed: section.seed, policy: section.policy,
-            acceptance: section.acceptance, taskTypes: taskTypes, shifts: section.shifts, utcOffset: section.utcOffset)
+            acceptance: section.acceptance, taskTypes: taskTypes, shifts: section.shifts, utcOffset: section.utcOffset,
+            performance: section.performance, learning: section.learning)
     }
 
     /// Where the scenario's replayed arrivals come from, if it replays any: the shell reads the
@@ -153,6 +155,29 @@ extension Scenario {
                 reader.report("workflow \(workflow.id) has no step \(target)\(hint)", atField: "\(path).steps.\(step).rework.to")
             }
         }
+    }
+
+    /// Checks that the performance truth names workers the workspace has and the scenario's task types.
+    private static func checkPerformance(
+        _ section: ScenarioReader.Section, against definition: WorkspaceDefinition, _ reader: inout ScenarioReader
+    ) {
+        let workerIDs = definition.workers.map(\.id.rawValue)
+        let typeNames = section.taskTypes.map(\.name)
+        func checkType(_ type: String, at path: String) {
+            guard !typeNames.contains(type) else { return }
+            let hint = ScenarioReader.closest(to: type, among: typeNames).map { " (did you mean \($0)?)" }
+                ?? "; the task types are \(typeNames.joined(separator: ", "))"
+            reader.report("no task type \(type)\(hint)", atField: path)
+        }
+        var reportedWorkers: Set<String> = []
+        for entry in section.performanceEntries {
+            if !workerIDs.contains(entry.worker), reportedWorkers.insert(entry.worker).inserted {
+                let hint = ScenarioReader.closest(to: entry.worker, among: workerIDs).map { " (did you mean \($0)?)" } ?? ""
+                reader.report("no worker \(entry.worker)\(hint)", atField: String(entry.path.dropLast(entry.taskType.count + 1)))
+            }
+            checkType(entry.taskType, at: entry.path)
+        }
+        for entry in section.performanceTypes { checkType(entry.taskType, at: entry.path) }
     }
 
     /// The definition files a scenario file names in `simulation.definitions`, as written

@@ -36,13 +36,17 @@ public struct Scenario: Sendable, Hashable {
     /// The offset from UTC, in seconds, of the shifts' times of day and days: 3600 when the
     /// shifts are written in Central European Time.
     public var utcOffset: Double
+    /// How well each worker really does each task type; nil when only skill levels differ.
+    public var performance: PerformanceTruth?
+    /// Whether and how models learn from outcomes inside a replication and publish predictions.
+    public var learning: LearningSettings?
 
     /// Creates a scenario.
     public init(
         name: String, definition: WorkspaceDefinition, start: Date = Scenario.defaultStart, horizon: Double,
         warmUp: Double = 0, drain: Double = 24 * 3600, replications: Int = 10, seed: UInt64 = 1,
         policy: RoutingPolicyKind? = nil, acceptance: Distribution? = nil, taskTypes: [TaskType], shifts: [Shift] = [],
-        utcOffset: Double = 0
+        utcOffset: Double = 0, performance: PerformanceTruth? = nil, learning: LearningSettings? = nil
     ) {
         self.name = name
         self.definition = definition
@@ -57,6 +61,8 @@ public struct Scenario: Sendable, Hashable {
         self.taskTypes = taskTypes
         self.shifts = shifts
         self.utcOffset = utcOffset
+        self.performance = performance
+        self.learning = learning
     }
 
     /// Monday 5 January 2026, 00:00 UTC: a day's intervals line up with midnight.

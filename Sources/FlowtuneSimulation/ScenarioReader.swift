@@ -12,8 +12,15 @@ struct ScenarioReader {
 
     static let sectionKeys = [
         "name", "definitions", "start", "horizon", "warm_up", "drain", "replications", "seed", "policy", "accept_after",
-        "task_types", "shifts", "replay", "utc_offset",
+        "task_types", "shifts", "replay", "utc_offset", "performance", "learning",
     ]
+    static let performanceKeys = ["workers", "generate"]
+    static let performanceEntryKeys = ["speed", "resolution"]
+    static let generatorKeys = ["seed", "types", "speed", "resolution", "specialists"]
+    static let speedSpreadKeys = ["spread"]
+    static let resolutionSpreadKeys = ["mean", "spread"]
+    static let specialistKeys = ["share", "speed", "resolution", "types"]
+    static let learningKeys = ["refresh", "history"]
     static let taskTypeKeys = ["name", "workflow", "channel", "priority", "attributes", "arrivals", "patience", "steps"]
     static let arrivalKeys = ["rate", "per", "interval", "rates"]
     static let stepKeys = ["handling", "skill", "exception", "outcomes", "rework"]
@@ -50,6 +57,12 @@ struct ScenarioReader {
         var shiftPaths: [String] = []
         var replay: ReplaySpec?
         var utcOffset: Double = 0
+        var performance: PerformanceTruth?
+        /// Each written (worker, task type) entry with its field path, for checks against the workspace.
+        var performanceEntries: [(worker: String, taskType: String, path: String)] = []
+        /// Each task type name the generator or its specialists list, with its field path.
+        var performanceTypes: [(taskType: String, path: String)] = []
+        var learning: LearningSettings?
     }
 
     // MARK: - Entry
@@ -193,7 +206,157 @@ struct ScenarioReader {
         if let node = fields["replay"], let replayFields = self.fields(node, at: fields.path("replay"), allowed: Self.replayKeys) {
             section.replay = replay(replayFields)
         }
+        if let node = fields["performance"],
+            let performanceFields = self.fields(node, at: fields.path("performance"), allowed: Self.performanceKeys)
+        {
+            performance(performanceFields, into: &section)
+        }
+        if let node = fields["learning"], let learningFields = self.fields(node, at: fields.path("learning"), allowed: Self.learningKeys) {
+            section.learning = learning(learningFields)
+        }
         return section
+    }
+
+    // MARK: - Performance and learning
+
+    private mutating func performance(_ fields: Fields, into section: inout Section) {
+        var truth = PerformanceTruth()
+        if let node = fields["workers"] {
+            if case .mapping(let workers) = node {
+                for (key, value) in workers {
+                    guard let worker = key.scalar?.string else { continue }
+                    let workerPath = fields.path("workers") + ".\(worker)"
+                    record(workerPath, key.mark)
+                    guard case .mapping(let types) = value else {
+                        mismatch("a mapping from task type to its speed and resolution, such as { billing: { speed: 0.8 } }", value, at: workerPath)
+                        continue
+                    }
+                    for (typeKey, entry) in types {
+                        guard let type = typeKey.scalar?.string else { continue }
+                        let path = workerPath + ".\(type)"
+                        record(path, typeKey.mark)
+                        guard let entryFields = self.fields(entry, at: path, allowed: Self.performanceEntryKeys) else { continue }
+                        var performance = WorkerPerformance()
+                        if let node = entryFields["speed"], let speed = positiveNumber(node, at: entryFields.path("speed")) {
+                            performance.speed = speed
+                        }
+                        if let node = entryFields["resolution"] {
+                            performance.resolution = probability(node, at: entryFields.path("resolution"))
+                        }
+                        truth.workers[WorkerID(worker), default: [:]][type] = performance
+                        section.performanceEntries.append((worker, type, path))
+                    }
+                }
+            } else {
+                mismatch("a mapping from worker id to task types, such as { ana: { billing: { speed: 0.8 } } }", node, at: fields.path("workers"))
+            }
+        }
+        if let node = fields["generate"], let generate = self.fields(node, at: fields.path("generate"), allowed: Self.generatorKeys) {
+            truth.generator = generator(generate, into: &section)
+        }
+        if fields["workers"] == nil, fields["generate"] == nil {
+            report("give the truth per worker (workers:) or a generator (generate:)", atField: fields.path)
+        }
+        section.performance = truth
+    }
+
+    private mutating func generator(_ fields: Fields, into section: inout Section) -> PerformanceGenerator? {
+        var generator = PerformanceGenerator(seed: 1)
+        if let node = fields["seed"], let seed = wholeNumber(node, at: fields.path("seed")) {
+            if seed >= 0 { generator.seed = UInt64(seed) } else { report("must not be negative", at: fields.path("seed"), node.mark) }
+        }
+        if let node = fields["types"] {
+            let types = textList(node, at: fields.path("types"))
+            generator.types = types
+            for (index, type) in types.enumerated() { section.performanceTypes.append((type, fields.path("types") + "[\(index)]")) }
+        }
+        if let node = fields["speed"], let speed = self.fields(node, at: fields.path("speed"), allowed: Self.speedSpreadKeys) {
+            if let node = speed["spread"], let spread = nonNegativeNumber(node, at: speed.path("spread")) {
+                generator.speedSpread = spread
+            } else if speed["spread"] == nil {
+                reportMissing("spread", in: speed)
+            }
+        }
+        if let node = fields["resolution"], let resolution = self.fields(node, at: fields.path("resolution"), allowed: Self.resolutionSpreadKeys) {
+            if let node = resolution["mean"] {
+                generator.resolutionMean = probability(node, at: resolution.path("mean"))
+            } else {
+                reportMissing("mean", in: resolution)
+            }
+            if let node = resolution["spread"], let spread = nonNegativeNumber(node, at: resolution.path("spread")) {
+                generator.resolutionSpread = spread
+            }
+        }
+        if let node = fields["specialists"], let specialists = self.fields(node, at: fields.path("specialists"), allowed: Self.specialistKeys) {
+            var share: Double?
+            if let node = specialists["share"] {
+                share = probability(node, at: specialists.path("share"))
+            } else {
+                reportMissing("share", in: specialists)
+            }
+            var speed: Double?
+            if let node = specialists["speed"] {
+                speed = positiveNumber(node, at: specialists.path("speed"))
+            } else {
+                reportMissing("speed", in: specialists)
+            }
+            let resolution = specialists["resolution"].flatMap { probability($0, at: specialists.path("resolution")) }
+            var types: [String]?
+            if let node = specialists["types"] {
+                types = textList(node, at: specialists.path("types"))
+                for (index, type) in (types ?? []).enumerated() {
+                    section.performanceTypes.append((type, specialists.path("types") + "[\(index)]"))
+                }
+            }
+            if let share, let speed {
+                generator.specialists = PerformanceGenerator.Specialists(share: share, speed: speed, resolution: resolution, types: types)
+            }
+        }
+        return generator
+    }
+
+    private mutating func learning(_ fields: Fields) -> LearningSettings? {
+        guard let refresh = requiredDuration(fields, "refresh") else { return nil }
+        guard refresh > 0 else {
+            report("must be longer than zero", at: fields.path("refresh"), fields["refresh"]?.mark)
+            return nil
+        }
+        var settings = LearningSettings(refresh: refresh)
+        if let node = fields["history"], let history = wholeNumber(node, at: fields.path("history")) {
+            if history >= 0 {
+                settings.history = history
+            } else {
+                report("must not be negative", at: fields.path("history"), node.mark)
+            }
+        }
+        return settings
+    }
+
+    private mutating func probability(_ node: Node, at path: String) -> Double? {
+        guard let value = number(node, at: path) else { return nil }
+        guard (0...1).contains(value) else {
+            report("must be a probability between 0 and 1, not \(value)", at: path, node.mark)
+            return nil
+        }
+        return value
+    }
+
+    private mutating func positiveNumber(_ node: Node, at path: String) -> Double? {
+        guard let value = number(node, at: path) else { return nil }
+        guard value > 0 else {
+            report("must be greater than zero", at: path, node.mark)
+            return nil
+        }
+        return value
+    }
+
+    private mutating func nonNegativeNumber(_ node: Node, at path: String) -> Double? {
+        guard let value = number(node, at: path) else { return nil }
+        guard value >= 0 else {
+            report("must not be negative", at: path, node.mark)
+            return nil
+        }
+        return value
     }
 
     // MARK: - Shifts

@@ -86,6 +86,9 @@ public struct Simulator: Sendable {
         let shiftPlan: ShiftPlan
         /// Per task type, its replayed arrivals; nil for a Poisson type.
         let replayed: [[ReplayedArrival]?]
+        /// Per task type, whether it is hard by the core's one rule (``PredictionTable/hardTaskTypes``)
+        /// applied to the step profiles' mean handling times: the same types under every policy.
+        let hardTypes: [Bool]
 
         /// A step profile of a task type, ready to sample.
         struct Profile: Sendable {
@@ -100,6 +103,12 @@ public struct Simulator: Sendable {
             var mayDecideEvidence: Bool
             var reworkProbability: Double
             var reworkStep: StepID
+            /// Per worker, the chance a finished visit comes back, when the performance truth
+            /// gives the worker a resolution on the task type; nil uses `reworkProbability`.
+            var reworkByWorker: [Double]?
+
+            /// The chance a visit finished by worker number `worker` comes back for rework.
+            func rework(by worker: Int) -> Double { reworkByWorker?[worker] ?? reworkProbability }
         }
 
         init(scenario: Scenario, state: WorkspaceState) throws(SimulationError) {
@@ -115,7 +124,13 @@ public struct Simulator: Sendable {
             var profiles: [Profile] = []
             var stepProfiles: [[StepID: Int]] = []
             var firstStep: [StepID?] = []
+            let typeNames = scenario.taskTypes.map(\.name)
+            let workers = self.workers
             for type in scenario.taskTypes {
+                // The truth of each worker on this type: a speed on every step, a resolution per visit.
+                let performance = scenario.performance.map { truth in
+                    workers.map { truth.performance(of: $0.id, taskType: type.name, taskTypes: typeNames) }
+                }
                 guard let workflow = state.workflow(type.request.workflow) else {
                     throw SimulationError("task type \(type.name) follows workflow \(type.request.workflow), which is not defined")
                 }
@@ -135,13 +150,19 @@ public struct Simulator: Sendable {
                     byStep[step.id] = profiles.count
                     profiles.append(Profile(
                         step: step.id, handling: profile.handling,
-                        multipliers: workers.map { profile.skill?.multiplier(for: $0) ?? 1 },
+                        multipliers: workers.indices.map { index in
+                            (profile.skill?.multiplier(for: workers[index]) ?? 1) * (performance?[index].speed ?? 1)
+                        },
                         exceptionProbability: profile.exceptionProbability, outcomes: outcomes,
                         queue: queueNumber[step.queue] ?? 0, evidence: evidence,
                         exceptionByMissingEvidence: !step.ownership.requiredEvidence.isEmpty
                             && step.ownership.missingEvidence == .exception,
                         mayDecideEvidence: !step.decisions.isEmpty,
-                        reworkProbability: profile.rework?.probability ?? 0, reworkStep: profile.rework?.step ?? step.id))
+                        reworkProbability: profile.rework?.probability ?? 0, reworkStep: profile.rework?.step ?? step.id,
+                        reworkByWorker: performance.flatMap { truth in
+                            guard truth.contains(where: { $0.resolution != nil }) else { return nil }
+                            return truth.map { $0.resolution.map { 1 - $0 } ?? profile.rework?.probability ?? 0 }
+                        }))
                 }
                 stepProfiles.append(byStep)
             }
@@ -149,6 +170,13 @@ public struct Simulator: Sendable {
             self.stepProfiles = stepProfiles
             self.firstStep = firstStep
             replayed = scenario.taskTypes.map(\.arrivals.replayed)
+            var meanWork = PredictionTable()
+            for (index, type) in scenario.taskTypes.enumerated() {
+                let seconds = stepProfiles[index].values.reduce(0) { $0 + profiles[$1].handling.mean }
+                meanWork.set(Prediction(handlingTime: seconds, handlingTimeUpper: seconds, resolution: 1), taskType: type.name)
+            }
+            let hard = meanWork.hardTaskTypes
+            hardTypes = scenario.taskTypes.map { hard.contains($0.name) }
             shiftPlan = ShiftPlan(
                 shifts: scenario.shifts, workers: workers, start: scenario.start, end: scenario.horizon + scenario.drain,
                 utcOffset: scenario.utcOffset)
