@@ -98,7 +98,7 @@ let package = Package(
             name: "FlowtuneCLI",
             dependencies: [
                 "FlowtuneCore", "FlowtuneStore", "FlowtuneEngine", "FlowtuneServer", "FlowtuneSimulation",
-                "FlowtuneMining", "FlowtunePlanning",
+                "FlowtuneMining", "FlowtunePlanning", "FlowtuneLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -122,12 +122,16 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     /// Labelled texts learned from.
     public private(set) var updates = 0
 
-    /// Feature-major: the weight of feature i for class c is at i·K + c.
-    private var weights: [Float]
-    private var squaredGradients: [Float]
+    /// Feature-major rows, one per hash bucket, each holding the bucket's class weights and then
+    /// their AdaGrad sums of squared gradients, each padded with zeros to a multiple of four
+    /// (``rowChunks`` groups of four): scoring and learning read one short contiguous row per
+    /// feature, four classes at a time. The padding stays 0 — its error is 0 — and is never read
+    /// into a score.
+    private var parameters: [Float]
     private var bias: [Double]
     private var biasSquaredGradients: [Double]
-    private var heldOutLogits: [[Double]] = []
+    /// The held-out examples' logits, K per example, in the order of ``heldOutLabels``.
+    private var heldOutLogits: [Double] = []
     private var heldOutLabels: [Int] = []
     private var heldOutNext = 0
 
@@ -141,8 +145,7 @@ public struct TextClassifier: Sendable, Hashable, Codable {
         self.labels = labels
         self.featurizer = featurizer
         self.configuration = configuration
-        weights = Array(repeating: 0, count: featurizer.dimension * labels.count)
-        squaredGradients = Array(repeating: 0, count: featurizer.dimension * labels.count)
+        parameters = Array(repeating: 0, count: featurizer.dimension * Self.rowLength(classes: labels.count))
         bias = Array(repeating: 0, count: labels.count)
         biasSquaredGradients = Array(repeating: 0, count: labels.count)
     }
@@ -160,41 +163,98 @@ public struct TextClassifier: Sendable, Hashable, Codable {
 
     /// The raw scores w_c·x + b_c, before calibration.
     public func logits(_ features: SparseVector) -> [Double] {
-        let classes = labels.count
         var scores = bias
-        weights.withUnsafeBufferPointer { w in
-            for (index, value) in zip(features.indices, features.values) {
-                let row = index * classes
-                for c in 0..<classes { scores[c] += Double(w[row + c]) * value }
-            }
-        }
+        scores.withUnsafeMutableBufferPointer { scores in addWeights(features, to: scores) }
         return scores
+    }
+
+    /// Groups of four classes in a row's weights, and again in its sums of squared gradients.
+    private static func rowChunks(classes: Int) -> Int { (classes + 3) / 4 }
+
+    /// Floats per bucket in ``parameters``.
+    private static func rowLength(classes: Int) -> Int { 8 * rowChunks(classes: classes) }
+
+    /// Adds w_c·x to each class's score, feature by feature in index order. Each class's sum is
+    /// formed in the same order and precision as one class at a time would form it.
+    private func addWeights(_ features: SparseVector, to scores: UnsafeMutableBufferPointer<Double>) {
+        let classes = labels.count
+        let chunks = Self.rowChunks(classes: classes)
+        let stride = 8 * chunks
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: chunks) { sums in
+            for j in 0..<chunks {
+                var sum = SIMD4<Double>()
+                for lane in 0..<4 where 4 * j + lane < classes { sum[lane] = scores[4 * j + lane] }
+                sums[j] = sum
+            }
+            parameters.withUnsafeBytes { bytes in
+                features.indices.withUnsafeBufferPointer { indices in
+                    features.values.withUnsafeBufferPointer { values in
+                        for k in 0..<indices.count {
+                            let row = indices[k] * stride * MemoryLayout<Float>.stride
+                            let value = values[k]
+                            for j in 0..<chunks {
+                                let weights = bytes.loadUnaligned(fromByteOffset: row + 16 * j, as: SIMD4<Float>.self)
+                                sums[j] += SIMD4<Double>(weights) * value
+                            }
+                        }
+                    }
+                }
+            }
+            for c in 0..<classes { scores[c] = sums[c / 4][c % 4] }
+        }
     }
 
     /// Learns from one labelled text and returns the prediction made before learning from it,
     /// which is what the registry should score.
     @discardableResult
     public mutating func update(text: String, label: String) throws -> ClassPrediction {
+        try update(features: featurizer.features(of: text), label: label)
+    }
+
+    /// Learns from one labelled, already featurized text (featurized by this classifier's
+    /// ``featurizer``), so that classifiers sharing a featurizer featurize a text once.
+    @discardableResult
+    public mutating func update(features: SparseVector, label: String) throws -> ClassPrediction {
         guard let target = labels.firstIndex(of: label) else { throw UnknownLabel(label: label, known: labels) }
-        let features = featurizer.features(of: text)
         let scores = logits(features)
         let before = ClassPrediction(model: reference, labels: labels, probabilities: calibration.probabilities(logits: scores))
         remember(scores, target)
 
         let probabilities = TemperatureScaling.softmax(scores)
         let classes = labels.count
+        let chunks = Self.rowChunks(classes: classes)
+        let stride = 8 * chunks
         let rate = Float(configuration.learningRate)
         let l2 = Float(configuration.l2)
-        weights.withUnsafeMutableBufferPointer { w in
-            squaredGradients.withUnsafeMutableBufferPointer { g in
-                for (index, value) in zip(features.indices, features.values) {
-                    let row = index * classes
-                    for c in 0..<classes {
-                        let error = Float(probabilities[c] - (c == target ? 1 : 0))
-                        let gradient = error * Float(value) + l2 * w[row + c]
-                        if gradient == 0 { continue }
-                        g[row + c] += gradient * gradient
-                        w[row + c] -= rate * gradient / (g[row + c].squareRoot() + 1e-8)
+        withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: chunks) { errors in
+            for j in 0..<chunks {
+                var error = SIMD4<Float>()
+                for lane in 0..<4 where 4 * j + lane < classes {
+                    let c = 4 * j + lane
+                    error[lane] = Float(probabilities[c] - (c == target ? 1 : 0))
+                }
+                errors[j] = error
+            }
+            parameters.withUnsafeMutableBytes { bytes in
+                features.indices.withUnsafeBufferPointer { indices in
+                    features.values.withUnsafeBufferPointer { values in
+                        for k in 0..<indices.count {
+                            let row = indices[k] * stride * MemoryLayout<Float>.stride
+                            let value = Float(values[k])
+                            // Lane by lane the same IEEE operations as one class at a time; a zero
+                            // gradient leaves w and G as they were (w − 0 is w, as w is never −0).
+                            for j in 0..<chunks {
+                                let weightsAt = row + 16 * j
+                                let sumsAt = row + 16 * (chunks + j)
+                                var weights = bytes.loadUnaligned(fromByteOffset: weightsAt, as: SIMD4<Float>.self)
+                                var sums = bytes.loadUnaligned(fromByteOffset: sumsAt, as: SIMD4<Float>.self)
+                                let gradient = errors[j] * value + l2 * weights
+                                sums += gradient * gradient
+                                weights -= rate * gradient / (sums.squareRoot() + 1e-8)
+                                bytes.storeBytes(of: weights, toByteOffset: weightsAt, as: SIMD4<Float>.self)
+                                bytes.storeBytes(of: sums, toByteOffset: sumsAt, as: SIMD4<Float>.self)
+                            }
+                        }
                     }
                 }
             }
@@ -213,7 +273,9 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     /// Refits the temperature on the held-out window, if it holds enough examples.
     public mutating func recalibrate() {
         guard heldOutLabels.count >= configuration.minimumCalibrationExamples else { return }
-        calibration = TemperatureScaling.fit(logits: heldOutLogits, labels: heldOutLabels)
+        calibration = TemperatureScaling.fit(
+            flatLogits: heldOutLogits, classes: labels.count, labels: heldOutLabels,
+            initialTemperature: calibration.temperature)
     }
 
     /// Held-out examples available for calibration.
@@ -222,12 +284,89 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     private mutating func remember(_ scores: [Double], _ label: Int) {
         guard configuration.calibrationWindow > 0 else { return }
         if heldOutLabels.count < configuration.calibrationWindow {
-            heldOutLogits.append(scores)
+            heldOutLogits.append(contentsOf: scores)
             heldOutLabels.append(label)
         } else {
-            heldOutLogits[heldOutNext] = scores
+            let classes = labels.count
+            heldOutLogits.replaceSubrange((heldOutNext * classes)..<((heldOutNext + 1) * classes), with: scores)
             heldOutLabels[heldOutNext] = label
             heldOutNext = (heldOutNext + 1) % configuration.calibrationWindow
         }
+    }
+}
+
+/// Encoded as the class weights and the AdaGrad sums each as one feature-major array (the weight
+/// of feature i for class c at i·K + c), independent of the padded rows held in memory.
+extension TextClassifier {
+    private enum CodingKeys: String, CodingKey {
+        case reference, labels, featurizer, configuration, calibration, updates, weights, squaredGradients, bias,
+            biasSquaredGradients, heldOutLogits, heldOutLabels, heldOutNext
+    }
+
+    /// Decodes a classifier, checking that its arrays fit its featurizer and classes.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        reference = try container.decode(ModelReference.self, forKey: .reference)
+        labels = try container.decode([String].self, forKey: .labels)
+        featurizer = try container.decode(TextFeaturizer.self, forKey: .featurizer)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        calibration = try container.decode(TemperatureScaling.self, forKey: .calibration)
+        updates = try container.decode(Int.self, forKey: .updates)
+        bias = try container.decode([Double].self, forKey: .bias)
+        biasSquaredGradients = try container.decode([Double].self, forKey: .biasSquaredGradients)
+        let heldOutLogits = try container.decode([[Double]].self, forKey: .heldOutLogits)
+        self.heldOutLogits = heldOutLogits.flatMap { $0 }
+        heldOutLabels = try container.decode([Int].self, forKey: .heldOutLabels)
+        heldOutNext = try container.decode(Int.self, forKey: .heldOutNext)
+        let weights = try container.decode([Float].self, forKey: .weights)
+        let squaredGradients = try container.decode([Float].self, forKey: .squaredGradients)
+        let classes = labels.count
+        guard classes >= 2, weights.count == featurizer.dimension * classes, squaredGradients.count == weights.count,
+            bias.count == classes, biasSquaredGradients.count == classes,
+            heldOutLogits.count == heldOutLabels.count, heldOutLogits.allSatisfy({ $0.count == classes })
+        else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a classifier over \(classes) classes and \(featurizer.dimension) buckets needs \(featurizer.dimension * classes) weights and sums, and \(classes) biases; found \(weights.count), \(squaredGradients.count) and \(bias.count)"))
+        }
+        let chunks = Self.rowChunks(classes: classes)
+        var parameters = [Float](repeating: 0, count: featurizer.dimension * 8 * chunks)
+        for feature in 0..<featurizer.dimension {
+            for c in 0..<classes {
+                parameters[feature * 8 * chunks + c] = weights[feature * classes + c]
+                parameters[feature * 8 * chunks + 4 * chunks + c] = squaredGradients[feature * classes + c]
+            }
+        }
+        self.parameters = parameters
+    }
+
+    /// Encodes the classifier.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(labels, forKey: .labels)
+        try container.encode(featurizer, forKey: .featurizer)
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(calibration, forKey: .calibration)
+        try container.encode(updates, forKey: .updates)
+        try container.encode(bias, forKey: .bias)
+        try container.encode(biasSquaredGradients, forKey: .biasSquaredGradients)
+        try container.encode(
+            stride(from: 0, to: heldOutLogits.count, by: labels.count).map { Array(heldOutLogits[$0..<($0 + labels.count)]) },
+            forKey: .heldOutLogits)
+        try container.encode(heldOutLabels, forKey: .heldOutLabels)
+        try container.encode(heldOutNext, forKey: .heldOutNext)
+        let classes = labels.count
+        let chunks = Self.rowChunks(classes: classes)
+        var weights = [Float](repeating: 0, count: featurizer.dimension * classes)
+        var squaredGradients = weights
+        for feature in 0..<featurizer.dimension {
+            for c in 0..<classes {
+                weights[feature * classes + c] = parameters[feature * 8 * chunks + c]
+                squaredGradients[feature * classes + c] = parameters[feature * 8 * chunks + 4 * chunks + c]
+            }
+        }
+        try container.encode(weights, forKey: .weights)
+        try container.encode(squaredGradients, forKey: .squaredGradients)
     }
 }

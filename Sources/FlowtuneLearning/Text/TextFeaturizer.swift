@@ -69,69 +69,256 @@ public struct TextFeaturizer: Sendable, Hashable, Codable {
 
     /// The feature vector of `text`.
     public func features(of text: String) -> SparseVector {
-        let words = Self.words(of: text)
-        var hashed: [(index: Int, sign: Double)] = []
-        hashed.reserveCapacity(words.count * 12)
-        let mask = UInt64(dimension - 1)
-        func add(_ hash: UInt64) {
-            hashed.append((Int(hash & mask), hash >> 63 == 0 ? 1 : -1))
-        }
-        for (position, word) in words.enumerated() {
-            if unigrams { add(hash(kind: 1, word[...])) }
-            if bigrams, position > 0 {
-                var h = start(kind: 2)
-                mix(&h, words[position - 1][...])
-                mix(&h, 0x20)
-                mix(&h, word[...])
-                add(h)
+        var scratch = Scratch()
+        var vector = SparseVector(indices: [], values: [])
+        features(of: text, into: &vector, scratch: &scratch)
+        return vector
+    }
+
+    /// Buffers reused from one text to the next, so that featurizing a stream allocates nothing
+    /// once they have grown to the longest text.
+    public struct Scratch: Sendable {
+        /// Every word's scalar values, each word stored padded as `<word>`.
+        var scalars: [UInt32] = []
+        /// Where each padded word ends in `scalars`; it starts where the previous one ends.
+        var wordEnds: [Int] = []
+        /// One key per hashed feature: bucket << 1 | sign bit, so that sorting orders by bucket.
+        var keys: [Int] = []
+        /// The keys spread over buckets, while sorting.
+        var sorted: [Int] = []
+
+        /// Creates empty buffers.
+        public init() {}
+    }
+
+    /// Writes the feature vector of `text` into `vector`, reusing its storage and `scratch`'s.
+    ///
+    /// ```swift
+    /// var scratch = TextFeaturizer.Scratch()
+    /// var vector = SparseVector(indices: [], values: [])
+    /// for text in texts {
+    ///     featurizer.features(of: text, into: &vector, scratch: &scratch)
+    ///     // ... score `vector`
+    /// }
+    /// ```
+    public func features(of text: String, into vector: inout SparseVector, scratch: inout Scratch) {
+        Self.splitWords(text, into: &scratch)
+        hashFeatures(&scratch)
+        // Buckets hit more than once add up their signs; a bucket whose signs cancel stays, at 0.
+        vector.indices.removeAll(keepingCapacity: true)
+        vector.values.removeAll(keepingCapacity: true)
+        Self.bucketSort(&scratch.keys, buffer: &scratch.sorted, bits: dimension.trailingZeroBitCount + 1)
+        var sumOfSquares = 0.0
+        scratch.keys.withUnsafeBufferPointer { keys in
+            var position = 0
+            while position < keys.count {
+                let index = keys[position] >> 1
+                var value = 0.0
+                while position < keys.count, keys[position] >> 1 == index {
+                    value += keys[position] & 1 == 0 ? 1 : -1
+                    position += 1
+                }
+                vector.indices.append(index)
+                vector.values.append(value)
+                // Integers: the sum is exact in any order.
+                sumOfSquares += value * value
             }
-            if let lengths = characterGrams {
-                let padded: [Unicode.Scalar] = ["<"] + word + [">"]
-                for length in lengths where length <= padded.count {
-                    for offset in 0...(padded.count - length) {
-                        add(hash(kind: 3, padded[offset..<(offset + length)]))
+        }
+        let norm = sumOfSquares.squareRoot()
+        if norm > 0 {
+            vector.values.withUnsafeMutableBufferPointer { values in
+                for i in values.indices { values[i] /= norm }
+            }
+        }
+    }
+
+    /// Sorts non-negative `keys` below 2^`bits` ascending. A text's few hundred keys are spread
+    /// over 256 buckets by their top byte, which leaves each bucket a handful of keys for an
+    /// insertion sort to order: a few passes over the keys instead of n log n comparisons. Longer
+    /// lists, whose buckets would grow, are sorted by comparison.
+    static func bucketSort(_ keys: inout [Int], buffer: inout [Int], bits: Int) {
+        let count = keys.count
+        if count < 2 { return }
+        guard count <= 4096, bits > 8 else {
+            keys.sort()
+            return
+        }
+        if buffer.count < count { buffer = [Int](repeating: 0, count: max(count, 2 * buffer.count)) }
+        let shift = bits - 8
+        keys.withUnsafeMutableBufferPointer { keys in
+            buffer.withUnsafeMutableBufferPointer { buffer in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { offsets in
+                    offsets.initialize(repeating: 0)
+                    for i in 0..<count { offsets[keys[i] >> shift] += 1 }
+                    var total = 0
+                    for digit in 0..<256 {
+                        let size = offsets[digit]
+                        offsets[digit] = total
+                        total += size
                     }
+                    for i in 0..<count {
+                        let key = keys[i]
+                        buffer[offsets[key >> shift]] = key
+                        offsets[key >> shift] += 1
+                    }
+                }
+                // Ordered but within buckets: an insertion sort moves each key a few places.
+                keys[0] = buffer[0]
+                for i in 1..<count {
+                    let key = buffer[i]
+                    var j = i
+                    while j > 0, keys[j - 1] > key {
+                        keys[j] = keys[j - 1]
+                        j -= 1
+                    }
+                    keys[j] = key
                 }
             }
         }
-        hashed.sort { $0.index < $1.index }
-        var indices: [Int] = []
-        var values: [Double] = []
-        for (index, sign) in hashed {
-            if indices.last == index { values[values.count - 1] += sign } else {
-                indices.append(index)
-                values.append(sign)
+    }
+
+    /// Fills `scratch.scalars` and `scratch.wordEnds` with the padded lowercased words of `text`,
+    /// as ``words(of:)`` splits them. ASCII text, the common case, is read byte by byte; anything
+    /// else goes through full Unicode lowercasing and properties.
+    static func splitWords(_ text: String, into scratch: inout Scratch) {
+        scratch.scalars.removeAll(keepingCapacity: true)
+        scratch.wordEnds.removeAll(keepingCapacity: true)
+        let left = UInt32(UInt8(ascii: "<"))
+        let right = UInt32(UInt8(ascii: ">"))
+        var text = text
+        let ascii = text.withUTF8 { bytes -> Bool in
+            var inWord = false
+            for byte in bytes {
+                var letter = UInt32(byte)
+                if byte >= 0x80 { return false }
+                if byte &- UInt8(ascii: "A") < 26 { letter |= 0x20 }
+                let isWordCharacter = letter &- UInt32(UInt8(ascii: "a")) < 26 || letter &- UInt32(UInt8(ascii: "0")) < 10
+                if isWordCharacter {
+                    if !inWord { scratch.scalars.append(left); inWord = true }
+                    scratch.scalars.append(letter)
+                } else if inWord {
+                    scratch.scalars.append(right)
+                    scratch.wordEnds.append(scratch.scalars.count)
+                    inWord = false
+                }
+            }
+            if inWord {
+                scratch.scalars.append(right)
+                scratch.wordEnds.append(scratch.scalars.count)
+            }
+            return true
+        }
+        if ascii { return }
+        // Mixed text: String.lowercased() maps scalar by scalar, so each scalar's lowercase
+        // mapping is split here as the lowercased string's scalars would be; ASCII scalars keep
+        // the byte test, which agrees with the Unicode properties on them.
+        scratch.scalars.removeAll(keepingCapacity: true)
+        scratch.wordEnds.removeAll(keepingCapacity: true)
+        var inWord = false
+        func add(_ value: UInt32, isWordCharacter: Bool) {
+            if isWordCharacter {
+                if !inWord { scratch.scalars.append(left); inWord = true }
+                scratch.scalars.append(value)
+            } else if inWord {
+                scratch.scalars.append(right)
+                scratch.wordEnds.append(scratch.scalars.count)
+                inWord = false
             }
         }
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        if norm > 0 { for i in values.indices { values[i] /= norm } }
-        return SparseVector(indices: indices, values: values)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                var letter = scalar.value
+                if letter &- UInt32(UInt8(ascii: "A")) < 26 { letter |= 0x20 }
+                add(letter, isWordCharacter: letter &- UInt32(UInt8(ascii: "a")) < 26 || letter &- UInt32(UInt8(ascii: "0")) < 10)
+            } else {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                    add(lower.value, isWordCharacter: lower.properties.isAlphabetic || lower.properties.numericType != nil)
+                }
+            }
+        }
+        if inWord {
+            scratch.scalars.append(right)
+            scratch.wordEnds.append(scratch.scalars.count)
+        }
+    }
+
+    /// Hashes every feature of the words in `scratch` into `scratch.keys`.
+    private func hashFeatures(_ scratch: inout Scratch) {
+        scratch.keys.removeAll(keepingCapacity: true)
+        let mask = UInt64(dimension - 1)
+        let unigramStart = start(kind: 1)
+        let bigramStart = start(kind: 2)
+        let gramStart = start(kind: 3)
+        let shortest = max(0, characterGrams?.lowerBound ?? 0)
+        let longest = characterGrams?.upperBound ?? -1
+        let wordEnds = scratch.wordEnds
+        scratch.scalars.withUnsafeBufferPointer { scalars in
+            @inline(__always) func add(_ hash: UInt64) {
+                scratch.keys.append(Int(truncatingIfNeeded: (hash & mask) << 1 | hash >> 63))
+            }
+            var wordStart = 0
+            var previousStart = 0
+            for (position, wordEnd) in wordEnds.enumerated() {
+                // The word without its padding.
+                let first = wordStart + 1
+                let last = wordEnd - 1
+                if unigrams {
+                    var h = unigramStart
+                    for i in first..<last { Self.mix(&h, scalars[i]) }
+                    add(h)
+                }
+                if bigrams, position > 0 {
+                    var h = bigramStart
+                    for i in (previousStart + 1)..<(wordStart - 1) { Self.mix(&h, scalars[i]) }
+                    Self.mix(&h, 0x20)
+                    for i in first..<last { Self.mix(&h, scalars[i]) }
+                    add(h)
+                }
+                let padded = wordEnd - wordStart
+                if shortest <= longest, shortest <= padded {
+                    // The n-grams starting at one offset share their prefix: hash it once and
+                    // extend it one scalar per length.
+                    for offset in wordStart...(wordEnd - shortest) {
+                        var h = gramStart
+                        for i in offset..<(offset + shortest) { Self.mix(&h, scalars[i]) }
+                        add(h)
+                        var end = offset + shortest
+                        while end < wordEnd, end - offset < longest {
+                            Self.mix(&h, scalars[end])
+                            end += 1
+                            add(h)
+                        }
+                    }
+                }
+                previousStart = wordStart
+                wordStart = wordEnd
+            }
+        }
     }
 
     private func start(kind: UInt8) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        mix(&h, UInt32(kind))
+        Self.mix(&h, UInt32(kind))
         return h
     }
 
-    private func hash(kind: UInt8, _ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
-        var h = start(kind: kind)
-        mix(&h, scalars)
-        return h
-    }
-
-    private func mix(_ h: inout UInt64, _ scalars: ArraySlice<Unicode.Scalar>) {
-        for scalar in scalars { mix(&h, scalar.value) }
-    }
-
-    /// FNV-1a over the four bytes of a scalar value.
+    /// FNV-1a over the four little-endian bytes of a scalar value. A byte of 0 leaves the xor
+    /// unchanged, so a value below 256 — every ASCII letter — is one xor and one multiply by
+    /// the prime's fourth power.
     @inline(__always)
-    private func mix(_ h: inout UInt64, _ value: UInt32) {
+    static func mix(_ h: inout UInt64, _ value: UInt32) {
+        if value < 0x100 {
+            h = (h ^ UInt64(value)) &* fnvPrimeToTheFourth
+            return
+        }
         var v = value
         for _ in 0..<4 {
             h ^= UInt64(v & 0xff)
-            h = h &* 0x0000_0100_0000_01b3
+            h = h &* fnvPrime
             v >>= 8
         }
     }
+
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+    static let fnvPrimeToTheFourth: UInt64 = fnvPrime &* fnvPrime &* fnvPrime &* fnvPrime
 }
