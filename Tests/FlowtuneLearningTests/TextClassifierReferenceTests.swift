@@ -1,0 +1,112 @@
+import FlowtuneCore
+import Foundation
+import Testing
+
+@testable import FlowtuneLearning
+
+/// The classifier's learning as first written — weights and AdaGrad sums as two K-major arrays,
+/// one class at a time — kept as the reference the row-per-bucket implementation must match bit
+/// for bit. Calibration is left out: learning and raw logits do not depend on it.
+struct ReferenceClassifier {
+    let classes: Int
+    let learningRate: Double
+    let l2: Double
+    var weights: [Float]
+    var squaredGradients: [Float]
+    var bias: [Double]
+    var biasSquaredGradients: [Double]
+
+    init(classes: Int, dimension: Int, configuration: TextClassifier.Configuration = .init()) {
+        self.classes = classes
+        learningRate = configuration.learningRate
+        l2 = configuration.l2
+        weights = Array(repeating: 0, count: dimension * classes)
+        squaredGradients = weights
+        bias = Array(repeating: 0, count: classes)
+        biasSquaredGradients = bias
+    }
+
+    func logits(_ features: SparseVector) -> [Double] {
+        var scores = bias
+        for (index, value) in zip(features.indices, features.values) {
+            for c in 0..<classes { scores[c] += Double(weights[index * classes + c]) * value }
+        }
+        return scores
+    }
+
+    mutating func update(_ features: SparseVector, target: Int) {
+        let probabilities = TemperatureScaling.softmax(logits(features))
+        let rate = Float(learningRate)
+        let l2 = Float(self.l2)
+        for (index, value) in zip(features.indices, features.values) {
+            for c in 0..<classes {
+                let i = index * classes + c
+                let error = Float(probabilities[c] - (c == target ? 1 : 0))
+                let gradient = error * Float(value) + l2 * weights[i]
+                if gradient == 0 { continue }
+                squaredGradients[i] += gradient * gradient
+                weights[i] -= rate * gradient / (squaredGradients[i].squareRoot() + 1e-8)
+            }
+        }
+        for c in 0..<classes {
+            let gradient = probabilities[c] - (c == target ? 1 : 0)
+            biasSquaredGradients[c] += gradient * gradient
+            bias[c] -= learningRate * gradient / (biasSquaredGradients[c].squareRoot() + 1e-8)
+        }
+    }
+}
+
+@Suite("Text classifier against the reference")
+struct TextClassifierReferenceTests {
+    @Test("learning gives bit-identical logits to the reference, for 2, 3, 4 and 8 classes")
+    func identicalLogits() throws {
+        let featurizer = TextFeaturizer(dimension: 1 << 14)
+        let train = Corpus.generate(1500, seed: 11)
+        let test = Corpus.generate(300, seed: 12)
+        let labelSets = [["high", "normal"], ["high", "normal", "low"], Corpus.intentLabels,
+                         Corpus.intentLabels + ["a", "b", "c", "d"]]
+        for labels in labelSets {
+            var classifier = TextClassifier(reference: ModelReference(name: "m", version: 1), labels: labels, featurizer: featurizer)
+            var reference = ReferenceClassifier(classes: labels.count, dimension: featurizer.dimension)
+            for (position, message) in train.enumerated() {
+                // Every label set learns from the corpus's intents folded onto its classes.
+                let target = Corpus.intentLabels.firstIndex(of: message.intent)! % labels.count
+                let features = featurizer.features(of: message.text)
+                let before = try classifier.update(features: features, label: labels[(target + position % 2) % labels.count])
+                #expect(before.probabilities.count == labels.count)
+                reference.update(features, target: (target + position % 2) % labels.count)
+            }
+            for message in test {
+                let features = featurizer.features(of: message.text)
+                #expect(classifier.logits(features) == reference.logits(features))
+            }
+        }
+    }
+
+    @Test("a classifier encodes its weights in the reference's K-major layout and decodes to itself")
+    func codableLayout() throws {
+        let featurizer = TextFeaturizer(dimension: 1 << 10)
+        var classifier = TextClassifier(
+            reference: ModelReference(name: "urgency", version: 2), labels: ["high", "normal", "low"], featurizer: featurizer,
+            configuration: .init(calibrationWindow: 50, recalibrateEvery: 20, minimumCalibrationExamples: 10))
+        var reference = ReferenceClassifier(classes: 3, dimension: featurizer.dimension)
+        for message in Corpus.generate(200, seed: 5) {
+            let target = message.urgency == "high" ? 0 : message.text.count % 2 + 1
+            try classifier.update(text: message.text, label: ["high", "normal", "low"][target])
+            reference.update(featurizer.features(of: message.text), target: target)
+        }
+        let data = try JSONEncoder().encode(classifier)
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((document["weights"] as? [Double])?.map { Float($0) } == reference.weights)
+        #expect((document["squaredGradients"] as? [Double])?.map { Float($0) } == reference.squaredGradients)
+        #expect((document["heldOutLogits"] as? [[Double]])?.count == 50)
+        let decoded = try JSONDecoder().decode(TextClassifier.self, from: data)
+        #expect(decoded == classifier)
+        #expect(decoded.predict("urgent, the app crashes") == classifier.predict("urgent, the app crashes"))
+
+        var broken = document
+        broken["weights"] = [1.0, 2.0]
+        let brokenData = try JSONSerialization.data(withJSONObject: broken)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(TextClassifier.self, from: brokenData) }
+    }
+}
