@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure routing latency, lifecycle throughput and restart time.",
         discussion: "Build in release for meaningful figures: swift run -c release flowtune bench routing",
-        subcommands: [RoutingBench.self, LifecycleBench.self, CoreBench.self, RestartBench.self, DecisionBench.self, MiningBench.self, CSVImportBench.self, PlanningBench.self, ClassifierBench.self])
+        subcommands: [RoutingBench.self, LifecycleBench.self, CoreBench.self, RestartBench.self, DecisionBench.self, MiningBench.self, CSVImportBench.self, PlanningBench.self, ClassifierBench.self, AssignmentBench.self])
 
     struct DecisionBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
