@@ -22,6 +22,9 @@ enum PayloadTag: UInt8, Sendable {
     case policyChanged = 14
     /// A task id, then the application as JSON.
     case decisionApplied = 15
+    /// A routing by a policy that records models and notes: as `taskOffered`, then the
+    /// decision's models and notes. Decisions without them keep the shorter form.
+    case taskOfferedWithNotes = 16
     case workflowDefined = 64
     case queueDefined = 65
     case workerRegistered = 66
@@ -35,17 +38,20 @@ enum PayloadTag: UInt8, Sendable {
     case reallocationProposed = 74
     case workerReallocated = 75
     case reallocationDeclined = 76
+    case predictionsPublished = 80
 
     /// Whether the payload is about one task, whose id is then its first field.
     var isAboutTask: Bool {
         switch self {
-        case .taskCreated, .taskOffered, .offerAccepted, .offerDeclined, .stepCompleted, .priorityChanged,
+        case .taskCreated, .taskOffered, .taskOfferedWithNotes, .offerAccepted, .offerDeclined, .stepCompleted,
+            .priorityChanged,
             .escalated, .movedToException, .exceptionClaimed, .exceptionResolved, .overrideApplied, .taskCancelled,
             .decisionApplied:
             true
         case .workerStatusChanged, .policyChanged, .settingsChanged, .workflowDefined, .queueDefined,
             .workerRegistered, .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert,
-            .exceptionRateRecovered, .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined:
+            .exceptionRateRecovered, .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined,
+            .predictionsPublished:
             false
         }
     }
@@ -55,7 +61,7 @@ enum PayloadTag: UInt8, Sendable {
     var typeName: StaticString {
         switch self {
         case .taskCreated: "TaskCreated"
-        case .taskOffered: "TaskRouted"
+        case .taskOffered, .taskOfferedWithNotes: "TaskRouted"
         case .offerAccepted: "OfferAccepted"
         case .offerDeclined: "OfferDeclined"
         case .stepCompleted: "StepCompleted"
@@ -82,13 +88,15 @@ enum PayloadTag: UInt8, Sendable {
         case .reallocationProposed: "ReallocationProposed"
         case .workerReallocated: "WorkerReallocated"
         case .reallocationDeclined: "ReallocationDeclined"
+        case .predictionsPublished: "PredictionsPublished"
         }
     }
 
     init(_ payload: EventPayload) {
         switch payload {
         case .taskCreated: self = .taskCreated
-        case .taskOffered: self = .taskOffered
+        case .taskOffered(_, _, _, let decision):
+            self = decision.models.isEmpty && decision.notes.isEmpty ? .taskOffered : .taskOfferedWithNotes
         case .offerAccepted: self = .offerAccepted
         case .offerDeclined: self = .offerDeclined
         case .stepCompleted: self = .stepCompleted
@@ -115,6 +123,7 @@ enum PayloadTag: UInt8, Sendable {
         case .reallocationProposed: self = .reallocationProposed
         case .workerReallocated: self = .workerReallocated
         case .reallocationDeclined: self = .reallocationDeclined
+        case .predictionsPublished: self = .predictionsPublished
         }
     }
 }
@@ -158,6 +167,15 @@ extension BinaryWriter {
             write(id: worker)
             write(date: expiresAt)
             write(decision: decision)
+            if !decision.models.isEmpty || !decision.notes.isEmpty {
+                write(count: decision.models.count)
+                for (model, version) in decision.models.sorted(by: { $0.key < $1.key }) {
+                    write(string: model)
+                    write(int: version)
+                }
+                write(count: decision.notes.count)
+                for note in decision.notes { write(string: note) }
+            }
         case .offerAccepted(let task, let worker):
             write(id: task)
             write(id: worker)
@@ -251,6 +269,8 @@ extension BinaryWriter {
             try write(definition: reallocation)
         case .reallocationDeclined(let decline):
             try write(definition: decline)
+        case .predictionsPublished(let table):
+            try write(definition: table)
         }
     }
 
@@ -435,6 +455,22 @@ extension BinaryReader {
             let expiresAt = try readDate()
             let decision = try readDecision()
             return .taskOffered(task: task, worker: worker, expiresAt: expiresAt, decision: decision)
+        case .taskOfferedWithNotes:
+            let task: TaskID = try readID()
+            let worker: WorkerID = try readID()
+            let expiresAt = try readDate()
+            var decision = try readDecision()
+            let modelCount = try readCount(minimumElementSize: 2)
+            for _ in 0..<modelCount {
+                let model = try readString()
+                guard decision.models.updateValue(try readInt(), forKey: model) == nil else {
+                    throw failure("duplicate model \(model)")
+                }
+            }
+            let noteCount = try readCount(minimumElementSize: 1)
+            decision.notes.reserveCapacity(noteCount)
+            for _ in 0..<noteCount { decision.notes.append(try readString()) }
+            return .taskOffered(task: task, worker: worker, expiresAt: expiresAt, decision: decision)
         case .offerAccepted:
             let task: TaskID = try readID()
             return .offerAccepted(task: task, worker: try readID())
@@ -533,6 +569,8 @@ extension BinaryReader {
             return .workerReallocated(try readDefinition(WorkerReallocation.self))
         case .reallocationDeclined:
             return .reallocationDeclined(try readDefinition(ReallocationDecline.self))
+        case .predictionsPublished:
+            return .predictionsPublished(try readDefinition(PredictionTable.self))
         }
     }
 

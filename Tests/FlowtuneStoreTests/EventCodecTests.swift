@@ -13,6 +13,7 @@ private enum PayloadCase: CaseIterable {
     case decisionPublished, decisionApplied
     case thresholdChanged, exceptionRateObserved, exceptionRateAlert, exceptionRateRecovered
     case queueAtRisk, reallocationProposed, workerReallocated, reallocationDeclined
+    case predictionsPublished
 
     init(_ payload: EventPayload) {
         switch payload {
@@ -44,6 +45,7 @@ private enum PayloadCase: CaseIterable {
         case .reallocationProposed: self = .reallocationProposed
         case .workerReallocated: self = .workerReallocated
         case .reallocationDeclined: self = .reallocationDeclined
+        case .predictionsPublished: self = .predictionsPublished
         }
     }
 }

@@ -186,6 +186,27 @@ enum SampleEvents {
                 time: slotEnd + 7320, actor: "admin",
                 payload: .workerRegistered(Worker(
                     id: "ana", skills: ["billing": 6], servingQueue: "sales", flexible: true, moveCost: 4))),
+            Event(
+                time: slotEnd + 7400, actor: "learning", cause: "model promoted",
+                payload: .predictionsPublished(PredictionTable(
+                    models: ["handling-time": 3, "resolution": 2],
+                    types: [
+                        "billing": TypePredictions(
+                            everyone: Prediction(handlingTime: 360, handlingTimeUpper: 700, resolution: 0.81),
+                            workers: ["ana": Prediction(handlingTime: 240.5, handlingTimeUpper: 420, resolution: 0.93)]),
+                        "fraud": TypePredictions(workers: ["bo": Prediction(handlingTime: 1800, handlingTimeUpper: 3600, resolution: 0.6)]),
+                    ]))),
+            Event(
+                time: slotEnd + 7410, actor: "system", cause: "route",
+                payload: .taskOffered(
+                    task: "task-p", worker: "ana", expiresAt: slotEnd + 7470,
+                    decision: {
+                        var decision = decision(candidates: 2)
+                        decision.policy = "predictive"
+                        decision.models = ["handling-time": 3, "resolution": 2]
+                        decision.notes = ["task task-p: type billing, value 100.000 (default)", "fairness waived"]
+                        return decision
+                    }())),
         ]
     }
 

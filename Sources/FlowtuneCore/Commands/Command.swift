@@ -39,6 +39,12 @@ public enum Command: Sendable, Hashable {
     case publishDecision(DefinitionSource)
     /// Publishes an earlier version of a decision again, as its next version.
     case rollbackDecision(DecisionID, to: Int)
+    /// Publishes the predictions routing uses from now on; routes nothing by itself.
+    case publishPredictions(PredictionTable)
+    /// Routes the waiting tasks now: the `optimal-batch` policy assigns them to the free capacity
+    /// at once; the engine or simulator issues this every ``PredictiveSettings/batchInterval``.
+    /// Under other policies every free worker takes the best waiting tasks, as on any event.
+    case routeWaiting
     /// Records a reallocation pass: the queues that turned at risk, and the moves planned, each
     /// numbered as a proposal and, within the automatic cost limit, applied at once.
     case reallocate(ReallocationRound)

@@ -78,6 +78,8 @@ public enum EventPayload: Sendable, Hashable, Codable {
     case exceptionRateAlert(ExceptionRateSignal)
     /// A workflow's exception rate came back into its expected band.
     case exceptionRateRecovered(ExceptionRateSignal)
+    /// A table of predictions was published for routing to use.
+    case predictionsPublished(PredictionTable)
     /// A queue was predicted to miss its promise over the coming intervals; recorded when it
     /// turns at risk, not again while it stays so.
     case queueAtRisk(QueueRisk)
@@ -115,6 +117,7 @@ public enum EventPayload: Sendable, Hashable, Codable {
         case .exceptionRateObserved: "ExceptionRateObserved"
         case .exceptionRateAlert: "ExceptionRateAlert"
         case .exceptionRateRecovered: "ExceptionRateRecovered"
+        case .predictionsPublished: "PredictionsPublished"
         case .queueAtRisk: "QueueAtRisk"
         case .reallocationProposed: "ReallocationProposed"
         case .workerReallocated: "WorkerReallocated"
@@ -135,7 +138,7 @@ public enum EventPayload: Sendable, Hashable, Codable {
         switch self {
         case .workflowDefined, .queueDefined, .workerRegistered, .workerStatusChanged, .policyChanged, .settingsChanged,
             .decisionPublished, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert, .exceptionRateRecovered,
-            .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined:
+            .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined, .predictionsPublished:
             nil
         case .decisionApplied(let application): application.task
         case .taskCreated(let created): created.task

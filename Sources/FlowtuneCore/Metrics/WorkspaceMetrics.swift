@@ -145,7 +145,7 @@ public struct WorkspaceMetrics: Sendable {
             workflows[signal.workflow, default: WorkflowMetrics()].exceptionRateAlerting = false
         case .workerStatusChanged, .policyChanged, .settingsChanged, .decisionPublished, .exceptionClaimed, .priorityChanged,
             .overrideApplied, .exceptionRateObserved, .queueAtRisk, .reallocationProposed, .workerReallocated,
-            .reallocationDeclined:
+            .reallocationDeclined, .predictionsPublished:
             break
         }
     }

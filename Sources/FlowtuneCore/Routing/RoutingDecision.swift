@@ -17,11 +17,18 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     public var excluded: [Exclusion]
     /// Why the runner-up lost, when there was one.
     public var runnerUpLost: String?
+    /// The versions of the models whose predictions the decision used, by model name; empty for
+    /// a decision made without predictions.
+    public var models: [String: Int]
+    /// What else a reader needs to follow the decision: the task's type and value, pairs scored
+    /// without a prediction, a fairness rule waived, what the best alternative assignment costs.
+    public var notes: [String]
 
     /// Creates a decision record.
     public init(
         policy: String, policyVersion: Int, direction: Direction, candidates: [ScoredCandidate],
-        candidateCount: Int, excluded: [Exclusion], runnerUpLost: String?
+        candidateCount: Int, excluded: [Exclusion], runnerUpLost: String?, models: [String: Int] = [:],
+        notes: [String] = []
     ) {
         self.policy = policy
         self.policyVersion = policyVersion
@@ -30,6 +37,22 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         self.candidateCount = candidateCount
         self.excluded = excluded
         self.runnerUpLost = runnerUpLost
+        self.models = models
+        self.notes = notes
+    }
+
+    /// Decodes a decision; one recorded before decisions carried models and notes has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        policy = try container.decode(String.self, forKey: .policy)
+        policyVersion = try container.decode(Int.self, forKey: .policyVersion)
+        direction = try container.decode(Direction.self, forKey: .direction)
+        candidates = try container.decode([ScoredCandidate].self, forKey: .candidates)
+        candidateCount = try container.decode(Int.self, forKey: .candidateCount)
+        excluded = try container.decode([Exclusion].self, forKey: .excluded)
+        runnerUpLost = try container.decodeIfPresent(String.self, forKey: .runnerUpLost)
+        models = try container.decodeIfPresent([String: Int].self, forKey: .models) ?? [:]
+        notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
     }
 
     /// The direction of a decision.

@@ -79,6 +79,15 @@ public enum RoutingPolicyKind: String, Sendable, Hashable, Codable, CaseIterable
     case longestIdle = "longest-idle"
     /// A weighted score of skill fit, priorities, age, service-level risk and idle time.
     case skillScore = "skill-score"
+    /// Expected value of the pairing from published predictions, less cost and risk, with aging
+    /// and a fairness guardrail: see ``PredictivePolicy``.
+    case predictive = "predictive"
+    /// The waiting tasks assigned to the free capacity at once, by exact minimum-cost
+    /// assignment of the predictive score: see ``OptimalBatchPolicy``.
+    case optimalBatch = "optimal-batch"
+
+    /// Whether the policy routes by published predictions and the fairness guardrail.
+    public var usesPredictions: Bool { self == .predictive || self == .optimalBatch }
 
     /// The policy itself.
     public var policy: any RoutingPolicy {
@@ -86,6 +95,8 @@ public enum RoutingPolicyKind: String, Sendable, Hashable, Codable, CaseIterable
         case .roundRobin: RoundRobinPolicy()
         case .longestIdle: LongestIdlePolicy()
         case .skillScore: SkillScorePolicy()
+        case .predictive: PredictivePolicy()
+        case .optimalBatch: OptimalBatchPolicy()
         }
     }
 }
@@ -154,6 +165,12 @@ extension RoutingPolicyKind {
             return (policy.name, policy.version, policy.weights)
         case .skillScore:
             let policy = SkillScorePolicy()
+            return (policy.name, policy.version, policy.weights)
+        case .predictive:
+            let policy = PredictivePolicy()
+            return (policy.name, policy.version, policy.weights)
+        case .optimalBatch:
+            let policy = OptimalBatchPolicy()
             return (policy.name, policy.version, policy.weights)
         }
     }

@@ -8,6 +8,7 @@ extension WorkspaceState {
     /// Returns the decision even when no worker qualifies, so a caller can explain why a task waits;
     /// `worker` is nil then.
     public func route(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
+        if settings.routingPolicy.usesPredictions { return routePredictive(task: id, now: now) }
         guard let task = tasks[id], let queueNumber = queueNumber(task.queue) else { return nil }
         return route(RoutedTask(task), queueNumber: queueNumber, now: now)
     }
@@ -93,6 +94,7 @@ extension WorkspaceState {
     /// Within one queue, channel and priority the oldest task scores highest, so only the head of
     /// each line (skipping tasks this worker declined) needs scoring.
     public func route(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
+        if settings.routingPolicy.usesPredictions { return routePredictive(worker: id, now: now) }
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
         guard worker.available else { return nil }

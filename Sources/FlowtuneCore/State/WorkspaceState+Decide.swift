@@ -113,6 +113,9 @@ extension WorkspaceState {
             guard new.exceptionDue > 0 else {
                 throw CommandError(.invalid, "exception items need a due time after they are raised", field: "exception_due")
             }
+            if let problem = new.predictive.problem {
+                throw CommandError(.invalid, problem.message, field: problem.field)
+            }
             guard new != settings else { return }
             emit(.settingsChanged(new), &run)
 
@@ -218,6 +221,18 @@ extension WorkspaceState {
 
         case .declineReallocation(let id, let reason):
             try declineReallocation(id, reason: reason, &run)
+
+        case .publishPredictions(let table):
+            if let problem = table.problem { throw CommandError(.invalid, problem.message, field: problem.field) }
+            // Routing reads the table from the next decision on: publishing moves no task.
+            emit(.predictionsPublished(table), &run)
+
+        case .routeWaiting:
+            if settings.routingPolicy == .optimalBatch {
+                routeBatch(&run)
+            } else {
+                fillAllWorkers(&run)
+            }
 
         case .fireTimers:
             if !responseWindows.isEmpty { tickResponseWindows(&run) }
@@ -478,6 +493,10 @@ extension WorkspaceState {
             (task.state == .queued && task.lane == .routine, task.queue, RoutedTask(task: task))
         }
         guard routable, let queueNumber = queueNumber(queue) else { return }
+        if settings.routingPolicy.usesPredictions {
+            offerPredictive(task: id, queueNumber: queueNumber, &run)
+            return
+        }
         let (worker, decision) = route(routed, queueNumber: queueNumber, now: run.context.now)
         guard let worker else { return }
         let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
@@ -486,6 +505,10 @@ extension WorkspaceState {
 
     /// Gives a worker with free capacity the best waiting tasks until it is full or none qualifies.
     mutating func fill(worker id: WorkerID, _ run: inout Run) {
+        if settings.routingPolicy == .optimalBatch {
+            if settings.predictive.batchInterval == 0 { routeBatch(&run) }
+            return
+        }
         guard let index = workerIndex[id] else { return }
         while workers[index].worker.status == .available,
             let (task, decision) = route(worker: id, now: run.context.now),
@@ -498,6 +521,10 @@ extension WorkspaceState {
     }
 
     private mutating func fillAllWorkers(_ run: inout Run) {
+        if settings.routingPolicy == .optimalBatch {
+            if settings.predictive.batchInterval == 0 { routeBatch(&run) }
+            return
+        }
         for index in workers.indices where workers[index].worker.status == .available {
             fill(worker: workers[index].worker.id, &run)
         }

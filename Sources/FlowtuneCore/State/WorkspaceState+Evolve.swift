@@ -55,7 +55,9 @@ extension WorkspaceState {
             settings.routingPolicy = kind
 
         case .settingsChanged(let new):
+            let rejudge = new.predictive != settings.predictive
             settings = new
+            if rejudge { fairness.rejudge(settings: new.predictive) }
 
         case .taskCreated(let created):
             guard let workflow = workflow(created.workflow, version: created.workflowVersion),
@@ -94,6 +96,7 @@ extension WorkspaceState {
         case .offerAccepted(let id, let worker):
             tasks[id]?.state = .assigned(worker: worker)
             if !responseWindows.isEmpty, let task = tasks[id] { observeResponse(of: task, at: time) }
+            if predictions != nil { recordAssignment(task: id, worker: worker) }
 
         case .offerDeclined(let id, let worker, let reason):
             guard var task = tasks[id] else { return }
@@ -189,6 +192,10 @@ extension WorkspaceState {
 
         case .exceptionRateRecovered(let signal):
             removePending(.recovery(signal))
+
+        case .predictionsPublished(let table):
+            predictions = table
+            predictionIndex = PredictionIndex(table: table, workers: workers)
 
         case .queueAtRisk:
             // A prediction, recorded for operators and the audit; it changes nothing by itself.

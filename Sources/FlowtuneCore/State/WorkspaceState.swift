@@ -43,6 +43,12 @@ public struct WorkspaceState: Sendable {
     public internal(set) var reallocations: OrderedDictionary<ReallocationID, ReallocationRecord> = [:]
     /// The number the next proposed move gets.
     public internal(set) var nextReallocationNumber = 1
+    /// The predictions routing uses, as last published; nil before any table is.
+    public internal(set) var predictions: PredictionTable?
+    /// Each team's recent assignments and who is over the fairness bound; see ``fairnessShares()``.
+    public internal(set) var fairness = FairnessLedger()
+    /// The published predictions arranged for the routing loop; rebuilt from ``predictions``.
+    var predictionIndex = PredictionIndex()
     /// Moves of adaptive thresholds folded in by the last event and not yet recorded as their
     /// own event; empty between commands.
     var pendingAdaptive: [PendingAdaptive] = []
@@ -76,15 +82,33 @@ public struct WorkspaceState: Sendable {
         public var explainedCandidates: Int
         /// How long an exception item may stay open by default.
         public var exceptionDue: TimeInterval
+        /// The settings of the prediction policies (`predictive`, `optimal-batch`); defaults
+        /// when absent from recorded settings.
+        public var predictive: PredictiveSettings
 
         /// Creates settings.
         public init(
             routingPolicy: RoutingPolicyKind = .skillScore,
-            explainedCandidates: Int = 5, exceptionDue: TimeInterval = 4 * 3600
+            explainedCandidates: Int = 5, exceptionDue: TimeInterval = 4 * 3600,
+            predictive: PredictiveSettings = PredictiveSettings()
         ) {
             self.routingPolicy = routingPolicy
             self.explainedCandidates = explainedCandidates
             self.exceptionDue = exceptionDue
+            self.predictive = predictive
+        }
+
+        /// Decodes settings; a field missing from settings recorded by an earlier version takes
+        /// its default, so every recorded log still replays.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Settings()
+            routingPolicy = try container.decodeIfPresent(RoutingPolicyKind.self, forKey: .routingPolicy)
+                ?? defaults.routingPolicy
+            explainedCandidates = try container.decodeIfPresent(Int.self, forKey: .explainedCandidates)
+                ?? defaults.explainedCandidates
+            exceptionDue = try container.decodeIfPresent(TimeInterval.self, forKey: .exceptionDue) ?? defaults.exceptionDue
+            predictive = try container.decodeIfPresent(PredictiveSettings.self, forKey: .predictive) ?? defaults.predictive
         }
     }
 
@@ -280,6 +304,7 @@ extension WorkspaceState: Equatable {
             && lhs.hot == rhs.hot && lhs.channelList == rhs.channelList
             && lhs.responseWindows == rhs.responseWindows && lhs.exceptionRates == rhs.exceptionRates
             && lhs.pendingAdaptive == rhs.pendingAdaptive
+            && lhs.predictions == rhs.predictions && lhs.fairness == rhs.fairness
             && lhs.reallocations == rhs.reallocations && lhs.nextReallocationNumber == rhs.nextReallocationNumber
     }
 }

@@ -212,7 +212,8 @@ public struct FlowtuneEventLogReader: Sendable {
 
         case .decisionPublished, .queueDefined, .workerStatusChanged, .policyChanged, .settingsChanged, .taskOffered,
             .offerDeclined, .priorityChanged, .thresholdChanged, .exceptionRateObserved, .exceptionRateAlert,
-            .exceptionRateRecovered, .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined:
+            .exceptionRateRecovered, .queueAtRisk, .reallocationProposed, .workerReallocated, .reallocationDeclined,
+            .predictionsPublished:
             return
         }
     }
