@@ -88,7 +88,10 @@ struct TextFeaturizerTests {
             TextFeaturizer(dimension: 1 << 12, unigrams: true, bigrams: false, characterGrams: nil),
             TextFeaturizer(dimension: 1 << 14, characterGrams: 2...8, seed: .max),
         ]
-        let texts = Self.texts(400, seed: 3) + ["", "   ", "!!!", "a", "A b", "Please cancel my subscription"]
+        // The last two are long enough for thousands of hashed entries, past the bucket sort.
+        let texts = Self.texts(400, seed: 3) + ["", "   ", "!!!", "a", "A b", "Please cancel my subscription",
+                                                Self.texts(300, seed: 4).joined(separator: " "),
+                                                String(repeating: "Refund twice 42 ", count: 600)]
         for featurizer in settings {
             let reference = ReferenceFeaturizer(featurizer: featurizer)
             var scratch = TextFeaturizer.Scratch()

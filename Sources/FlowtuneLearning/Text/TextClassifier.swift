@@ -189,12 +189,35 @@ public struct TextClassifier: Sendable, Hashable, Codable {
             parameters.withUnsafeBytes { bytes in
                 features.indices.withUnsafeBufferPointer { indices in
                     features.values.withUnsafeBufferPointer { values in
-                        for k in 0..<indices.count {
-                            let row = indices[k] * stride * MemoryLayout<Float>.stride
-                            let value = values[k]
-                            for j in 0..<chunks {
-                                let weights = bytes.loadUnaligned(fromByteOffset: row + 16 * j, as: SIMD4<Float>.self)
-                                sums[j] += SIMD4<Double>(weights) * value
+                        let rowBytes = stride * MemoryLayout<Float>.stride
+                        // Up to eight classes the sums stay in registers, so nothing but the
+                        // rows' loads waits on memory and many rows are fetched at once.
+                        if chunks == 1 {
+                            var sum = sums[0]
+                            for k in 0..<indices.count {
+                                let weights = bytes.loadUnaligned(fromByteOffset: indices[k] * rowBytes, as: SIMD4<Float>.self)
+                                sum += SIMD4<Double>(weights) * values[k]
+                            }
+                            sums[0] = sum
+                        } else if chunks == 2 {
+                            var low = sums[0]
+                            var high = sums[1]
+                            for k in 0..<indices.count {
+                                let row = indices[k] * rowBytes
+                                let value = values[k]
+                                low += SIMD4<Double>(bytes.loadUnaligned(fromByteOffset: row, as: SIMD4<Float>.self)) * value
+                                high += SIMD4<Double>(bytes.loadUnaligned(fromByteOffset: row + 16, as: SIMD4<Float>.self)) * value
+                            }
+                            sums[0] = low
+                            sums[1] = high
+                        } else {
+                            for k in 0..<indices.count {
+                                let row = indices[k] * rowBytes
+                                let value = values[k]
+                                for j in 0..<chunks {
+                                    let weights = bytes.loadUnaligned(fromByteOffset: row + 16 * j, as: SIMD4<Float>.self)
+                                    sums[j] += SIMD4<Double>(weights) * value
+                                }
                             }
                         }
                     }
@@ -238,8 +261,25 @@ public struct TextClassifier: Sendable, Hashable, Codable {
             parameters.withUnsafeMutableBytes { bytes in
                 features.indices.withUnsafeBufferPointer { indices in
                     features.values.withUnsafeBufferPointer { values in
+                        let rowBytes = stride * MemoryLayout<Float>.stride
+                        if chunks == 1 {
+                            // Two or three classes, the common urgency model: the errors stay in a register.
+                            let error = errors[0]
+                            for k in 0..<indices.count {
+                                let row = indices[k] * rowBytes
+                                let value = Float(values[k])
+                                var weights = bytes.loadUnaligned(fromByteOffset: row, as: SIMD4<Float>.self)
+                                var sums = bytes.loadUnaligned(fromByteOffset: row + 16, as: SIMD4<Float>.self)
+                                let gradient = error * value + l2 * weights
+                                sums += gradient * gradient
+                                weights -= rate * gradient / (sums.squareRoot() + 1e-8)
+                                bytes.storeBytes(of: weights, toByteOffset: row, as: SIMD4<Float>.self)
+                                bytes.storeBytes(of: sums, toByteOffset: row + 16, as: SIMD4<Float>.self)
+                            }
+                            return
+                        }
                         for k in 0..<indices.count {
-                            let row = indices[k] * stride * MemoryLayout<Float>.stride
+                            let row = indices[k] * rowBytes
                             let value = Float(values[k])
                             // Lane by lane the same IEEE operations as one class at a time; a zero
                             // gradient leaves w and G as they were (w − 0 is w, as w is never −0).

@@ -103,76 +103,86 @@ public struct TextFeaturizer: Sendable, Hashable, Codable {
     /// ```
     public func features(of text: String, into vector: inout SparseVector, scratch: inout Scratch) {
         Self.splitWords(text, into: &scratch)
-        hashFeatures(&scratch)
+        let count = hashFeatures(&scratch)
         // Buckets hit more than once add up their signs; a bucket whose signs cancel stays, at 0.
         vector.indices.removeAll(keepingCapacity: true)
         vector.values.removeAll(keepingCapacity: true)
-        Self.bucketSort(&scratch.keys, buffer: &scratch.sorted, bits: dimension.trailingZeroBitCount + 1)
+        vector.indices.append(contentsOf: repeatElement(0, count: count))
+        vector.values.append(contentsOf: repeatElement(0, count: count))
         var sumOfSquares = 0.0
-        scratch.keys.withUnsafeBufferPointer { keys in
-            var position = 0
-            while position < keys.count {
-                let index = keys[position] >> 1
-                var value = 0.0
-                while position < keys.count, keys[position] >> 1 == index {
-                    value += keys[position] & 1 == 0 ? 1 : -1
-                    position += 1
+        var distinct = 0
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+            let keys = UnsafeMutableBufferPointer(rebasing: keys[0..<count])
+            Self.bucketSort(keys, buffer: &scratch.sorted, bits: dimension.trailingZeroBitCount + 1)
+            vector.indices.withUnsafeMutableBufferPointer { indices in
+                vector.values.withUnsafeMutableBufferPointer { values in
+                    var position = 0
+                    while position < count {
+                        let index = keys[position] >> 1
+                        var value = 0.0
+                        while position < count, keys[position] >> 1 == index {
+                            value += keys[position] & 1 == 0 ? 1 : -1
+                            position += 1
+                        }
+                        indices[distinct] = index
+                        values[distinct] = value
+                        distinct += 1
+                        // Integers: the sum is exact in any order.
+                        sumOfSquares += value * value
+                    }
+                    let norm = sumOfSquares.squareRoot()
+                    if norm > 0 { for i in 0..<distinct { values[i] /= norm } }
                 }
-                vector.indices.append(index)
-                vector.values.append(value)
-                // Integers: the sum is exact in any order.
-                sumOfSquares += value * value
             }
         }
-        let norm = sumOfSquares.squareRoot()
-        if norm > 0 {
-            vector.values.withUnsafeMutableBufferPointer { values in
-                for i in values.indices { values[i] /= norm }
-            }
-        }
+        vector.indices.removeLast(count - distinct)
+        vector.values.removeLast(count - distinct)
     }
 
     /// Sorts non-negative `keys` below 2^`bits` ascending. A text's few hundred keys are spread
-    /// over 256 buckets by their top byte, which leaves each bucket a handful of keys for an
+    /// over about as many buckets by their top bits, which leaves each bucket a key or two for an
     /// insertion sort to order: a few passes over the keys instead of n log n comparisons. Longer
     /// lists, whose buckets would grow, are sorted by comparison.
-    static func bucketSort(_ keys: inout [Int], buffer: inout [Int], bits: Int) {
+    static func bucketSort(_ keys: UnsafeMutableBufferPointer<Int>, buffer: inout [Int], bits: Int) {
         let count = keys.count
         if count < 2 { return }
-        guard count <= 4096, bits > 8 else {
+        let bucketBits = min(bits, max(4, Int.bitWidth - (count - 1).leadingZeroBitCount))
+        guard count <= 4096, bits > 4 else {
+            var keys = keys
             keys.sort()
             return
         }
         if buffer.count < count { buffer = [Int](repeating: 0, count: max(count, 2 * buffer.count)) }
-        let shift = bits - 8
-        keys.withUnsafeMutableBufferPointer { keys in
-            buffer.withUnsafeMutableBufferPointer { buffer in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { offsets in
-                    offsets.initialize(repeating: 0)
-                    for i in 0..<count { offsets[keys[i] >> shift] += 1 }
-                    var total = 0
-                    for digit in 0..<256 {
-                        let size = offsets[digit]
-                        offsets[digit] = total
-                        total += size
-                    }
-                    for i in 0..<count {
-                        let key = keys[i]
-                        buffer[offsets[key >> shift]] = key
-                        offsets[key >> shift] += 1
-                    }
+        let shift = bits - bucketBits
+        let buckets = 1 << bucketBits
+        let sorted = keys.baseAddress!
+        buffer.withUnsafeMutableBufferPointer { buffer in
+            let spread = buffer.baseAddress!
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: buckets) { offsets in
+                offsets.initialize(repeating: 0)
+                for i in 0..<count { offsets[sorted[i] >> shift] += 1 }
+                var total = 0
+                for bucket in 0..<buckets {
+                    let size = offsets[bucket]
+                    offsets[bucket] = total
+                    total += size
                 }
-                // Ordered but within buckets: an insertion sort moves each key a few places.
-                keys[0] = buffer[0]
-                for i in 1..<count {
-                    let key = buffer[i]
-                    var j = i
-                    while j > 0, keys[j - 1] > key {
-                        keys[j] = keys[j - 1]
-                        j -= 1
-                    }
-                    keys[j] = key
+                for i in 0..<count {
+                    let key = sorted[i]
+                    spread[offsets[key >> shift]] = key
+                    offsets[key >> shift] += 1
                 }
+            }
+            // Ordered but within buckets: an insertion sort moves each key a place or two.
+            sorted[0] = spread[0]
+            for i in 1..<count {
+                let key = spread[i]
+                var j = i
+                while j > 0, sorted[j - 1] > key {
+                    sorted[j] = sorted[j - 1]
+                    j -= 1
+                }
+                sorted[j] = key
             }
         }
     }
@@ -242,9 +252,9 @@ public struct TextFeaturizer: Sendable, Hashable, Codable {
         }
     }
 
-    /// Hashes every feature of the words in `scratch` into `scratch.keys`.
-    private func hashFeatures(_ scratch: inout Scratch) {
-        scratch.keys.removeAll(keepingCapacity: true)
+    /// Hashes every feature of the words in `scratch` into the first entries of `scratch.keys`
+    /// and returns how many there are.
+    private func hashFeatures(_ scratch: inout Scratch) -> Int {
         let mask = UInt64(dimension - 1)
         let unigramStart = start(kind: 1)
         let bigramStart = start(kind: 2)
@@ -252,9 +262,16 @@ public struct TextFeaturizer: Sendable, Hashable, Codable {
         let shortest = max(0, characterGrams?.lowerBound ?? 0)
         let longest = characterGrams?.upperBound ?? -1
         let wordEnds = scratch.wordEnds
-        scratch.scalars.withUnsafeBufferPointer { scalars in
+        // At most one unigram and one bigram per word, and a gram of each length per position.
+        let bound = 2 * wordEnds.count + max(0, longest - shortest + 1) * (scratch.scalars.count + wordEnds.count)
+        if scratch.keys.count < bound { scratch.keys = [Int](repeating: 0, count: max(bound, 2 * scratch.keys.count)) }
+        var count = 0
+        let scalars = scratch.scalars
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+        scalars.withUnsafeBufferPointer { scalars in
             @inline(__always) func add(_ hash: UInt64) {
-                scratch.keys.append(Int(truncatingIfNeeded: (hash & mask) << 1 | hash >> 63))
+                keys[count] = Int(truncatingIfNeeded: (hash & mask) << 1 | hash >> 63)
+                count += 1
             }
             var wordStart = 0
             var previousStart = 0
@@ -294,6 +311,8 @@ public struct TextFeaturizer: Sendable, Hashable, Codable {
                 wordStart = wordEnd
             }
         }
+        }
+        return count
     }
 
     private func start(kind: UInt8) -> UInt64 {
