@@ -23,9 +23,38 @@ private func bruteForce(_ problem: ShiftSchedulingProblem, cap: Int) -> Double {
     return best
 }
 
+/// How a small problem's templates are priced.
+enum SmallCosts {
+    /// Whole numbers 1 to 5.
+    case integral
+    /// Anything between 0.5 and 4: no grid, so no rounding of the bound.
+    case fractional
+    /// Quarters between 0.25 and 3.
+    case quarters
+    /// Multiples of 5 up to 40, like paid hours over a five-day week.
+    case fives
+
+    func draw(using random: inout SeededGenerator) -> Double {
+        switch self {
+        case .integral: Double(Int.random(in: 1...5, using: &random))
+        case .fractional: Double.random(in: 0.5...4, using: &random)
+        case .quarters: Double(Int.random(in: 1...12, using: &random)) * 0.25
+        case .fives: Double(Int.random(in: 1...8, using: &random)) * 5
+        }
+    }
+}
+
+/// The cheapest covering schedule by brute force, for tests elsewhere in the target.
+func bruteForceOptimum(_ problem: ShiftSchedulingProblem, cap: Int) -> Double { bruteForce(problem, cap: cap) }
+
 /// A small random problem: `days` days of `perDay` intervals, a few templates with breaks, some
 /// worked on only some days, some running past midnight; every interval coverable.
-private func smallProblem(seed: UInt64, days: Int, perDay: Int, templates count: Int, integralCosts: Bool) -> ShiftSchedulingProblem {
+func smallProblem(seed: UInt64, days: Int, perDay: Int, templates count: Int, integralCosts: Bool) -> ShiftSchedulingProblem {
+    smallProblem(seed: seed, days: days, perDay: perDay, templates: count, costs: integralCosts ? .integral : .fractional)
+}
+
+/// A small random problem priced by `costs`.
+func smallProblem(seed: UInt64, days: Int, perDay: Int, templates count: Int, costs: SmallCosts) -> ShiftSchedulingProblem {
     var random = SeededGenerator(seed: seed)
     while true {
         var templates: [ShiftTemplate] = []
@@ -34,7 +63,7 @@ private func smallProblem(seed: UInt64, days: Int, perDay: Int, templates count:
             let breaks: [ShiftTemplate.Break] = length >= 4 && Bool.random(using: &random)
                 ? [.init(offset: Int.random(in: 1...(length - 2), using: &random), length: 1)] : []
             let worked = days == 1 ? nil : (0..<days).filter { _ in Bool.random(using: &random) }
-            let cost = integralCosts ? Double(Int.random(in: 1...5, using: &random)) : Double.random(in: 0.5...4, using: &random)
+            let cost = costs.draw(using: &random)
             templates.append(ShiftTemplate(
                 name: "t\(index)", start: Int.random(in: 0..<perDay, using: &random), length: length, breaks: breaks,
                 days: worked.map { $0.isEmpty ? [0] : $0 }, cost: cost))

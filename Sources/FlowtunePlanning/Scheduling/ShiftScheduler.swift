@@ -51,16 +51,24 @@ public struct ShiftScheduler: Sendable {
             return ShiftSchedule(problem: problem, workers: [Int](repeating: 0, count: columns), lowerBound: 0,
                                  linearRelaxation: 0, isOptimal: true, nodes: 0, seconds: elapsed())
         }
-        let matrix = SparseColumns(problem)
-        let integralCosts = problem.templates.allSatisfy { $0.cost == $0.cost.rounded() }
+        let unit = problem.costUnit
 
         // CBC's driver keeps state in statics: every CBC solve in the process takes the same lock.
         return try IntegerProgram.lock.withLock { _ in
-            let relaxation = try matrix.solveRelaxation(timeLimit: timeLimit)
+            let matrix = SparseColumns(problem)
+            let relaxation = try LinearRelaxation(matrix, timeLimit: timeLimit)
+            // Every schedule costs a whole number of units, so the bound rounds up to one.
+            let relaxationBound = problem.roundedUp(relaxation.objective, unit: unit)
             var start = relaxation.solution.map { Int(($0 - 1e-7).rounded(.up)) }
+            repair(&start, problem: problem)
             trim(&start, problem: problem)
-            // With integer costs every schedule costs an integer, so the bound rounds up.
-            let relaxationBound = integralCosts ? (relaxation.objective - 1e-7).rounded(.up) : relaxation.objective
+            for rule in LinearRelaxation.DiveRule.allCases {
+                if problem.cost(of: start) <= relaxationBound + 1e-9 { break }
+                guard var dived = relaxation.dive(rule, deadline: { elapsed() >= timeLimit }) else { continue }
+                repair(&dived, problem: problem)
+                trim(&dived, problem: problem)
+                if problem.cost(of: dived) < problem.cost(of: start) { start = dived }
+            }
             if problem.cost(of: start) <= relaxationBound + 1e-9 {
                 return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
                                      linearRelaxation: relaxation.objective, isOptimal: true, nodes: 0, seconds: elapsed())
@@ -70,20 +78,36 @@ public struct ShiftScheduler: Sendable {
                 return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
                                      linearRelaxation: relaxation.objective, isOptimal: false, nodes: 0, seconds: elapsed())
             }
-            let result = matrix.branchAndCut(start: start, timeLimit: remaining, relativeGap: relativeGap, options: solverOptions)
+            let startCost = problem.cost(of: start)
+            let result = matrix.branchAndCut(start: start, unit: unit, timeLimit: remaining,
+                                             relativeGap: relativeGap, options: solverOptions)
             var workers = start
-            if let found = result.solution, problem.isCovered(by: found), problem.cost(of: found) <= problem.cost(of: start) {
+            if let found = result.solution, problem.isCovered(by: found), problem.cost(of: found) <= startCost {
                 workers = found
             }
-            var bound = max(relaxationBound, result.bound.isFinite ? result.bound : relaxationBound)
-            if integralCosts { bound = (bound - 1e-7).rounded(.up) }
             let cost = problem.cost(of: workers)
+            var bound = max(relaxationBound, result.bound.isFinite ? problem.roundedUp(result.bound, unit: unit) : relaxationBound)
             bound = min(bound, cost)
             let optimal = result.provenOptimal && abs(cost - result.objective) <= 1e-6 * max(1, abs(cost))
                 || cost <= bound + 1e-9
             return ShiftSchedule(problem: problem, workers: workers, lowerBound: optimal ? cost : bound,
                                  linearRelaxation: relaxation.objective, isOptimal: optimal, nodes: result.nodes,
                                  seconds: elapsed())
+        }
+    }
+
+    /// Adds workers on the cheapest template covering each interval short of its requirement;
+    /// a dive's counts, taken to whole numbers within the solver's tolerance, may fall short by
+    /// a hair.
+    private func repair(_ workers: inout [Int], problem: ShiftSchedulingProblem) {
+        var staff = problem.staffing(workers)
+        var covering = [[Int]](repeating: [], count: problem.required.count)
+        for (column, intervals) in problem.coverage.enumerated() { for interval in intervals { covering[interval].append(column) } }
+        for interval in problem.required.indices where staff[interval] < problem.required[interval] {
+            guard let cheapest = covering[interval].min(by: { problem.templates[$0].cost < problem.templates[$1].cost }) else { continue }
+            let missing = problem.required[interval] - staff[interval]
+            workers[cheapest] += missing
+            for covered in problem.coverage[cheapest] { staff[covered] += missing }
         }
     }
 
@@ -148,7 +172,7 @@ public struct ShiftSchedule: Sendable, Hashable, Codable {
 }
 
 /// The constraint matrix in compressed sparse columns, as CLP and CBC load it.
-private struct SparseColumns {
+struct SparseColumns {
     var columnStarts: [CoinBigIndex]
     var rowIndices: [Int32]
     var values: [Double]
@@ -177,28 +201,11 @@ private struct SparseColumns {
     var columnCount: Int32 { Int32(costs.count) }
     var rowCount: Int32 { Int32(rowLower.count) }
 
-    /// The relaxation's optimum and solution, by CLP's dual simplex.
-    func solveRelaxation(timeLimit: Double) throws -> (objective: Double, solution: [Double]) {
-        guard let model = Clp_newModel() else { throw ShiftSchedulingError(reason: "CLP could not create a model") }
-        defer { Clp_deleteModel(model) }
-        Clp_setLogLevel(model, 0)
-        Clp_setMaximumSeconds(model, timeLimit)
-        Clp_loadProblem(model, columnCount, rowCount, columnStarts, rowIndices, values, columnLower, columnUpper, costs,
-                        rowLower, rowUpper)
-        Clp_dual(model, 0)
-        switch Clp_status(model) {
-        case 0: break
-        case 3: throw ShiftSchedulingError(reason: "the time limit of \(timeLimit) s ran out before the linear relaxation was solved")
-        case let status: throw ShiftSchedulingError(reason: "the linear relaxation did not solve (CLP status \(status))")
-        }
-        let solution = Array(UnsafeBufferPointer(start: Clp_primalColumnSolution(model), count: costs.count))
-        return (Clp_objectiveValue(model), solution)
-    }
-
-    /// CBC's branch and cut from `start`, stopping at the limit or gap.
-    func branchAndCut(start: [Int], timeLimit: Double, relativeGap: Double, options: [(String, String)])
-        -> (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int)
-    {
+    /// CBC's branch and cut from `start` (costs on a grid of `unit` when given), stopping at
+    /// the limit or gap.
+    func branchAndCut(
+        start: [Int], unit: Double?, timeLimit: Double, relativeGap: Double, options: [(String, String)]
+    ) -> (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int) {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
         Cbc_loadProblem(model, columnCount, rowCount, columnStarts, rowIndices, values, columnLower, columnUpper, costs,
@@ -206,6 +213,9 @@ private struct SparseColumns {
         for column in 0..<columnCount { Cbc_setInteger(model, column) }
         let indices = start.indices.filter { start[$0] > 0 }
         Cbc_setMIPStartI(model, Int32(indices.count), indices.map { Int32($0) }, indices.map { Double(start[$0]) })
+        // A schedule must improve on the last by a unit, less a margin for the relaxation's
+        // tolerance: a node whose bound sits on the next unit down is still searched.
+        if let unit { Cbc_setParameter(model, "increment", String(unit * (1 - 1e-4))) }
         Cbc_setLogLevel(model, 0)
         Cbc_setParameter(model, "timeMode", "elapsed")
         Cbc_setMaximumSeconds(model, timeLimit)
