@@ -36,11 +36,11 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": "/"]],
             "security": [["bearerKey": []], ["headerKey": []]],
-            "tags": .array(["system", "tasks", "workflows", "decisions", "queues", "workers", "exceptions", "metrics", "audit", "events", "webhooks"].map {
+            "tags": .array(["system", "tasks", "workflows", "decisions", "queues", "workers", "exceptions", "metrics", "audit", "events", "webhooks", "planning"].map {
                 ["name": .string($0)]
             }),
-            "paths": paths,
-            "components": ["securitySchemes": securitySchemes, "schemas": Schemas.all, "responses": standardResponses],
+            "paths": withPlanning(paths: paths),
+            "components": ["securitySchemes": securitySchemes, "schemas": withPlanning(schemas: Schemas.all), "responses": standardResponses],
         ]
     }
 
@@ -361,7 +361,7 @@ enum OpenAPIDocument {
     // MARK: - Building blocks
 
     /// An operation, with the problem responses every operation of its kind can give.
-    private static func operation(
+    static func operation(
         _ summary: String, tag: String, access: RouteAccess, description: String? = nil,
         parameters: [JSONValue] = [], body: JSONValue? = nil, responses: [String: JSONValue]
     ) -> JSONValue {
@@ -397,11 +397,11 @@ enum OpenAPIDocument {
 
     static func ref(_ schema: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(schema)")] }
 
-    private static func json(_ description: String, _ schema: String) -> JSONValue {
+    static func json(_ description: String, _ schema: String) -> JSONValue {
         ["description": .string(description), "content": ["application/json": ["schema": ref(schema)]]]
     }
 
-    private static func problem(_ description: String) -> JSONValue {
+    static func problem(_ description: String) -> JSONValue {
         ["description": .string(description), "content": ["application/problem+json": ["schema": ref("Problem")]]]
     }
 
@@ -433,7 +433,7 @@ enum OpenAPIDocument {
         ]
     }
 
-    private static func query(_ name: String, _ description: String, type: String = "string", format: String? = nil) -> JSONValue {
+    static func query(_ name: String, _ description: String, type: String = "string", format: String? = nil) -> JSONValue {
         var schema: [String: JSONValue] = ["type": .string(type)]
         if let format { schema["format"] = .string(format) }
         return ["name": .string(name), "in": "query", "description": .string(description), "schema": .object(schema)]

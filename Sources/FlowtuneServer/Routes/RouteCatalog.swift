@@ -21,6 +21,7 @@ struct RouteCatalog: Sendable {
             + MetricsRoutes(host: host).routes
             + AuditRoutes(host: host).routes
             + EventStreamRoutes(host: host).routes
+            + PlanningRoutes(host: host).routes
     }
 
     /// Paths served without a key.
