@@ -85,6 +85,27 @@ struct AssignmentTests {
         }
     }
 
+    @Test("from 32 rows up the candidate-pair solve gives the dense solve's optimum, or hands over to it")
+    func candidatesAgreeWithDenseSolve() {
+        var generator = SeededGenerator(seed: 7)
+        for index in 0..<24 {
+            let tasks = Int.random(in: 32...70, using: &generator)
+            let problem = AssignmentBruteForce.randomProblem(
+                tasks: tasks, workers: tasks + Int.random(in: 0...20, using: &generator),
+                forbidden: [0, 0.2, 0.5][index % 3], integer: index % 4 == 3, using: &generator)
+            let n = problem.taskCount, m = problem.workerCount
+            let (full, dense) = problem.costs.withUnsafeBufferPointer { costs in
+                (AssignmentCore.solve(costs, rows: n, columns: m), AssignmentCore.augment(costs, rows: n, columns: m))
+            }
+            func total(_ core: AssignmentCore) -> Double {
+                core.columnOfRow.enumerated().reduce(0) { $0 + ($1.element >= 0 ? problem.costs[$1.offset * m + $1.element] : 0) }
+            }
+            #expect(full.columnOfRow.filter { $0 >= 0 }.count == dense.columnOfRow.filter { $0 >= 0 }.count, "#\(index)")
+            #expect(Self.close(total(full), total(dense)), "#\(index): \(total(full)) vs \(total(dense))")
+            Self.checkDuals(problem, AssignmentSolver.solve(problem), "candidates #\(index)")
+        }
+    }
+
     static func checkDuals(_ problem: AssignmentProblem, _ solution: AssignmentSolution, _ label: String) {
         let duals = solution.duals
         let tolerance = 1e-9

@@ -38,14 +38,21 @@ struct AssignmentCore: Sendable, Hashable {
     /// Solves the matrix `costs` (row-major, `.infinity` for forbidden pairs); `rows ≤ columns`.
     static func solve(_ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore {
         precondition(nr <= nc && costs.count == nr * nc)
+        // Small matrices gain nothing from candidates; large ones usually finish on them.
+        if nr >= 32, let core = solveOnCandidates(costs, rows: nr, columns: nc, perLine: 10) { return core }
+        return augment(costs, rows: nr, columns: nc)
+    }
+
+    /// Shortest augmenting paths over the whole matrix; what ``solve`` falls back on.
+    static func augment(_ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore {
         // All working storage is allocated once here; augmentations only overwrite it.
-        let u = UnsafeMutableBufferPointer<Double>.allocate(capacity: nr)
-        let v = UnsafeMutableBufferPointer<Double>.allocate(capacity: nc)
-        let col4row = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
-        let row4col = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc)
-        let spc = UnsafeMutableBufferPointer<Double>.allocate(capacity: nc)
-        let path = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc)
-        let remaining = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc)
+        let u = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, nr))
+        let v = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, nc))
+        let col4row = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nr))
+        let row4col = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
+        let spc = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, nc))
+        let path = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
+        let remaining = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
         let scannedRows = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nr))
         let scannedColumns = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
         defer {
@@ -72,7 +79,9 @@ struct AssignmentCore: Sendable, Hashable {
                 let reduced = c[currentBase + j] - v[j]
                 if reduced < best { best = reduced }
             }
-            if best == .infinity { continue }  // no eligible column: stays unmatched
+            if best == .infinity {  // no eligible column: stays unmatched
+                continue
+            }
             u[current] = best
             for j in 0..<nc {
                 spc[j] = .infinity
@@ -180,13 +189,16 @@ struct AssignmentCore: Sendable, Hashable {
     /// Sets `α` and `β`, first giving unmatched rows potentials and, when there are any, moving all
     /// potentials by the distances from a source feeding the unmatched rows so that arcs
     /// "matched row → source → unmatched row" are non-negative too.
-    private mutating func setThresholds(_ costs: UnsafeBufferPointer<Double>) {
+    mutating func setThresholds(_ costs: UnsafeBufferPointer<Double>) {
         let nr = rows, nc = columns
         let unmatched = (0..<nr).filter { columnOfRow[$0] < 0 }
         let matchedMaximum = (0..<nr).filter { columnOfRow[$0] >= 0 }.map { rowPotentials[$0] }.max()
         columnThreshold = 0
         guard !unmatched.isEmpty else {
             rowThreshold = matchedMaximum ?? 0
+            // With every column used (a square matrix) the threshold only has to sit above them
+            // all; otherwise free columns are still at 0 and used ones below it.
+            if rows == columns, let highest = columnPotentials.max() { columnThreshold = highest }
             return
         }
         let c = costs.baseAddress!
