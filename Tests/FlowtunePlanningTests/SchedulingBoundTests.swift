@@ -97,4 +97,32 @@ struct SchedulingBoundTests {
             }
         }
     }
+
+    @Test("Generated weeks of other shapes and prices: premiums on a quarter grid, every schedule covering")
+    func generatedKinds() throws {
+        let office = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 3)
+        let evening = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 3, demand: .eveningPeak)
+        let clock = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 3, demand: .roundTheClock)
+        // The evening peak is later in the day; around the clock the night is busier.
+        func busiest(_ problem: ShiftSchedulingProblem) -> Int { problem.required[0..<96].indices.max { problem.required[$0] < problem.required[$1] }! }
+        #expect(busiest(office) < 60 && busiest(evening) >= 68)
+        #expect(clock.required[8] > 2 * office.required[8])
+        let paid = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 3, cost: .paidTime)
+        let premium = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 3, cost: .premiumPaidTime)
+        #expect(paid.coverage == premium.coverage)
+        for (flat, priced) in zip(paid.templates, premium.templates) {
+            // Premiums only add, in quarters, at most 75% on top.
+            #expect(priced.cost >= flat.cost && priced.cost <= 1.75 * flat.cost)
+            #expect((priced.cost * 4).rounded() == priced.cost * 4)
+        }
+        // Two rotations of one shape: the one working the weekend costs more.
+        #expect(Set(premium.templates.prefix(7).map(\.cost)).count > 1)
+        #expect(premium.costUnit.map { $0 >= 0.25 && ($0 * 4).rounded() == $0 * 4 } == true)
+        for problem in [evening, clock, premium] {
+            let schedule = try ShiftScheduler(timeLimit: 0.3).solve(problem)
+            #expect(problem.isCovered(by: schedule.workers))
+            #expect(schedule.linearRelaxation <= schedule.lowerBound + 1e-6 && schedule.lowerBound <= schedule.cost + 1e-9)
+            #expect(schedule.isOptimal == (schedule.gap == 0))
+        }
+    }
 }

@@ -3,7 +3,9 @@ import FlowtunePlanning
 import Foundation
 
 /// `flowtune bench planning`: staffing a day of 96 intervals (Erlang C and Erlang A) and solving
-/// generated shift-scheduling instances — a day with 34 templates and a week with 192 — against
+/// generated shift-scheduling instances — a day with 34 templates, and weeks with 192 of three
+/// demand shapes, each priced by headcount, paid time and paid time with night and weekend
+/// premiums — against
 /// issue 8's targets: 96 intervals staffed in 1 ms; the day and the week proven optimal, the
 /// week within 1 s.
 struct PlanningBench: AsyncParsableCommand {
@@ -13,7 +15,8 @@ struct PlanningBench: AsyncParsableCommand {
         discussion: """
             Staffing plans a day of calls shaped like a contact centre's, --plans times per model, \
             and reports the median time per plan. Scheduling generates --seeds instances of each \
-            kind (ShiftSchedulingProblem.contactCentre, headcount objective) and prints each \
+            kind (ShiftSchedulingProblem.contactCentre: days by headcount; weeks of three demand \
+            shapes by headcount, paid time and paid time with premiums) and prints each \
             solve's wall and CPU time (CBC works on the calling thread, so its CPU time is what \
             a busy machine's other work does not inflate), headcount, relaxation and whether it \
             was proven optimal.
@@ -23,6 +26,8 @@ struct PlanningBench: AsyncParsableCommand {
     @Option(help: "Calls in the busiest 15 minutes of the staffed day.") var peakCalls = 250.0
     @Option(help: "Generated scheduling instances of each kind (seeds 1 to this).") var seeds = 10
     @Option(help: "Time limit per scheduling solve, in seconds.") var timeLimit = 10.0
+    @Option(help: "A directory to write each scheduling instance to in CPLEX LP format, to time other solvers on it.")
+    var save: String?
 
     func run() async throws {
         try staffing()
@@ -64,30 +69,47 @@ struct PlanningBench: AsyncParsableCommand {
     }
 
     private func scheduling(days: Int, templates: Int) throws {
-        print("scheduling: \(days) day(s) × 96 intervals, \(templates) templates, headcount, limit \(timeLimit) s")
+        let variants: [(ShiftSchedulingProblem.GeneratedDemand, ShiftSchedulingProblem.GeneratedCost)] = days == 1
+            ? [(.officeHours, .headcount)]
+            : weekVariants
+        print("scheduling: \(days) day(s) × 96 intervals, \(templates) templates, \(variants.count) kind(s) × \(max(1, seeds)) seeds, limit \(timeLimit) s")
         var times: [Double] = []
         var cpuTimes: [Double] = []
         var proven = 0
-        for seed in 1...max(1, seeds) {
-            let problem = ShiftSchedulingProblem.contactCentre(days: days, templates: templates, seed: UInt64(seed))
-            let started = ContinuousClock.now
-            let cpuStarted = threadCPUNanoseconds()
-            let schedule = try ShiftScheduler(timeLimit: timeLimit).solve(problem)
-            let elapsed = seconds(since: started)
-            let cpu = Double(threadCPUNanoseconds() - cpuStarted) * 1e-9
-            times.append(elapsed)
-            cpuTimes.append(cpu)
-            if schedule.isOptimal { proven += 1 }
-            print(String(format: "  seed %2d: %.3f s (CPU %.3f s), headcount %d, relaxation %.2f, bound %.0f, %@, %d nodes, peak requirement %d",
-                seed, elapsed, cpu, schedule.headcount, schedule.linearRelaxation, schedule.lowerBound,
-                schedule.isOptimal ? "optimal" : String(format: "gap %.2f%%", schedule.gap * 100), schedule.nodes,
-                problem.required.max() ?? 0))
+        for (demand, cost) in variants {
+            for seed in 1...max(1, seeds) {
+                let problem = ShiftSchedulingProblem.contactCentre(
+                    days: days, templates: templates, seed: UInt64(seed), cost: cost, demand: demand)
+                if let save {
+                    try problem.lpFormat().write(
+                        toFile: "\(save)/days\(days)-t\(templates)-\(demand)-\(cost)-seed\(seed).lp", atomically: true, encoding: .utf8)
+                }
+                let started = ContinuousClock.now
+                let cpuStarted = threadCPUNanoseconds()
+                let schedule = try ShiftScheduler(timeLimit: timeLimit).solve(problem)
+                let elapsed = seconds(since: started)
+                let cpu = Double(threadCPUNanoseconds() - cpuStarted) * 1e-9
+                times.append(elapsed)
+                cpuTimes.append(cpu)
+                if schedule.isOptimal { proven += 1 }
+                print(String(format: "  %@ %@ seed %2d: %.3f s (CPU %.3f s), cost %.2f, headcount %d, relaxation %.2f, bound %.2f, %@, %d nodes",
+                    "\(demand)", "\(cost)", seed, elapsed, cpu, schedule.cost, schedule.headcount, schedule.linearRelaxation,
+                    schedule.lowerBound, schedule.isOptimal ? "optimal" : String(format: "gap %.3f%%", schedule.gap * 100),
+                    schedule.nodes))
+            }
         }
         times.sort()
         cpuTimes.sort()
         print(String(format: "  proven optimal %d of %d; median %.3f s (CPU %.3f s), slowest %.3f s; within 1 s: %d (CPU: %d)",
             proven, times.count, times[times.count / 2], cpuTimes[cpuTimes.count / 2], times.last!,
             times.filter { $0 <= 1 }.count, cpuTimes.filter { $0 <= 1 }.count))
+    }
+
+    /// The kinds of week measured: each demand shape with each way of pricing templates.
+    private var weekVariants: [(ShiftSchedulingProblem.GeneratedDemand, ShiftSchedulingProblem.GeneratedCost)] {
+        let demands: [ShiftSchedulingProblem.GeneratedDemand] = [.officeHours, .eveningPeak, .roundTheClock]
+        let costs: [ShiftSchedulingProblem.GeneratedCost] = [.headcount, .paidTime, .premiumPaidTime]
+        return demands.flatMap { demand in costs.map { (demand, $0) } }
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -8,6 +8,21 @@ extension ShiftSchedulingProblem {
         case headcount
         /// Paid time per worker over the horizon, in intervals: the wage bill at a flat rate.
         case paidTime
+        /// Paid time with premiums: each paid interval between 20:00 and 06:00 counts 1.25,
+        /// each on the horizon's days 5 and 6 (the weekend) 1.5, both 1.75 — costs on a
+        /// quarter-interval grid that differ between templates of the same length.
+        case premiumPaidTime
+    }
+
+    /// The shape of a generated instance's calls over the day.
+    public enum GeneratedDemand: Sendable, Hashable, Codable {
+        /// Office hours: a night trough, a late-morning peak, a smaller mid-afternoon one and an
+        /// early-evening shoulder.
+        case officeHours
+        /// After work: quiet mornings, a lunchtime bump and the main peak around 19:00.
+        case eveningPeak
+        /// Around the clock: a high floor through the night with a broad daytime hump.
+        case roundTheClock
     }
 
     /// A contact centre's scheduling problem, for tests and benchmarks: `days` days of
@@ -26,13 +41,16 @@ extension ShiftSchedulingProblem {
     /// days (five on, two off in a week) until `templates` are made; shorter horizons work
     /// every day.
     ///
+    /// `demand` picks another day shape and `cost` another price of the templates, so that the
+    /// scheduler is measured on more than one kind of week.
+    ///
     /// ```swift
     /// let day = ShiftSchedulingProblem.contactCentre(days: 1, templates: 34, seed: 1)
     /// let week = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 1)
     /// ```
     public static func contactCentre(
         days: Int, templates: Int, seed: UInt64, intervalsPerDay: Int = 96, peakCalls: Double = 250,
-        cost: GeneratedCost = .headcount
+        cost: GeneratedCost = .headcount, demand: GeneratedDemand = .officeHours
     ) -> ShiftSchedulingProblem {
         precondition(days >= 1, "at least a day")
         precondition(intervalsPerDay >= 24 && intervalsPerDay % 24 == 0, "whole intervals per hour")
@@ -49,8 +67,16 @@ extension ShiftSchedulingProblem {
         for day in 0..<days {
             for interval in 0..<intervalsPerDay {
                 let hour = (Double(interval) + 0.5) / Double(perHour)
-                let shape = 0.05 + 0.95 * min(1, 0.9 * bump(hour, 10.5, 1.8) + 0.75 * bump(hour, 14.5, 2.0)
-                    + 0.35 * bump(hour, 19.0, 1.6))
+                let shape: Double
+                switch demand {
+                case .officeHours:
+                    shape = 0.05 + 0.95 * min(1, 0.9 * bump(hour, 10.5, 1.8) + 0.75 * bump(hour, 14.5, 2.0)
+                        + 0.35 * bump(hour, 19.0, 1.6))
+                case .eveningPeak:
+                    shape = 0.08 + 0.92 * min(1, 0.45 * bump(hour, 12.5, 1.5) + 1.0 * bump(hour, 19.0, 2.2))
+                case .roundTheClock:
+                    shape = 0.4 + 0.6 * min(1, bump(hour, 13.0, 4.0) + 0.3 * bump(hour, 21.0, 2.0))
+                }
                 let noise = 1 + 0.12 * (Double.random(in: 0..<1, using: &random) - 0.5)
                 calls.append((peakCalls * intervalSeconds / 900 * shape * weekday[day % 7] * noise).rounded())
             }
@@ -90,10 +116,27 @@ extension ShiftSchedulingProblem {
                 let hours = Double(shape.start) / Double(perHour)
                 let name = String(format: "s%02d-%02d:%02d-%.1fh", index, Int(hours), Int((hours - hours.rounded(.down)) * 60),
                                   Double(shape.length) / Double(perHour)) + (patterns.count > 1 ? "-r\(rotation)" : "")
-                made.append(ShiftTemplate(
+                let template = ShiftTemplate(
                     name: name, start: shape.start, length: shape.length,
-                    breaks: [.init(offset: shape.breakOffset, length: shape.breakLength)], days: pattern,
-                    cost: cost == .headcount ? 1 : Double(worked * pattern.count)))
+                    breaks: [.init(offset: shape.breakOffset, length: shape.breakLength)], days: pattern)
+                var price: Double
+                switch cost {
+                case .headcount: price = 1
+                case .paidTime: price = Double(worked * pattern.count)
+                case .premiumPaidTime:
+                    price = 0
+                    for day in pattern {
+                        for offset in 0..<shape.length where template.isWorking(atOffset: offset) {
+                            let interval = day * intervalsPerDay + shape.start + offset
+                            let hour = (interval % intervalsPerDay) / perHour
+                            let weekend = (interval / intervalsPerDay) % days % 7 >= 5
+                            let night = hour >= 20 || hour < 6
+                            price += 1 + (night ? 0.25 : 0) + (weekend ? 0.5 : 0)
+                        }
+                    }
+                }
+                made.append(ShiftTemplate(name: template.name, start: template.start, length: template.length,
+                                          breaks: template.breaks, days: template.days, cost: price))
             }
         }
         return try! ShiftSchedulingProblem(required: plan.scheduledStaff, intervalsPerDay: intervalsPerDay, templates: made)
