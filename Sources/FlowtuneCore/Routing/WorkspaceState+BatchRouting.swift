@@ -5,7 +5,7 @@ import Foundation
 /// Columns are a worker's free capacity on one channel (a task only uses capacity on its own
 /// channel); rows are the waiting tasks in line order: queue, channel, priority, waiting time.
 /// The problem's cost of a pair is −score, plus a penalty per worker over the fairness bound
-/// that is larger than any difference of total score, so that among the assignments that serve
+/// more than twice any difference of total score, so that among the assignments that serve
 /// the most tasks the solver first uses over-bound workers as little as it can — only where no
 /// one else can take the task — and then takes the best total score.
 public struct BatchAssignment: Sendable {
@@ -43,6 +43,8 @@ public struct BatchAssignment: Sendable {
     public internal(set) var scores: [Double?] = []
     /// The problem handed to the solver.
     public internal(set) var problem: AssignmentProblem?
+    /// The cost added per pair with a worker over the fairness bound.
+    public internal(set) var penalty = 1.0
 
     /// The score of `row` on `column`, or nil.
     public func score(row: Int, column: Int) -> Double? { scores[row * columns.count + column] }
@@ -66,10 +68,6 @@ public struct BatchAssignment: Sendable {
 }
 
 extension WorkspaceState {
-    /// The batches whose alternatives are found exactly: each assigned pair costs one more solve,
-    /// which a large batch cannot afford on every routing event.
-    public static let batchAlternativesLimit = 64
-
     /// The assignment problem of the waiting tasks and the free capacity as they stand at `now`.
     public func batchAssignment(now: Date) -> BatchAssignment {
         var batch = BatchAssignment()
@@ -123,10 +121,12 @@ extension WorkspaceState {
                 highest = max(highest, score)
             }
         }
-        // Larger than the spread of any assignment's total score: one fewer over-bound pair
-        // always outweighs any gain in score.
+        // More than twice the spread of any two assignments' total scores: one fewer over-bound
+        // pair always outweighs any gain in score, and a difference of costs splits uniquely
+        // into pairs over the bound and score.
         let pairs = Double(min(batch.rows.count, batch.columns.reduce(0) { $0 + $1.free }))
-        let penalty = lowest <= highest ? (highest - lowest) * pairs + 1 : 1
+        let penalty = lowest <= highest ? 2 * (highest - lowest) * pairs + 1 : 1
+        batch.penalty = penalty
         var costs = [Double](repeating: .infinity, count: batch.scores.count)
         for index in costs.indices {
             guard let score = batch.scores[index] else { continue }
@@ -152,32 +152,16 @@ extension WorkspaceState {
         let solution = AssignmentSolver.solve(problem)
         guard solution.assignedCount > 0 else { return }
         let columnOfRow = solution.workerOfTask
-        let bestScore = batch.totalScore(columnOfRow)
-        let bestOver = batch.overBoundCount(columnOfRow)
-        let exact = solution.assignedCount <= Self.batchAlternativesLimit
+        var alternatives: [Int: AssignmentAlternative] = [:]
+        for alternative in solution.alternatives(for: problem) { alternatives[alternative.task] = alternative }
         var offers: [(task: TaskID, worker: WorkerID, queue: Int, decision: RoutingDecision)] = []
         for (row, column) in columnOfRow.enumerated() {
             guard let column else { continue }
-            var alternative: String
-            if exact {
-                var blocked = problem.costs
-                blocked[row * problem.workerCount + column] = .infinity
-                if let without = try? AssignmentProblem(
-                    taskCount: problem.taskCount, workerCount: problem.workerCount, costs: blocked,
-                    capacities: problem.capacities)
-                {
-                    let other = AssignmentSolver.solve(without)
-                    alternative = Self.alternativeText(
-                        batch: batch, best: (solution.assignedCount, bestScore, bestOver),
-                        other: (other.assignedCount, batch.totalScore(other.workerOfTask), batch.overBoundCount(other.workerOfTask)))
-                } else {
-                    alternative = "the alternative assignment could not be built"
-                }
-            } else {
-                alternative = "alternatives are found for batches of up to \(Self.batchAlternativesLimit) pairs; this one has \(solution.assignedCount)"
-            }
+            let alternative = alternatives[row].map { Self.alternativeText($0, penalty: batch.penalty) }
+                ?? "no alternative assignment was found"
             let decision = batchDecision(
-                batch, row: row, column: column, alternative: alternative, assigned: solution.assignedCount, now: now)
+                batch, row: row, column: column, alternative: alternative, assigned: solution.assignedCount,
+                unassigned: solution.unassignedTasks, now: now)
             offers.append((batch.rows[row].task, workers[batch.columns[column].worker].worker.id, batch.rows[row].queue, decision))
         }
         for offer in offers {
@@ -191,17 +175,20 @@ extension WorkspaceState {
         return false
     }
 
-    /// "the best assignment without this pairing costs X more", in score points.
-    static func alternativeText(
-        batch: BatchAssignment, best: (count: Int, score: Double, over: Int), other: (count: Int, score: Double, over: Int)
-    ) -> String {
-        if other.count < best.count {
-            let fewer = best.count - other.count
+    /// "the best assignment without this pairing costs X more", in score points, from the
+    /// solver's alternative: its extra cost splits into pairs over the fairness bound (each
+    /// costing `penalty`) and score, since the score part is less than half the penalty.
+    static func alternativeText(_ alternative: AssignmentAlternative, penalty: Double) -> String {
+        if alternative.lostAssignments > 0 {
+            let fewer = alternative.lostAssignments
             return "without this pairing \(fewer == 1 ? "one task" : "\(fewer) tasks") fewer could be served now"
         }
-        var text = "the best assignment without this pairing costs \(format(best.score - other.score)) more"
-        if other.over > best.over {
-            text += " and gives \(other.over - best.over) more \(other.over - best.over == 1 ? "task" : "tasks") to workers over the fairness bound"
+        let over = (alternative.extraCost / penalty).rounded()
+        let score = alternative.extraCost - over * penalty
+        var text = "the best assignment without this pairing costs \(format(score)) more"
+        if over >= 1 {
+            let count = Int(over)
+            text += " and gives \(count) more \(count == 1 ? "task" : "tasks") to workers over the fairness bound"
         }
         return text
     }
@@ -209,16 +196,25 @@ extension WorkspaceState {
     /// The decision of one pairing of a batch: the chosen worker and the task's other candidates
     /// among the free capacity, each with every term.
     func batchDecision(
-        _ batch: BatchAssignment, row: Int, column: Int, alternative: String, assigned: Int, now: Date
+        _ batch: BatchAssignment, row: Int, column: Int, alternative: String, assigned: Int, unassigned: [Int],
+        now: Date
     ) -> RoutingDecision {
         let policy = settings.routingPolicy.parameters
         let weights = policy.weights
         let nowValue = now.timeIntervalSinceReferenceDate
         let task = batch.rows[row]
         let chosenWorker = batch.columns[column].worker
+        // Workers over the fairness bound are candidates only when the chosen one is over it too.
+        let chosenOver = batch.columns[column].overBound
         var others: [(column: Int, score: Double)] = []
+        var overOthers: [Int] = []
         for other in 0..<batch.columnCount where other != column {
-            if let score = batch.score(row: row, column: other) { others.append((other, score)) }
+            guard let score = batch.score(row: row, column: other) else { continue }
+            if batch.columns[other].overBound, !chosenOver {
+                overOthers.append(batch.columns[other].worker)
+            } else {
+                others.append((other, score))
+            }
         }
         others.sort { $0.score > $1.score }
         let shown = [(column, batch.score(row: row, column: column) ?? 0)]
@@ -235,7 +231,6 @@ extension WorkspaceState {
         var notes = [taskNotes(task.predicted, id: task.task)]
         notes.append("batch: \(assigned) of \(batch.rows.count) waiting tasks assigned at once to \(batch.columns.reduce(0) { $0 + $1.free }) free places; \(alternative)")
         var excluded: [Exclusion] = []
-        let overOthers = others.filter { batch.columns[$0.column].overBound }.map { batch.columns[$0.column].worker }
         if let overage = fairness.overage(of: chosenWorker) {
             notes.append(
                 "fairness waived: \(workers[chosenWorker].worker.id.rawValue) \(overage.rule), but no assignment serving as many tasks "
@@ -259,6 +254,9 @@ extension WorkspaceState {
         } else {
             runnerUpLost = alternative
         }
+        if let left = leftWaiting(batch, for: row, column: column, unassigned: unassigned, now: now) {
+            runnerUpLost = (runnerUpLost.map { $0 + "; " } ?? "") + left
+        }
         return RoutingDecision(
             policy: policy.name, policyVersion: policy.version, direction: .taskToWorker, candidates: candidates,
             candidateCount: others.count + 1, excluded: excluded, runnerUpLost: runnerUpLost,
@@ -278,5 +276,41 @@ extension WorkspaceState {
         guard let (worker, decision) = routePredictive(task: id, now: run.context.now), let worker else { return }
         let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
         emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
+    }
+}
+
+extension WorkspaceState {
+    /// Of the tasks the batch left waiting, the one that scored best on this pairing's worker,
+    /// and why this task was served there instead: the term that counted most, as a freed
+    /// worker's decision would name it.
+    func leftWaiting(_ batch: BatchAssignment, for row: Int, column: Int, unassigned: [Int], now: Date) -> String? {
+        var best: (row: Int, score: Double)?
+        for other in unassigned {
+            guard let score = batch.score(row: other, column: column) else { continue }
+            if best == nil || score > best!.score { best = (other, score) }
+        }
+        guard let best, let chosenScore = batch.score(row: row, column: column) else { return nil }
+        let weights = settings.routingPolicy.parameters.weights
+        let nowValue = now.timeIntervalSinceReferenceDate
+        let worker = batch.columns[column].worker
+        let skill = queues[batch.rows[row].queue].eligible.first { $0.worker == worker }?.skillFit ?? 0
+        let otherSkill = queues[batch.rows[best.row].queue].eligible.first { $0.worker == worker }?.skillFit ?? 0
+        let idle = Self.idle(hot[worker], now: nowValue)
+        let chosen = ScoredCandidate(
+            id: batch.rows[row].task.rawValue, score: chosenScore,
+            terms: Self.predictiveTerms(
+                batch.rows[row].terms, pairFit(batch.rows[row].predicted, worker: worker, skillFit: skill, now: nowValue),
+                idle: idle, weights))
+        let waiting = ScoredCandidate(
+            id: batch.rows[best.row].task.rawValue, score: best.score,
+            terms: Self.predictiveTerms(
+                batch.rows[best.row].terms,
+                pairFit(batch.rows[best.row].predicted, worker: worker, skillFit: otherSkill, now: nowValue), idle: idle, weights))
+        let name = workers[worker].worker.id.rawValue
+        if best.score <= chosenScore, let why = Self.whyRunnerUpLost([chosen, waiting]) {
+            return "left waiting: \(why), on \(name)"
+        }
+        return "left waiting: \(waiting.id) scored \(Self.format(best.score)) on \(name) against \(Self.format(chosenScore)), "
+            + "but no assignment serving as many tasks does better with it here"
     }
 }
