@@ -280,6 +280,21 @@ struct PlanningRoutesTests {
         }
     }
 
+    @Test("only the last 91 days are read: a stray row a year back neither stretches the history nor counts")
+    func recentHistory() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let lines = Self.fourWeeks.split(separator: "\n", omittingEmptySubsequences: false)
+        let csv = ([lines[0], "2025-03-02T09:00:00+01:00,support,300"] + lines.dropFirst()).joined(separator: "\n")
+        try await fixture.server.application().test(.router) { client in
+            let response = try await client.send(.post, "/v1/forecasts", key: ServerFixture.viewerKey, json: try Self.body(csv, ["interval": 60]))
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let queue = try #require(try Self.decode(ForecastReport.self, response).queues.first)
+            #expect(queue.arrivals == lines.count - 2)
+            #expect(queue.actual.start >= Double(CivilDate.daysFromCivil(year: 2026, month: 3, day: 2) * 86_400))
+        }
+    }
+
     @Test("a body over the configured limit is refused before it is read")
     func bodyLimit() async throws {
         let fixture = try await ServerFixture.make(bodyLimit: 4_096)

@@ -109,7 +109,7 @@ struct PlanningRoutes {
         }
         let parameters = try PlanningParameters(members)
         let csv = uploaded ?? parameters.csv
-        let arrivals: [Arrival]
+        var arrivals: [Arrival]
         let offset: Int?
         let source: String
         if let csv {
@@ -119,6 +119,12 @@ struct PlanningRoutes {
             source = "workspace \(host.workspace.rawValue)"
             arrivals = try await logArrivals()
             offset = 0
+        }
+        // Only the recent weeks: the cost of a backtest and a Holt–Winters fit grows with the
+        // span, not the rows, so a stray old row or a years-long log would otherwise cost minutes.
+        if let last = arrivals.lazy.map(\.utc).max() {
+            let cut = last - Double(Self.historyDays) * 86_400
+            arrivals.removeAll { $0.utc < cut }
         }
         let history = try Self.planning(field: csv == nil ? "history" : "csv") {
             try PlanningHistory(arrivals: arrivals, source: source, interval: parameters.interval, utcOffset: offset,
@@ -165,6 +171,10 @@ struct PlanningRoutes {
         }
         return log.arrivals
     }
+
+    /// Days of history a plan reads, back from the last arrival: thirteen weeks, enough for a
+    /// 20-day backtest after Holt–Winters' two weeks, with the weekly profile seen ten times.
+    static let historyDays = 91
 
     // MARK: - Work
 
