@@ -64,8 +64,8 @@ public struct PerformanceTruth: Sendable, Hashable, Codable {
 }
 
 /// Draws each worker's performance on each task type from its own seeded stream, so a worker's
-/// truth depends only on the seed, the worker's id and the type — not on who else is on the desk
-/// or in which order.
+/// truth depends only on the seed, the worker's id, the type and the list of types a specialist
+/// is drawn among — not on who else is on the desk or in which order they are listed.
 ///
 /// - speed: `exp(spread · z)` with z standard normal: median 1, and with spread 0.25 the middle
 ///   half of workers within ×0.85…×1.18 of each other's handling time;

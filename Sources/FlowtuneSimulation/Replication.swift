@@ -33,6 +33,10 @@ struct Replication {
     /// The task type names the core routes by (its type attribute, else the workflow), numbered.
     private var typeKeys: [String] = []
     private var typeKeyNumber: [String: Int32] = [:]
+    /// The table published last, if any.
+    private(set) var lastTable: PredictionTable?
+    /// The table the core routes by now.
+    var publishedTable: PredictionTable? { state.predictions }
     /// Seconds between two batch routing passes; 0 when the core routes as work comes and goes.
     private let batchInterval: Double
     /// FNV-1a over every arrival's type, time and patience: equal across policies when they saw
@@ -151,6 +155,7 @@ struct Replication {
         guard var loop = learning else { return }
         let table = loop.nextTable()
         learning = loop
+        lastTable = table
         execute(.publishPredictions(table))
     }
 

@@ -34,17 +34,22 @@ public struct Simulator: Sendable {
 
     /// Runs replication `replication` (from 0) under `policy` and returns its measures.
     public func run(policy: RoutingPolicyKind, replication: Int) -> ReplicationResult {
+        var run = makeReplication(policy: policy, replication: replication)
+        let measures = run.run()
+        return ReplicationResult(policy: policy, replication: replication, measures: measures, arrivalDigest: run.arrivalDigest,
+            waitPercentiles: run.waitPercentiles)
+    }
+
+    /// Replication `replication` under `policy`, ready to run.
+    func makeReplication(policy: RoutingPolicyKind, replication: Int) -> Replication {
         var state = base
         var settings = state.settings
         settings.routingPolicy = policy
         // Only the winner matters to a simulation; explaining one runner-up keeps routing lean.
         settings.explainedCandidates = 1
         _ = try? state.execute(.configure(settings), context: CommandContext(now: scenario.start, actor: "scenario"))
-        var run = Replication(
+        return Replication(
             setup: setup, state: state, streams: RandomStreams(scenarioSeed: scenario.seed, replication: replication))
-        let measures = run.run()
-        return ReplicationResult(policy: policy, replication: replication, measures: measures, arrivalDigest: run.arrivalDigest,
-            waitPercentiles: run.waitPercentiles)
     }
 
     /// Runs every policy over the same replications (common random numbers) and pools them.
