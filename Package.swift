@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "FlowtuneEngine",
-            dependencies: ["FlowtuneCore", "FlowtuneStore"]
+            dependencies: ["FlowtuneCore", "FlowtuneStore", "FlowtunePlanning"]
         ),
         .target(
             name: "FlowtuneServer",

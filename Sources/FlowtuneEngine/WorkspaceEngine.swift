@@ -1,4 +1,5 @@
 import FlowtuneCore
+import FlowtunePlanning
 import FlowtuneStore
 import Foundation
 
@@ -30,6 +31,9 @@ public actor WorkspaceEngine {
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
     private var subscribers: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
+    /// The real-time reallocation pass: what it has learned, and when it runs next; nil while off.
+    private var reallocation: ReallocationMonitor?
+    private var nextReallocation: Date?
 
     private init(workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState) {
         self.workspace = workspace
@@ -70,6 +74,7 @@ public actor WorkspaceEngine {
         if let recovery { await recovery.value }
         let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
         let events = try state.execute(command, context: context)
+        if reallocation != nil { reallocation!.observe(events, state: state) }
         let first = state.version - Int64(events.count) + 1
         let created = createdTask(command, events)
         try await commit(events)
@@ -90,6 +95,7 @@ public actor WorkspaceEngine {
             let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
             do {
                 let events = try state.execute(command, context: context)
+                if reallocation != nil { reallocation!.observe(events, state: state) }
                 decided += events
                 results.append(.success(CommandOutcome(
                     events: events, firstSequence: state.version - Int64(events.count) + 1,
@@ -236,16 +242,75 @@ public actor WorkspaceEngine {
     /// When the next timer is due, for a timer loop to sleep until.
     public var nextTimerDue: Date? { state.nextTimerDue }
 
-    /// Runs the timer loop until cancelled: sleeps until the next timer is due (at most `tick`),
-    /// then fires what is due.
+    /// Runs the timer loop until cancelled: sleeps until the next timer or reallocation pass is
+    /// due (at most `tick`), then fires what is due and runs the pass when its minute has come.
     public func runTimers(tick: TimeInterval = 1) async {
         while !Task.isCancelled {
             let now = clock.now()
-            let wait = min(max((state.nextTimerDue ?? now + tick).timeIntervalSince(now), 0.001), tick)
+            let due = [state.nextTimerDue, nextReallocation].compactMap { $0 }.min() ?? now + tick
+            let wait = min(max(due.timeIntervalSince(now), 0.001), tick)
             try? await Task.sleep(for: .seconds(wait))
             if Task.isCancelled { break }
             _ = try? await fireDueTimers()
+            if let next = nextReallocation, next <= clock.now() { _ = try? await runReallocationPass() }
         }
+    }
+
+    // MARK: - Reallocation
+
+    /// Turns the real-time reallocation pass on, changes it, or (with `enabled` false) turns it
+    /// off; what it learned so far is kept across changes and dropped when it is turned off.
+    public func configureReallocation(_ configuration: ReallocationConfiguration) {
+        guard configuration.enabled else {
+            reallocation = nil
+            nextReallocation = nil
+            return
+        }
+        if reallocation == nil {
+            var monitor = ReallocationMonitor(configuration: configuration)
+            monitor.start(at: clock.now())
+            reallocation = monitor
+        } else {
+            reallocation!.configuration = configuration
+        }
+        nextReallocation = clock.now() + configuration.period
+    }
+
+    /// The reallocation pass in force, if it is on.
+    public var reallocationConfiguration: ReallocationConfiguration? { reallocation?.configuration }
+
+    /// Sets the arrival forecast of `queue`, per second for each interval from now, in place of
+    /// the rate measured from recent arrivals; nil goes back to the measured rate.
+    public func setArrivalForecast(_ rates: [Double]?, for queue: QueueID) {
+        reallocation?.forecasts[queue] = rates
+    }
+
+    /// The smoothed arrival rate the pass measured for `queue`, per second.
+    public func measuredArrivalRate(of queue: QueueID) -> Double? {
+        reallocation?.arrivalRate(of: queue)
+    }
+
+    /// Runs one reallocation pass now: predicts every queue over the horizon from the state and
+    /// what the pass has learned, plans moves with ``Reallocator``, and records them through the
+    /// core — ``EventPayload/queueAtRisk(_:)`` for a queue that has just turned at risk, every
+    /// move as a proposal, applied at once within the cost limit. Returns the events, once durable;
+    /// none when the pass is off or nothing changed.
+    @discardableResult
+    public func runReallocationPass() async throws -> [Event] {
+        guard var monitor = reallocation else { return [] }
+        let now = clock.now()
+        nextReallocation = now + monitor.configuration.period
+        monitor.advance(to: now)
+        let snapshot = monitor.snapshot(of: state, at: now)
+        let settings = ReallocationSettings(
+            intervalLength: monitor.configuration.intervalLength,
+            automaticCostLimit: monitor.configuration.automaticCostLimit,
+            explainedCandidates: monitor.configuration.explainedCandidates)
+        let plan = try Reallocator(settings: settings).plan(snapshot)
+        let round = monitor.round(for: plan, snapshot: snapshot, at: now)
+        reallocation = monitor
+        guard !round.risks.isEmpty || !round.moves.isEmpty else { return [] }
+        return try await submit(.reallocate(round), actor: "system", cause: "reallocation").events
     }
 }
 

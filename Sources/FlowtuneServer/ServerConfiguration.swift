@@ -1,4 +1,5 @@
 import FlowtuneCore
+import FlowtuneEngine
 import Foundation
 import Yams
 
@@ -11,6 +12,7 @@ import Yams
 /// store: { path: flowtune.db }
 /// workspace: default
 /// log: { format: json, level: info }
+/// reallocation: { enabled: true, automatic_cost_limit: 5, interval: 15m, horizon_intervals: 4 }
 /// api_keys:
 ///   - { name: ops, role: operator, key_sha256: 5e88489... }
 ///   - { name: ana, role: worker, worker: ana, key: "a secret" }
@@ -34,6 +36,53 @@ public struct ServerConfiguration: Sendable {
     public var logFormat = LogFormat.text
     /// The lowest log level written.
     public var logLevel = "info"
+    /// The engine's real-time reallocation pass; off unless the file turns it on.
+    public var reallocation = ReallocationConfiguration()
+
+    /// Reads the `reallocation` section: `enabled`, `period`, `automatic_cost_limit`, `interval`,
+    /// `horizon_intervals`, `arrival_time_constant`, `default_handling_time`; times in seconds
+    /// or written like `15m`.
+    private mutating func applyReallocation(_ value: Node, at: (Node) -> String) throws {
+        guard let fields = value.mapping else {
+            throw Problem(source: at(value), field: "reallocation", message: "must be a mapping")
+        }
+        var settings = reallocation
+        for (field, item) in fields {
+            let name = field.string ?? "?"
+            func seconds() throws -> TimeInterval {
+                if let number = item.float { return number }
+                if let text = item.string, let duration = DurationText.seconds(from: text) { return duration }
+                throw Problem(source: at(item), field: "reallocation.\(name)", message: "must be a duration such as 60s or 15m")
+            }
+            switch name {
+            case "enabled":
+                guard let flag = item.bool else {
+                    throw Problem(source: at(item), field: "reallocation.enabled", message: "must be true or false")
+                }
+                settings.enabled = flag
+            case "period": settings.period = try seconds()
+            case "interval": settings.intervalLength = try seconds()
+            case "arrival_time_constant": settings.arrivalTimeConstant = try seconds()
+            case "default_handling_time": settings.defaultHandlingTime = try seconds()
+            case "automatic_cost_limit":
+                guard let number = item.float else {
+                    throw Problem(source: at(item), field: "reallocation.automatic_cost_limit", message: "must be a number")
+                }
+                settings.automaticCostLimit = number
+            case "horizon_intervals":
+                guard let number = item.int else {
+                    throw Problem(source: at(item), field: "reallocation.horizon_intervals", message: "must be a whole number")
+                }
+                settings.horizonIntervals = number
+            default:
+                throw Problem(source: at(field), field: "reallocation.\(name)", message: "unknown field")
+            }
+        }
+        if let problem = settings.problem {
+            throw Problem(source: at(value), field: "reallocation.\(problem.field)", message: problem.reason)
+        }
+        reallocation = settings
+    }
 
     /// The formats logs can take.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -114,6 +163,8 @@ public struct ServerConfiguration: Sendable {
                         throw Problem(source: at(field), field: "log.\(field.string ?? "?")", message: "unknown field")
                     }
                 }
+            case "reallocation":
+                try applyReallocation(value, at: at)
             case "api_keys":
                 guard let items = value.sequence else {
                     throw Problem(source: at(value), field: "api_keys", message: "must be a list")

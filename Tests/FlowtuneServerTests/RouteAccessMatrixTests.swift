@@ -70,6 +70,7 @@ struct RouteAccessMatrixTests {
             else if path.hasPrefix("/v1/workers") { "ana" }
             else if path.hasPrefix("/v1/webhooks") { "wh_unknown" }
             else if path.hasPrefix("/v1/decisions") { "approval-lane" }
+            else if path.hasPrefix("/v1/reallocations") { "R1" }
             else { task.rawValue }
         return path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1")
     }

@@ -52,6 +52,8 @@ extension OpenAPIDocument {
                     ["version": integer("The earlier version whose text to publish again."), "reason": string("Why; kept in the event's cause.")],
                     required: ["version", "reason"]),
                 "Resolution": resolution,
+                "Reallocation": reallocation, "ReallocationPage": page("Reallocation"),
+                "DeclineReason": object(["reason": string("Why the move is declined.")], required: ["reason"]),
                 "Reassignment": object(["worker": string("The worker to hand the item to."), "reason": string()], required: ["worker", "reason"]),
                 "Metrics": metrics,
                 "NewWebhook": object(
@@ -227,6 +229,9 @@ extension OpenAPIDocument {
                 "cost_per_hour": ["type": "number", "minimum": 0],
                 "attributes": ["type": "object", "additionalProperties": string()],
                 "status": enumeration(["available", "away", "offline"]),
+                "serving_queue": string("The one queue the worker serves; left out, every queue it is eligible for."),
+                "flexible": ["type": "boolean", "description": "Whether real-time reallocation may move the worker between queues."],
+                "move_cost": ["type": "number", "minimum": 0, "description": "What one move of the worker costs; moves over the automatic limit wait for an operator."],
             ]
         }
 
@@ -238,6 +243,39 @@ extension OpenAPIDocument {
             fields["total_load"] = integer()
             fields["idle_since"] = ["type": ["string", "null"], "format": "date-time", "description": "Null while the worker holds work."]
             return object(fields, required: ["id", "status", "load", "total_load", "idle_since"])
+        }
+
+        static var reallocation: JSONValue {
+            let shift = object(
+                [
+                    "queue": string(), "agentsBefore": integer(), "before": number("Predicted service level, 0–1."),
+                    "after": number(), "goal": number("The promise plus the learned margin."),
+                ],
+                required: ["queue", "agentsBefore", "before", "after", "goal"])
+            let passedOver = object(
+                [
+                    "worker": string(), "from": string(), "cost": number(),
+                    "reason": enumeration(["dearer", "movedElsewhere", "donorSlackTaken", "donorWithoutSlack", "notEligible", "notFlexible", "unavailable"]),
+                    "detail": string(),
+                ],
+                required: ["worker", "cost", "reason", "detail"])
+            let explanation = object(
+                [
+                    "summary": string(), "target": shift, "targetAfterPlan": number(), "donor": shift,
+                    "skillLevels": ["type": "object", "additionalProperties": ["type": "integer"]], "skillFit": number(),
+                    "costLimit": number(), "candidatesConsidered": integer(), "passedOver": array(passedOver),
+                ],
+                required: ["summary", "target", "targetAfterPlan", "skillLevels", "skillFit", "costLimit", "candidatesConsidered", "passedOver"])
+            return object(
+                [
+                    "id": string("Such as R12."), "worker": string(),
+                    "from": string("The queue the worker served; absent for a worker on every queue."), "to": string(),
+                    "cost": number(), "needsApproval": ["type": "boolean"],
+                    "status": enumeration(["pending", "applied", "declined"]), "proposedAt": time(), "decidedAt": time(),
+                    "decidedBy": string("`system` for an automatic move, else the operator."), "reason": string(),
+                    "explanation": explanation,
+                ],
+                required: ["id", "worker", "to", "cost", "needsApproval", "status", "proposedAt", "explanation"])
         }
 
         static var ownership: JSONValue {

@@ -319,6 +319,26 @@ enum OpenAPIDocument {
                     parameters: [path("id", "Task id")], body: jsonBody("Reassignment"),
                     responses: ["200": json("The task, assigned.", "Task"), "409": problem("Not in the exception lane, or the worker has no free capacity.")]),
             ],
+            "/v1/reallocations": [
+                "get": operation(
+                    "Proposed moves between queues", tag: "workers", access: .operate,
+                    description: "Moves of flexible workers to queues at risk, from the real-time reallocation pass: pending ones oldest first, then the most recently applied or declined. Moves within the automatic cost limit are applied as proposed (`decidedBy` `system`).",
+                    parameters: [query("status", "pending, applied or declined")],
+                    responses: ["200": json("The proposals.", "ReallocationPage"), "400": problem("An unknown status.")]),
+            ],
+            "/v1/reallocations/{id}/approve": [
+                "post": operation(
+                    "Approve a proposed move", tag: "workers", access: .operate,
+                    description: "The worker serves the proposal's queue from now on and takes its waiting work.",
+                    parameters: [path("id", "Proposal id")],
+                    responses: ["200": json("The proposal, applied.", "Reallocation"), "409": problem("Already decided, or the worker is no longer available, flexible or eligible for the queue.")]),
+            ],
+            "/v1/reallocations/{id}/decline": [
+                "post": operation(
+                    "Decline a proposed move", tag: "workers", access: .operate,
+                    parameters: [path("id", "Proposal id")], body: jsonBody("DeclineReason"),
+                    responses: ["200": json("The proposal, declined.", "Reallocation"), "409": problem("Already decided.")]),
+            ],
             "/v1/metrics": [
                 "get": operation(
                     "Operational measures", tag: "metrics", access: .read,

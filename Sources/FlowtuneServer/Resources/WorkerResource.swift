@@ -14,6 +14,12 @@ struct WorkerResource: Encodable, Sendable {
     var costPerHour: Double
     var attributes: [String: String]
     var status: String
+    /// The one queue the worker serves; nil for every queue it is eligible for.
+    var servingQueue: String?
+    /// Whether real-time reallocation may move the worker.
+    var flexible: Bool
+    /// What one move of the worker costs.
+    var moveCost: Double
     /// Offered and assigned tasks per channel.
     var load: [String: Int]
     /// All tasks offered to or held by the worker.
@@ -26,6 +32,9 @@ struct WorkerResource: Encodable, Sendable {
         case costPerHour = "cost_per_hour"
         case totalLoad = "total_load"
         case idleSince = "idle_since"
+        case servingQueue = "serving_queue"
+        case moveCost = "move_cost"
+        case flexible
     }
 
     init(_ record: WorkerRecord) {
@@ -40,6 +49,9 @@ struct WorkerResource: Encodable, Sendable {
         costPerHour = worker.costPerHour
         attributes = worker.attributes
         status = worker.status.rawValue
+        servingQueue = worker.servingQueue?.rawValue
+        flexible = worker.flexible
+        moveCost = worker.moveCost
         load = Dictionary(uniqueKeysWithValues: record.load.filter { $0.value > 0 }.map { ($0.key.rawValue, $0.value) })
         totalLoad = record.totalLoad
         idleSince = record.totalLoad == 0 ? record.idleSince : nil
@@ -57,6 +69,9 @@ struct WorkerResource: Encodable, Sendable {
         try container.encode(costPerHour, forKey: .costPerHour)
         try container.encode(attributes, forKey: .attributes)
         try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(servingQueue, forKey: .servingQueue)
+        try container.encode(flexible, forKey: .flexible)
+        try container.encode(moveCost, forKey: .moveCost)
         try container.encode(load, forKey: .load)
         try container.encode(totalLoad, forKey: .totalLoad)
         // Written as null rather than left out, so that clients see the field exists.

@@ -18,6 +18,7 @@ struct RouteCatalog: Sendable {
             + QueueRoutes(host: host).routes
             + WorkerRoutes(host: host).routes
             + ExceptionRoutes(host: host).routes
+            + ReallocationRoutes(host: host).routes
             + MetricsRoutes(host: host).routes
             + AuditRoutes(host: host).routes
             + EventStreamRoutes(host: host).routes

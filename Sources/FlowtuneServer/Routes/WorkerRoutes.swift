@@ -55,6 +55,8 @@ struct WorkerRoutes {
         // A profile that leaves status out keeps the worker's current one: replacing a profile
         // should not sign a worker in or out by accident.
         if !body.writes("status") { worker.status = existing.worker.status }
+        // Likewise the queue a worker serves, which reallocation moves during the day.
+        if !body.writes("serving_queue") { worker.servingQueue = existing.worker.servingQueue }
         try await register(worker, body: body, identity: identity, cause: "PUT /v1/workers/\(id)")
         return try await current(id, status: .ok, headers: [:])
     }
