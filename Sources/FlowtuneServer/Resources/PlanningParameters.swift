@@ -51,13 +51,14 @@ struct PlanningParameters: Sendable {
     static let fields: Set<String> = [
         "csv", "queue", "interval", "zone", "horizon_days", "backtest_days", "method", "timestamp_column", "queue_column",
         "handling_column", "target", "max_occupancy", "max_abandonment", "patience", "shrinkage", "handling_time",
-        "minimum_agents", "closed_below", "templates", "time_limit", "format",
+        "minimum_agents", "closed_below", "templates", "time_limit",
     ]
 
     /// Reads `members`, a JSON body's object or the query string's parameters as strings.
     init(_ members: [String: JSONValue]) throws {
         if let unknown = members.keys.sorted().first(where: { !Self.fields.contains($0) }) {
-            throw Self.invalid(unknown, "\(unknown) is not a planning parameter; they are \(Self.fields.sorted().joined(separator: ", "))")
+            let hint = unknown == "format" ? " (the answer's format is a query parameter or the Accept header)" : ""
+            throw Self.invalid(unknown, "\(unknown) is not a planning parameter\(hint); they are \(Self.fields.sorted().joined(separator: ", "))")
         }
         func text(_ name: String) throws -> String? {
             guard let value = members[name], value != .null else { return nil }
