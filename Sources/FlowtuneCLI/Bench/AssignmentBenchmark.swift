@@ -23,7 +23,7 @@ struct AssignmentBench: AsyncParsableCommand {
     @Option(help: "Workers per matrix (capacity 1 unless the kind says otherwise).") var workers = 1000
     @Option(help: "Seeded matrices of each kind.") var matrices = 5
     @Option(help: "Solves timed per matrix.") var repeats = 3
-    @Option(help: "Skip timing the alternative costs (they take longer than the solve).") var skipAlternatives = false
+    @Flag(help: "Skip timing the alternative costs (they take longer than the solve).") var skipAlternatives = false
     @Option(help: "Write each matrix and the optima to this directory for Benchmarks/assignment/scipy_reference.py.")
     var writeMatrices: String?
 
