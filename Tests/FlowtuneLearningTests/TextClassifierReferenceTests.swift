@@ -83,6 +83,29 @@ struct TextClassifierReferenceTests {
         }
     }
 
+    @Test("learning from the scores already given is bit-identical to learning by scoring again, across recalibrations")
+    func learningFromScores() throws {
+        let featurizer = TextFeaturizer(dimension: 1 << 12)
+        let configuration = TextClassifier.Configuration(calibrationWindow: 60, recalibrateEvery: 25, minimumCalibrationExamples: 20)
+        for labels in [["high", "normal", "low"], Corpus.intentLabels, Corpus.intentLabels + ["a", "b", "c", "d", "e"]] {
+            var rescoring = TextClassifier(
+                reference: ModelReference(name: "m", version: 1), labels: labels, featurizer: featurizer, configuration: configuration)
+            var reusing = rescoring
+            for (position, message) in Corpus.generate(400, seed: 21).enumerated() {
+                let target = labels[(Corpus.intentLabels.firstIndex(of: message.intent)! + position % 3) % labels.count]
+                let features = featurizer.features(of: message.text)
+                let scored = reusing.score(features: features)
+                #expect(scored.prediction == rescoring.predict(features: features))
+                #expect(scored.logits == rescoring.logits(features))
+                let before = try rescoring.update(features: features, label: target)
+                let reused = try reusing.update(features: features, scored: scored, label: target)
+                #expect(reused == before)
+            }
+            #expect(reusing.calibration.temperature != 1)
+            #expect(reusing == rescoring)
+        }
+    }
+
     @Test("a classifier encodes its weights in the reference's K-major layout and decodes to itself")
     func codableLayout() throws {
         let featurizer = TextFeaturizer(dimension: 1 << 10)

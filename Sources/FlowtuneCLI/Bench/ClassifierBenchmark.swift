@@ -100,16 +100,18 @@ struct ClassifierBenchmark {
         for (position, message) in stream.enumerated() {
             // What the engine does when a task arrives: featurize once, score both models...
             featurizer.features(of: message.text, into: &features, scratch: &scratch)
-            let intentScore = intent.predict(features: features)
-            let urgencyScore = urgency.predict(features: features)
+            let intentScored = intent.score(features: features)
+            let urgencyScored = urgency.score(features: features)
+            let intentScore = intentScored.prediction
+            let urgencyScore = urgencyScored.prediction
             confidenceSum += intentScore.confidence + urgencyScore.confidence
             if position >= half {
                 if intentScore.label == message.observedIntent { intentRight += 1 }
                 if urgencyScore.label == message.observedUrgency { urgencyRight += 1 }
             }
-            // ...and when its outcome is known, learn from the labels it was given.
-            try intent.update(features: features, label: message.observedIntent)
-            try urgency.update(features: features, label: message.observedUrgency)
+            // ...and when its outcome is known, learn from the labels it was given, reusing the scores.
+            try intent.update(features: features, scored: intentScored, label: message.observedIntent)
+            try urgency.update(features: features, scored: urgencyScored, label: message.observedUrgency)
         }
         let seconds = Double(monotonicNanoseconds() - begin) / 1e9
         let cpuSeconds = Double(threadCPUNanoseconds() - cpuBegin) / 1e9

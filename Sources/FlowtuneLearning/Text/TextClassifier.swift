@@ -62,6 +62,18 @@ public struct ClassPrediction: Sendable, Hashable, Codable {
     }
 }
 
+/// One text's scores from a ``TextClassifier``: the raw logits w_c·x + b_c and the calibrated
+/// prediction made from them, with the classifier's update count when they were computed, so that
+/// learning from them can check that the weights have not changed since.
+public struct TextScore: Sendable, Hashable {
+    /// The raw scores, in the classifier's class order.
+    public let logits: [Double]
+    /// The calibrated prediction.
+    public let prediction: ClassPrediction
+    /// ``TextClassifier/updates`` when scored.
+    let updates: Int
+}
+
 /// Multinomial logistic regression over hashed text features, trained online one labelled text at
 /// a time, with probabilities calibrated by temperature scaling on a held-out window.
 ///
@@ -238,9 +250,37 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     /// ``featurizer``), so that classifiers sharing a featurizer featurize a text once.
     @discardableResult
     public mutating func update(features: SparseVector, label: String) throws -> ClassPrediction {
-        guard let target = labels.firstIndex(of: label) else { throw UnknownLabel(label: label, known: labels) }
+        try update(features: features, scored: score(features: features), label: label)
+    }
+
+    /// Scores an already featurized text: its raw logits and calibrated prediction, kept so that
+    /// ``update(features:scored:label:)`` can learn from the same text without scoring it again.
+    public func score(features: SparseVector) -> TextScore {
         let scores = logits(features)
-        let before = ClassPrediction(model: reference, labels: labels, probabilities: calibration.probabilities(logits: scores))
+        return TextScore(
+            logits: scores,
+            prediction: ClassPrediction(model: reference, labels: labels, probabilities: calibration.probabilities(logits: scores)),
+            updates: updates)
+    }
+
+    /// Learns from one labelled, already featurized text that ``score(features:)`` scored with the
+    /// current weights, reusing those scores: an engine that scores a text when it arrives and
+    /// learns when its outcome is known scores it once. The result is bit for bit the same as
+    /// ``update(features:label:)``, because no update came between the scoring and this one.
+    ///
+    /// ```swift
+    /// let scored = intent.score(features: features)
+    /// route(scored.prediction)
+    /// try intent.update(features: features, scored: scored, label: "billing")
+    /// ```
+    @discardableResult
+    public mutating func update(features: SparseVector, scored: TextScore, label: String) throws -> ClassPrediction {
+        precondition(
+            scored.updates == updates && scored.logits.count == labels.count,
+            "a score is learned from by the classifier that gave it, before any other update")
+        guard let target = labels.firstIndex(of: label) else { throw UnknownLabel(label: label, known: labels) }
+        let scores = scored.logits
+        let before = scored.prediction
         remember(scores, target)
 
         let probabilities = TemperatureScaling.softmax(scores)
