@@ -58,7 +58,7 @@ extension Scenario {
             start: start ?? Scenario.defaultStart, horizon: section.horizon, warmUp: section.warmUp,
             drain: section.drain, replications: section.replications, seed: section.seed, policy: section.policy,
             acceptance: section.acceptance, taskTypes: taskTypes, shifts: section.shifts, utcOffset: section.utcOffset,
-            performance: section.performance, learning: section.learning)
+            performance: section.performance, learning: section.learning, batchInterval: section.batchInterval)
     }
 
     /// Where the scenario's replayed arrivals come from, if it replays any: the shell reads the

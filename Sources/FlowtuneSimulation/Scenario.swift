@@ -40,13 +40,17 @@ public struct Scenario: Sendable, Hashable {
     public var performance: PerformanceTruth?
     /// Whether and how models learn from outcomes inside a replication and publish predictions.
     public var learning: LearningSettings?
+    /// The cadence, in seconds, of `optimal-batch` routing (the workspace's
+    /// `predictive.batchInterval`) for this run; nil keeps the workspace's.
+    public var batchInterval: Double?
 
     /// Creates a scenario.
     public init(
         name: String, definition: WorkspaceDefinition, start: Date = Scenario.defaultStart, horizon: Double,
         warmUp: Double = 0, drain: Double = 24 * 3600, replications: Int = 10, seed: UInt64 = 1,
         policy: RoutingPolicyKind? = nil, acceptance: Distribution? = nil, taskTypes: [TaskType], shifts: [Shift] = [],
-        utcOffset: Double = 0, performance: PerformanceTruth? = nil, learning: LearningSettings? = nil
+        utcOffset: Double = 0, performance: PerformanceTruth? = nil, learning: LearningSettings? = nil,
+        batchInterval: Double? = nil
     ) {
         self.name = name
         self.definition = definition
@@ -63,6 +67,7 @@ public struct Scenario: Sendable, Hashable {
         self.utcOffset = utcOffset
         self.performance = performance
         self.learning = learning
+        self.batchInterval = batchInterval
     }
 
     /// Monday 5 January 2026, 00:00 UTC: a day's intervals line up with midnight.

@@ -13,6 +13,7 @@ struct ScenarioReader {
     static let sectionKeys = [
         "name", "definitions", "start", "horizon", "warm_up", "drain", "replications", "seed", "policy", "accept_after",
         "task_types", "shifts", "replay", "utc_offset", "performance", "learning",
+        "batch_interval",
     ]
     static let performanceKeys = ["workers", "generate"]
     static let performanceEntryKeys = ["speed", "resolution"]
@@ -63,6 +64,7 @@ struct ScenarioReader {
         /// Each task type name the generator or its specialists list, with its field path.
         var performanceTypes: [(taskType: String, path: String)] = []
         var learning: LearningSettings?
+        var batchInterval: Double?
     }
 
     // MARK: - Entry
@@ -210,6 +212,13 @@ struct ScenarioReader {
             let performanceFields = self.fields(node, at: fields.path("performance"), allowed: Self.performanceKeys)
         {
             performance(performanceFields, into: &section)
+        }
+        if let node = fields["batch_interval"], let interval = duration(node, at: fields.path("batch_interval")) {
+            if interval >= 0 {
+                section.batchInterval = interval
+            } else {
+                report("must not be negative", at: fields.path("batch_interval"), node.mark)
+            }
         }
         if let node = fields["learning"], let learningFields = self.fields(node, at: fields.path("learning"), allowed: Self.learningKeys) {
             section.learning = learning(learningFields)

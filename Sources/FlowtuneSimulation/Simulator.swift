@@ -47,6 +47,7 @@ public struct Simulator: Sendable {
         settings.routingPolicy = policy
         // Only the winner matters to a simulation; explaining one runner-up keeps routing lean.
         settings.explainedCandidates = 1
+        if let interval = scenario.batchInterval { settings.predictive.batchInterval = interval }
         _ = try? state.execute(.configure(settings), context: CommandContext(now: scenario.start, actor: "scenario"))
         return Replication(
             setup: setup, state: state, streams: RandomStreams(scenarioSeed: scenario.seed, replication: replication))
