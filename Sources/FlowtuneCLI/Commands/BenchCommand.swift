@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlowtuneCore
 
 /// `flowtune bench ...`: the benchmarks behind the figures in Benchmarks/README.md.
 struct BenchCommand: AsyncParsableCommand {
@@ -46,13 +47,20 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Tasks waiting while decisions are timed.") var waiting = 10_000
         @Option(help: "Decisions timed in each direction.") var decisions = 20_000
         @Option(help: "How many times to repeat the measurement; the median run is reported.") var runs = 3
+        @Option(help: "The routing policy: round-robin, longest-idle, skill-score, predictive or optimal-batch.")
+        var policy = RoutingPolicyKind.skillScore.rawValue
 
         func run() async throws {
-            print("routing: \(workers) workers, \(queues) queues, \(waiting) waiting tasks, \(decisions) decisions per direction")
+            guard let kind = RoutingPolicyKind(rawValue: policy) else {
+                throw ValidationError(
+                    "unknown routing policy \(policy); expected \(RoutingPolicyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            print("routing: \(workers) workers, \(queues) queues, \(waiting) waiting tasks, \(decisions) decisions per direction, \(kind.rawValue)")
             var results: [RoutingBenchmark.Result] = []
             for index in 1...runs {
                 let result = RoutingBenchmark(
-                    workers: workers, queues: queues, waiting: waiting, decisions: decisions, seed: UInt64(index)
+                    workers: workers, queues: queues, waiting: waiting, decisions: decisions, seed: UInt64(index),
+                    policy: kind
                 ).run()
                 print("  run \(index): task→worker \(result.taskToWorker)")
                 print("         worker→task \(result.workerToTask)")

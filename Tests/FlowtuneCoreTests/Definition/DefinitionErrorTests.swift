@@ -188,7 +188,7 @@ struct DefinitionErrorTests {
         #expect(issues == [
             Fixtures.issue(
                 2, 19, "workspace.routing_policy",
-                #"unknown routing policy "fastest"; expected round-robin, longest-idle or skill-score"#),
+                #"unknown routing policy "fastest"; expected round-robin, longest-idle, skill-score, predictive or optimal-batch"#),
             Fixtures.issue(5, 11, "workers[0].kind", #"unknown worker kind "robot"; expected human or automation"#),
             Fixtures.issue(6, 13, "workers[0].status", #"unknown worker status "busy"; expected available, away or offline"#),
             Fixtures.issue(
