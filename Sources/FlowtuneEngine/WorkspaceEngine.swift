@@ -293,8 +293,9 @@ public actor WorkspaceEngine {
     /// Runs one reallocation pass now: predicts every queue over the horizon from the state and
     /// what the pass has learned, plans moves with ``Reallocator``, and records them through the
     /// core — ``EventPayload/queueAtRisk(_:)`` for a queue that has just turned at risk, every
-    /// move as a proposal, applied at once within the cost limit. Returns the events, once durable;
-    /// none when the pass is off or nothing changed.
+    /// move as a proposal, applied at once within the cost limit — and withdraws (declines, as
+    /// `system`) a pending move whose queue is no longer at risk. Returns the events, once
+    /// durable; none when the pass is off or nothing changed.
     @discardableResult
     public func runReallocationPass() async throws -> [Event] {
         guard var monitor = reallocation else { return [] }
@@ -309,8 +310,22 @@ public actor WorkspaceEngine {
         let plan = try Reallocator(settings: settings).plan(snapshot)
         let round = monitor.round(for: plan, snapshot: snapshot, at: now)
         reallocation = monitor
-        guard !round.risks.isEmpty || !round.moves.isEmpty else { return [] }
-        return try await submit(.reallocate(round), actor: "system", cause: "reallocation").events
+        // A move still waiting for an operator when its queue is no longer at risk is withdrawn.
+        var commands: [Command] = state.pendingReallocations.compactMap { record in
+            guard let assessment = plan.assessment(of: record.proposal.to), !assessment.atRisk else { return nil }
+            let level = String(format: "%.1f%%", assessment.outlook.serviceLevel * 100)
+            let goal = String(format: "%.1f%%", assessment.goal * 100)
+            return .declineReallocation(
+                record.proposal.id,
+                reason: "queue \(record.proposal.to) is no longer at risk: \(level) predicted against its goal \(goal)")
+        }
+        if !round.risks.isEmpty || !round.moves.isEmpty { commands.append(.reallocate(round)) }
+        guard !commands.isEmpty else { return [] }
+        var events: [Event] = []
+        for result in try await submit(commands, actor: "system", cause: "reallocation") {
+            events += try result.get().events
+        }
+        return events
     }
 }
 

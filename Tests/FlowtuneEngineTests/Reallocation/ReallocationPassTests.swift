@@ -183,6 +183,37 @@ struct ReallocationPassTests {
         #expect(folded == (await engine.currentState))
     }
 
+    @Test("a move waiting for approval is withdrawn once its queue is no longer at risk")
+    func staleProposalWithdrawn() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.cleanUp() }
+        let clock = ManualClock()
+        let (engine, _) = try await open(database, clock: clock)
+        await engine.configureReallocation(SurgeDesk.configuration)
+        var accepted: [TaskID: Date] = [:]
+        for _ in 1...4 {
+            clock.advance(by: 60)
+            for _ in 0..<3 { try await engine.submit(.createTask(NewTask(workflow: "billing")), actor: "api") }
+            try await work(engine, clock: clock, accepted: &accepted)
+            try await engine.runReallocationPass()
+        }
+        let pending = await engine.currentState.pendingReallocations.map(\.proposal.worker)
+        #expect(pending == ["s5"])
+        // The surge ends; the backlog is worked off and the measured rate decays.
+        var declined: [Event] = []
+        for _ in 1...90 where declined.isEmpty {
+            clock.advance(by: 60)
+            try await work(engine, clock: clock, accepted: &accepted)
+            declined = try await engine.runReallocationPass().filter { $0.type == "ReallocationDeclined" }
+        }
+        let event = try #require(declined.first)
+        guard case .reallocationDeclined(let decline) = event.payload else { throw InjectedFailure() }
+        #expect(decline.by == "system")
+        #expect(decline.reason.hasPrefix("queue billing is no longer at risk"))
+        #expect(await engine.currentState.pendingReallocations.isEmpty)
+        #expect(await serving(engine, "s5") == "sales")
+    }
+
     @Test("the timer loop runs the pass once a minute of the engine's clock")
     func timerLoopRunsThePass() async throws {
         let database = try TemporaryDatabase()
