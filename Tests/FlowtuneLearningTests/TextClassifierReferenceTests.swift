@@ -4,9 +4,9 @@ import Testing
 
 @testable import FlowtuneLearning
 
-/// The classifier's learning as first written — weights and AdaGrad sums as two K-major arrays,
-/// one class at a time — kept as the reference the row-per-bucket implementation must match bit
-/// for bit. Calibration is left out: learning and raw logits do not depend on it.
+/// The classifier's learning written out plainly — weights as one K-major array, one AdaGrad sum
+/// per feature, one class at a time — as the reference the row-per-bucket SIMD implementation
+/// must match bit for bit. Calibration is left out: learning and raw logits do not depend on it.
 struct ReferenceClassifier {
     let classes: Int
     let learningRate: Double
@@ -21,7 +21,7 @@ struct ReferenceClassifier {
         learningRate = configuration.learningRate
         l2 = configuration.l2
         weights = Array(repeating: 0, count: dimension * classes)
-        squaredGradients = weights
+        squaredGradients = Array(repeating: 0, count: dimension)
         bias = Array(repeating: 0, count: classes)
         biasSquaredGradients = bias
     }
@@ -39,14 +39,17 @@ struct ReferenceClassifier {
         let rate = Float(learningRate)
         let l2 = Float(self.l2)
         for (index, value) in zip(features.indices, features.values) {
+            // G_i += mean_c g_c², then every class steps by η / (√G_i + 10⁻⁸).
+            var gradients = [Float](repeating: 0, count: classes)
+            var squares: Float = 0
             for c in 0..<classes {
-                let i = index * classes + c
                 let error = Float(probabilities[c] - (c == target ? 1 : 0))
-                let gradient = error * Float(value) + l2 * weights[i]
-                if gradient == 0 { continue }
-                squaredGradients[i] += gradient * gradient
-                weights[i] -= rate * gradient / (squaredGradients[i].squareRoot() + 1e-8)
+                gradients[c] = error * Float(value) + l2 * weights[index * classes + c]
+                squares += gradients[c] * gradients[c]
             }
+            squaredGradients[index] += squares / Float(classes)
+            let step = rate / (squaredGradients[index].squareRoot() + 1e-8)
+            for c in 0..<classes { weights[index * classes + c] -= step * gradients[c] }
         }
         for c in 0..<classes {
             let gradient = probabilities[c] - (c == target ? 1 : 0)
@@ -58,13 +61,14 @@ struct ReferenceClassifier {
 
 @Suite("Text classifier against the reference")
 struct TextClassifierReferenceTests {
-    @Test("learning gives bit-identical logits to the reference, for 2, 3, 4 and 8 classes")
+    @Test("learning gives bit-identical weights and logits to the reference, for 2, 3, 4, 5, 8 and 12 classes")
     func identicalLogits() throws {
         let featurizer = TextFeaturizer(dimension: 1 << 14)
         let train = Corpus.generate(1500, seed: 11)
         let test = Corpus.generate(300, seed: 12)
         let labelSets = [["high", "normal"], ["high", "normal", "low"], Corpus.intentLabels,
-                         Corpus.intentLabels + ["a", "b", "c", "d"]]
+                         Corpus.intentLabels + ["a"], Corpus.intentLabels + ["a", "b", "c", "d"],
+                         Corpus.intentLabels + ["a", "b", "c", "d", "e", "f", "g", "h"]]
         for labels in labelSets {
             var classifier = TextClassifier(reference: ModelReference(name: "m", version: 1), labels: labels, featurizer: featurizer)
             var reference = ReferenceClassifier(classes: labels.count, dimension: featurizer.dimension)
@@ -80,6 +84,10 @@ struct TextClassifierReferenceTests {
                 let features = featurizer.features(of: message.text)
                 #expect(classifier.logits(features) == reference.logits(features))
             }
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: JSONEncoder().encode(classifier)) as? [String: Any])
+            #expect((document["weights"] as? [Double])?.map { Float($0) } == reference.weights)
+            #expect((document["squaredGradients"] as? [Double])?.map { Float($0) } == reference.squaredGradients)
         }
     }
 
@@ -126,6 +134,22 @@ struct TextClassifierReferenceTests {
         let decoded = try JSONDecoder().decode(TextClassifier.self, from: data)
         #expect(decoded == classifier)
         #expect(decoded.predict("urgent, the app crashes") == classifier.predict("urgent, the app crashes"))
+
+        // Saved by per-class AdaGrad (one sum per class and feature): each feature gets its classes' mean.
+        var perClass = document
+        let sums = (0..<(3 * featurizer.dimension)).map { Double($0 % 7) * 0.5 }
+        perClass["squaredGradients"] = sums
+        let migrated = try JSONDecoder().decode(TextClassifier.self, from: JSONSerialization.data(withJSONObject: perClass))
+        let migratedDocument = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(migrated)) as? [String: Any])
+        var means: [Float] = []
+        for i in 0..<featurizer.dimension {
+            var sum: Float = 0
+            for c in 0..<3 { sum += Float(sums[3 * i + c]) }
+            means.append(sum / 3)
+        }
+        #expect((migratedDocument["squaredGradients"] as? [Double])?.map { Float($0) } == means)
+        #expect(migrated.logits(featurizer.features(of: "urgent")) == classifier.logits(featurizer.features(of: "urgent")))
 
         var broken = document
         broken["weights"] = [1.0, 2.0]

@@ -77,10 +77,20 @@ public struct TextScore: Sendable, Hashable {
 /// Multinomial logistic regression over hashed text features, trained online one labelled text at
 /// a time, with probabilities calibrated by temperature scaling on a held-out window.
 ///
-/// Training minimises the cross-entropy with an L2 penalty, −log p_y + (λ/2)‖w‖², by AdaGrad:
-/// for each feature i of the text and class c, g = (p_c − [c = y])·x_i + λ·w_ci,
-/// G_ci += g², w_ci −= η·g/√G_ci. The penalty is applied to the weights a text touches (the
-/// usual lazy form for sparse data), so an update costs O(features × classes).
+/// Training minimises the cross-entropy with an L2 penalty, −log p_y + (λ/2)‖w‖², by row-wise
+/// AdaGrad: for each feature i of the text, g_c = (p_c − [c = y])·x_i + λ·w_ci for every class c,
+/// then one accumulator per feature, G_i += (1/K)·Σ_c g_c², and w_ci −= η·g_c/(√G_i + 10⁻⁸). The
+/// penalty is applied to the weights a text touches (the usual lazy form for sparse data), so an
+/// update costs O(features × classes).
+///
+/// Why one accumulator per feature rather than one per class and feature (plain AdaGrad): the
+/// step size adapts to how often and how strongly a feature has been seen, which is what matters
+/// for sparse text; the classes of one feature share it, so learning takes one square root and
+/// one division per feature instead of per class and feature, and a bucket's row holds K + 1
+/// numbers instead of 2K, so twice as many rows stay in cache. The mean (not the sum) over the
+/// classes keeps the step on plain AdaGrad's scale. This is the row-wise AdaGrad used for large
+/// embedding tables; on the support-desk benchmark its held-out accuracy is no worse than
+/// per-class AdaGrad's.
 ///
 /// Calibration is prequential: each ``update(text:label:)`` first scores the text with the current
 /// weights — an out-of-sample prediction, since the model has not seen it — and keeps those
@@ -134,11 +144,12 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     /// Labelled texts learned from.
     public private(set) var updates = 0
 
-    /// Feature-major rows, one per hash bucket, each holding the bucket's class weights and then
-    /// their AdaGrad sums of squared gradients, each padded with zeros to a multiple of four
-    /// (``rowChunks`` groups of four): scoring and learning read one short contiguous row per
-    /// feature, four classes at a time. The padding stays 0 — its error is 0 — and is never read
-    /// into a score.
+    /// Feature-major rows, one per hash bucket, each holding the bucket's K class weights, then
+    /// its AdaGrad accumulator G_i at position K, padded with zeros to a multiple of four
+    /// (``rowLength(classes:)``): scoring and learning read one short contiguous row per feature,
+    /// four classes at a time (``weightChunks(classes:)`` groups). A group may carry G_i or
+    /// padding in its last lanes; their penalty and error are 0 so learning leaves them be, and
+    /// they are never read into a score.
     private var parameters: [Float]
     private var bias: [Double]
     private var biasSquaredGradients: [Double]
@@ -180,18 +191,18 @@ public struct TextClassifier: Sendable, Hashable, Codable {
         return scores
     }
 
-    /// Groups of four classes in a row's weights, and again in its sums of squared gradients.
-    private static func rowChunks(classes: Int) -> Int { (classes + 3) / 4 }
+    /// Groups of four classes in a row's weights.
+    private static func weightChunks(classes: Int) -> Int { (classes + 3) / 4 }
 
-    /// Floats per bucket in ``parameters``.
-    private static func rowLength(classes: Int) -> Int { 8 * rowChunks(classes: classes) }
+    /// Floats per bucket in ``parameters``: K weights and the accumulator, rounded up to four.
+    private static func rowLength(classes: Int) -> Int { 4 * ((classes + 4) / 4) }
 
     /// Adds w_c·x to each class's score, feature by feature in index order. Each class's sum is
     /// formed in the same order and precision as one class at a time would form it.
     private func addWeights(_ features: SparseVector, to scores: UnsafeMutableBufferPointer<Double>) {
         let classes = labels.count
-        let chunks = Self.rowChunks(classes: classes)
-        let stride = 8 * chunks
+        let chunks = Self.weightChunks(classes: classes)
+        let stride = Self.rowLength(classes: classes)
         withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: chunks) { sums in
             for j in 0..<chunks {
                 var sum = SIMD4<Double>()
@@ -285,55 +296,98 @@ public struct TextClassifier: Sendable, Hashable, Codable {
 
         let probabilities = TemperatureScaling.softmax(scores)
         let classes = labels.count
-        let chunks = Self.rowChunks(classes: classes)
-        let stride = 8 * chunks
+        let chunks = Self.weightChunks(classes: classes)
         let rate = Float(configuration.learningRate)
         let l2 = Float(configuration.l2)
-        withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: chunks) { errors in
+        let classCount = Float(classes)
+        // Per lane: the class's error and penalty, both 0 in lanes past the last class, so the
+        // accumulator or padding sharing a group with the last weights gets a zero gradient.
+        withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: 3 * chunks) { lanes in
             for j in 0..<chunks {
                 var error = SIMD4<Float>()
+                var penalty = SIMD4<Float>()
                 for lane in 0..<4 where 4 * j + lane < classes {
                     let c = 4 * j + lane
                     error[lane] = Float(probabilities[c] - (c == target ? 1 : 0))
+                    penalty[lane] = l2
                 }
-                errors[j] = error
+                lanes[j] = error
+                lanes[chunks + j] = penalty
             }
             parameters.withUnsafeMutableBytes { bytes in
                 features.indices.withUnsafeBufferPointer { indices in
                     features.values.withUnsafeBufferPointer { values in
-                        let rowBytes = stride * MemoryLayout<Float>.stride
+                        let rowBytes = Self.rowLength(classes: classes) * MemoryLayout<Float>.stride
+                        let accumulatorAt = classes * MemoryLayout<Float>.stride
+                        // Σ_c g_c² is added class by class in order (the zero lanes add nothing),
+                        // the same sum one class at a time gives.
                         if chunks == 1 {
-                            // Two or three classes, the common urgency model: the errors stay in a register.
-                            let error = errors[0]
+                            // Two to four classes, the common urgency model: one group per row.
+                            let error = lanes[0]
+                            let penalty = lanes[1]
                             for k in 0..<indices.count {
                                 let row = indices[k] * rowBytes
                                 let value = Float(values[k])
                                 var weights = bytes.loadUnaligned(fromByteOffset: row, as: SIMD4<Float>.self)
-                                var sums = bytes.loadUnaligned(fromByteOffset: row + 16, as: SIMD4<Float>.self)
-                                let gradient = error * value + l2 * weights
-                                sums += gradient * gradient
-                                weights -= rate * gradient / (sums.squareRoot() + 1e-8)
+                                var accumulator = bytes.loadUnaligned(fromByteOffset: row + accumulatorAt, as: Float.self)
+                                let gradient = error * value + penalty * weights
+                                let squares = gradient * gradient
+                                accumulator += (squares[0] + squares[1] + squares[2] + squares[3]) / classCount
+                                let step = rate / (accumulator.squareRoot() + 1e-8)
+                                weights -= step * gradient
                                 bytes.storeBytes(of: weights, toByteOffset: row, as: SIMD4<Float>.self)
-                                bytes.storeBytes(of: sums, toByteOffset: row + 16, as: SIMD4<Float>.self)
+                                bytes.storeBytes(of: accumulator, toByteOffset: row + accumulatorAt, as: Float.self)
                             }
                             return
                         }
+                        if chunks == 2 {
+                            // Five to eight classes, the intent model: both groups in registers.
+                            let lowError = lanes[0]
+                            let highError = lanes[1]
+                            let lowPenalty = lanes[2]
+                            let highPenalty = lanes[3]
+                            for k in 0..<indices.count {
+                                let row = indices[k] * rowBytes
+                                let value = Float(values[k])
+                                var low = bytes.loadUnaligned(fromByteOffset: row, as: SIMD4<Float>.self)
+                                var high = bytes.loadUnaligned(fromByteOffset: row + 16, as: SIMD4<Float>.self)
+                                var accumulator = bytes.loadUnaligned(fromByteOffset: row + accumulatorAt, as: Float.self)
+                                let lowGradient = lowError * value + lowPenalty * low
+                                let highGradient = highError * value + highPenalty * high
+                                let lowSquares = lowGradient * lowGradient
+                                let highSquares = highGradient * highGradient
+                                let squares = lowSquares[0] + lowSquares[1] + lowSquares[2] + lowSquares[3]
+                                    + highSquares[0] + highSquares[1] + highSquares[2] + highSquares[3]
+                                accumulator += squares / classCount
+                                let step = rate / (accumulator.squareRoot() + 1e-8)
+                                low -= step * lowGradient
+                                high -= step * highGradient
+                                bytes.storeBytes(of: low, toByteOffset: row, as: SIMD4<Float>.self)
+                                bytes.storeBytes(of: high, toByteOffset: row + 16, as: SIMD4<Float>.self)
+                                bytes.storeBytes(of: accumulator, toByteOffset: row + accumulatorAt, as: Float.self)
+                            }
+                            return
+                        }
+                        let gradients = lanes.baseAddress! + 2 * chunks
                         for k in 0..<indices.count {
                             let row = indices[k] * rowBytes
                             let value = Float(values[k])
-                            // Lane by lane the same IEEE operations as one class at a time; a zero
-                            // gradient leaves w and G as they were (w − 0 is w, as w is never −0).
+                            var squares: Float = 0
                             for j in 0..<chunks {
-                                let weightsAt = row + 16 * j
-                                let sumsAt = row + 16 * (chunks + j)
-                                var weights = bytes.loadUnaligned(fromByteOffset: weightsAt, as: SIMD4<Float>.self)
-                                var sums = bytes.loadUnaligned(fromByteOffset: sumsAt, as: SIMD4<Float>.self)
-                                let gradient = errors[j] * value + l2 * weights
-                                sums += gradient * gradient
-                                weights -= rate * gradient / (sums.squareRoot() + 1e-8)
-                                bytes.storeBytes(of: weights, toByteOffset: weightsAt, as: SIMD4<Float>.self)
-                                bytes.storeBytes(of: sums, toByteOffset: sumsAt, as: SIMD4<Float>.self)
+                                let weights = bytes.loadUnaligned(fromByteOffset: row + 16 * j, as: SIMD4<Float>.self)
+                                let gradient = lanes[j] * value + lanes[chunks + j] * weights
+                                gradients[j] = gradient
+                                let square = gradient * gradient
+                                squares = squares + square[0] + square[1] + square[2] + square[3]
                             }
+                            var accumulator = bytes.loadUnaligned(fromByteOffset: row + accumulatorAt, as: Float.self)
+                            accumulator += squares / classCount
+                            let step = rate / (accumulator.squareRoot() + 1e-8)
+                            for j in 0..<chunks {
+                                let weights = bytes.loadUnaligned(fromByteOffset: row + 16 * j, as: SIMD4<Float>.self)
+                                bytes.storeBytes(of: weights - step * gradients[j], toByteOffset: row + 16 * j, as: SIMD4<Float>.self)
+                            }
+                            bytes.storeBytes(of: accumulator, toByteOffset: row + accumulatorAt, as: Float.self)
                         }
                     }
                 }
@@ -375,8 +429,9 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     }
 }
 
-/// Encoded as the class weights and the AdaGrad sums each as one feature-major array (the weight
-/// of feature i for class c at i·K + c), independent of the padded rows held in memory.
+/// Encoded as the class weights as one feature-major array (the weight of feature i for class c at
+/// i·K + c) and the AdaGrad sums one per feature, independent of the padded rows held in memory.
+/// A classifier saved with one sum per class and feature decodes with each feature's mean.
 extension TextClassifier {
     private enum CodingKeys: String, CodingKey {
         case reference, labels, featurizer, configuration, calibration, updates, weights, squaredGradients, bias,
@@ -399,23 +454,30 @@ extension TextClassifier {
         heldOutLabels = try container.decode([Int].self, forKey: .heldOutLabels)
         heldOutNext = try container.decode(Int.self, forKey: .heldOutNext)
         let weights = try container.decode([Float].self, forKey: .weights)
-        let squaredGradients = try container.decode([Float].self, forKey: .squaredGradients)
+        var squaredGradients = try container.decode([Float].self, forKey: .squaredGradients)
         let classes = labels.count
-        guard classes >= 2, weights.count == featurizer.dimension * classes, squaredGradients.count == weights.count,
+        if classes >= 2, squaredGradients.count == featurizer.dimension * classes {
+            // Saved by per-class AdaGrad, one sum per class and feature: each feature starts
+            // row-wise AdaGrad from its classes' mean.
+            squaredGradients = (0..<featurizer.dimension).map { feature in
+                var sum: Float = 0
+                for c in 0..<classes { sum += squaredGradients[feature * classes + c] }
+                return sum / Float(classes)
+            }
+        }
+        guard classes >= 2, weights.count == featurizer.dimension * classes, squaredGradients.count == featurizer.dimension,
             bias.count == classes, biasSquaredGradients.count == classes,
             heldOutLogits.count == heldOutLabels.count, heldOutLogits.allSatisfy({ $0.count == classes })
         else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
-                debugDescription: "a classifier over \(classes) classes and \(featurizer.dimension) buckets needs \(featurizer.dimension * classes) weights and sums, and \(classes) biases; found \(weights.count), \(squaredGradients.count) and \(bias.count)"))
+                debugDescription: "a classifier over \(classes) classes and \(featurizer.dimension) buckets needs \(featurizer.dimension * classes) weights, \(featurizer.dimension) AdaGrad sums and \(classes) biases; found \(weights.count), \(squaredGradients.count) and \(bias.count)"))
         }
-        let chunks = Self.rowChunks(classes: classes)
-        var parameters = [Float](repeating: 0, count: featurizer.dimension * 8 * chunks)
+        let row = Self.rowLength(classes: classes)
+        var parameters = [Float](repeating: 0, count: featurizer.dimension * row)
         for feature in 0..<featurizer.dimension {
-            for c in 0..<classes {
-                parameters[feature * 8 * chunks + c] = weights[feature * classes + c]
-                parameters[feature * 8 * chunks + 4 * chunks + c] = squaredGradients[feature * classes + c]
-            }
+            for c in 0..<classes { parameters[feature * row + c] = weights[feature * classes + c] }
+            parameters[feature * row + classes] = squaredGradients[feature]
         }
         self.parameters = parameters
     }
@@ -437,14 +499,12 @@ extension TextClassifier {
         try container.encode(heldOutLabels, forKey: .heldOutLabels)
         try container.encode(heldOutNext, forKey: .heldOutNext)
         let classes = labels.count
-        let chunks = Self.rowChunks(classes: classes)
+        let row = Self.rowLength(classes: classes)
         var weights = [Float](repeating: 0, count: featurizer.dimension * classes)
-        var squaredGradients = weights
+        var squaredGradients = [Float](repeating: 0, count: featurizer.dimension)
         for feature in 0..<featurizer.dimension {
-            for c in 0..<classes {
-                weights[feature * classes + c] = parameters[feature * 8 * chunks + c]
-                squaredGradients[feature * classes + c] = parameters[feature * 8 * chunks + 4 * chunks + c]
-            }
+            for c in 0..<classes { weights[feature * classes + c] = parameters[feature * row + c] }
+            squaredGradients[feature] = parameters[feature * row + classes]
         }
         try container.encode(weights, forKey: .weights)
         try container.encode(squaredGradients, forKey: .squaredGradients)
