@@ -85,6 +85,7 @@ struct PerformanceTests {
     @Test func theTruthAndTheLearningAreReadFromTheScenarioFile() throws {
         let scenario = try Self.load("""
               learning: { refresh: 15m, history: 12 }
+              batch_interval: 30s
               performance:
                 workers:
                   ana: { billing: { speed: 0.7, resolution: 0.95 } }
@@ -97,6 +98,7 @@ struct PerformanceTests {
                   specialists: { share: 0.3, speed: 0.6, resolution: 0.97, types: [billing] }
             """)
         #expect(scenario.learning == LearningSettings(refresh: 900, history: 12))
+        #expect(scenario.batchInterval == 30)
         let truth = try #require(scenario.performance)
         #expect(truth.workers["ana"]?["billing"] == WorkerPerformance(speed: 0.7, resolution: 0.95))
         #expect(truth.generator == PerformanceGenerator(
@@ -295,6 +297,20 @@ struct LearningLoopTests {
         // Common random numbers: every policy sees the same customers.
         let other = try Simulator(scenario: scenario).run(policies: [.roundRobin], replications: 2)
         #expect(first.runs[0].replications.map(\.arrivalDigest) == other.runs[0].replications.map(\.arrivalDigest))
+    }
+
+    @Test func optimalBatchAssignsOnTheCadence() throws {
+        // Ten workers, a task every ten minutes, a pass every 60 s: nobody is busy when a pass
+        // comes, so each task waits exactly until the next pass — uniform on (0, 60 s), mean 30 s.
+        var scenario = LearningDesk.scenario(
+            workers: 10, resolution: 1, perHour: 6, horizon: 30 * 3600, warmUp: 0, replications: 4,
+            learning: LearningSettings(refresh: 1800, history: 5))
+        scenario.batchInterval = 60
+        let run = try Simulator(scenario: scenario).run(policies: [.optimalBatch]).runs[0]
+        let wait = run.estimate("wait.mean")
+        #expect(wait.contains(30), "wait \(wait.mean) ± \(wait.halfWidth)")
+        #expect(run.estimate("wait.p99").mean <= 60)
+        #expect(run.estimate("delayed").mean > 0.95)
     }
 
     @Test func predictiveRoutingBeatsRoundRobinOnCycleTime() throws {
