@@ -313,7 +313,7 @@ extension WorkspaceState {
         let nowValue = now.timeIntervalSinceReferenceDate
         let idle = Self.idle(worker, now: nowValue)
         var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
-        var heads: [(task: TaskID, queue: Int, channel: Int, terms: TaskTerms, pair: PairFit, predicted: PredictedTask)] = []
+        var heads: [(task: TaskID, queue: Int, channel: Int, terms: TaskTerms, skillFit: Double, ordering: Double)] = []
         var exclusions = ExclusionTally()
         var skipped: [TaskID] = []
         var candidateCount = 0
@@ -344,16 +344,30 @@ extension WorkspaceState {
                         skipped.append(entry.task)
                         continue
                     }
-                    guard let task = tasks[entry.task] else { continue }
                     candidateCount += 1
                     let terms = Self.taskTerms(
                         queue: queue, priority: level + 1, queuedAt: entry.queuedAt, now: now, weights: weights)
-                    let predicted = predictedTask(task)
-                    let pair = pairFit(predicted, worker: workerNumber, skillFit: eligibility.skillFit, now: nowValue)
-                    best.consider(heads.count, score: Self.predictiveTotal(terms, fit: pair.fit, idle: idle, weights))
-                    heads.append((entry.task, queueNumber, channel, terms, pair, predicted))
+                    heads.append((
+                        entry.task, queueNumber, channel, terms, eligibility.skillFit,
+                        Self.predictiveTotal(terms, fit: 0, idle: idle, weights)))
                 }
             }
+        }
+        // Reading a task's type, value and promise costs more than its ordering terms: score the
+        // heads from the best ordering down and stop once even a perfect fit could not reach the
+        // places explained.
+        let order = heads.indices.sorted { (heads[$0].ordering, $1) > (heads[$1].ordering, $0) }
+        var fits = [(pair: PairFit, predicted: PredictedTask)?](repeating: nil, count: heads.count)
+        for index in order {
+            let head = heads[index]
+            if best.ranked.count == best.capacity, head.ordering + weights.skillFit <= best.ranked[best.capacity - 1].score {
+                break
+            }
+            guard let task = tasks[head.task] else { continue }
+            let predicted = predictedTask(task)
+            let pair = pairFit(predicted, worker: workerNumber, skillFit: head.skillFit, now: nowValue)
+            fits[index] = (pair, predicted)
+            best.consider(index, score: head.ordering + weights.skillFit * pair.fit)
         }
         guard !best.ranked.isEmpty else { return nil }
         var ranked = best.ranked
@@ -394,11 +408,12 @@ extension WorkspaceState {
         let candidates = ranked.map { entry in
             let head = heads[entry.index]
             return ScoredCandidate(
-                id: head.task.rawValue, score: entry.score, terms: Self.predictiveTerms(head.terms, head.pair, idle: idle, weights))
+                id: head.task.rawValue, score: entry.score,
+                terms: Self.predictiveTerms(head.terms, fits[entry.index]!.pair, idle: idle, weights))
         }
         let winner = heads[ranked[0].index]
-        notes.insert(taskNotes(winner.predicted, id: winner.task), at: 0)
-        let unpredicted = ranked.filter { heads[$0.index].pair.score == nil && heads[$0.index].predicted.predictions != nil }
+        notes.insert(taskNotes(fits[ranked[0].index]!.predicted, id: winner.task), at: 0)
+        let unpredicted = ranked.filter { fits[$0.index]!.pair.score == nil && fits[$0.index]!.predicted.predictions != nil }
         if !unpredicted.isEmpty {
             let names = unpredicted.prefix(3).map { heads[$0.index].task.rawValue }.joined(separator: ", ")
             notes.append("no prediction for \(id.rawValue) on the type of \(names): skill fit used in place of the predicted fit")
