@@ -14,7 +14,7 @@ struct ClassifierBench: AsyncParsableCommand {
             A stream of generated support-desk messages (8 intents, 3 urgency levels, 5 to 80 \
             words, typos, misleading phrases, label noise) goes through the classifiers one text \
             at a time: the text is featurized once, both models score it with calibrated \
-            confidence, then both learn from its labels. Each run starts from untrained models; \
+            confidence, then both learn from its labels, reusing those scores. Each run starts from untrained models; \
             the texts are generated before the clock starts. After each run the models are \
             scored on --held-out texts they never saw, against the intended labels, so the \
             speed is shown beside the quality it buys.
