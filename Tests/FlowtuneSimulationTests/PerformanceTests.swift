@@ -232,6 +232,21 @@ struct PerformanceTests {
         #expect(abs(reworked.mean - 0.3) < 0.04)
     }
 
+    @Test func theLearningDeskExampleLoadsAndRunsBusy() throws {
+        let scenario = try ExampleScenarioTests.load("learning-desk/scenario.yaml")
+        #expect(scenario.definition.workers.count == 48)
+        #expect(Set(scenario.definition.workers.map(\.team)) == ["pod-a", "pod-b", "pod-c", "pod-d"])
+        #expect(scenario.learning == LearningSettings(refresh: 900, history: 30))
+        #expect(scenario.batchInterval == 15)
+        let generator = try #require(scenario.performance?.generator)
+        let specialists = scenario.definition.workers.filter { generator.specialty(of: $0.id, taskTypes: scenario.taskTypes.map(\.name)) != nil }
+        #expect((8...22).contains(specialists.count), "\(specialists.count) specialists")
+        // The README's premise: round-robin runs the desk at 85–95% utilization.
+        let result = try Simulator(scenario: scenario).run(policy: .roundRobin, replication: 0)
+        let utilization = try #require(result["utilization"])
+        #expect((0.85...0.95).contains(utilization), "utilization \(utilization)")
+    }
+
     @Test func theDrawsOfAScenarioWithoutTruthDoNotChange() throws {
         // The performance section only adds: without it every step keeps its multiplier and rework.
         var scenario = Models.mmc(servers: 3, lambda: 1, mu: 0.5, horizon: 2_000, warmUp: 200, replications: 2)
