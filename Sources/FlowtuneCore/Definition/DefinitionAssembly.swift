@@ -85,8 +85,34 @@ struct DefinitionAssembly {
             mergeSetting(&settings.exceptionDue, given.exceptionDue, "exception_due", document, &setIn) {
                 DurationText.format($0)
             }
+            mergePredictive(&settings.predictive, given.predictive, document, &setIn)
         }
         return settings
+    }
+
+    private mutating func mergePredictive(
+        _ settings: inout WorkspaceDefinition.Settings.Predictive, _ given: WorkspaceDefinition.Settings.Predictive,
+        _ document: Int, _ setIn: inout [String: Int]
+    ) {
+        let text: (String) -> String = { $0 }
+        let number: (Double) -> String = { String($0) }
+        let count: (Int) -> String = { String($0) }
+        mergeSetting(&settings.typeAttribute, given.typeAttribute, "predictive.type_attribute", document, &setIn, describe: text)
+        mergeSetting(&settings.valueAttribute, given.valueAttribute, "predictive.value_attribute", document, &setIn, describe: text)
+        mergeSetting(&settings.taskValue, given.taskValue, "predictive.task_value", document, &setIn, describe: number)
+        mergeSetting(
+            &settings.customerCostPerHour, given.customerCostPerHour, "predictive.customer_cost_per_hour", document, &setIn,
+            describe: number)
+        mergeSetting(
+            &settings.missedPromiseCost, given.missedPromiseCost, "predictive.missed_promise_cost", document, &setIn,
+            describe: number)
+        mergeSetting(&settings.fairnessBound, given.fairnessBound, "predictive.fairness_bound", document, &setIn, describe: number)
+        mergeSetting(&settings.fairnessWindow, given.fairnessWindow, "predictive.fairness_window", document, &setIn, describe: count)
+        mergeSetting(
+            &settings.fairnessMinimum, given.fairnessMinimum, "predictive.fairness_minimum", document, &setIn, describe: count)
+        mergeSetting(&settings.batchInterval, given.batchInterval, "predictive.batch_interval", document, &setIn) {
+            DurationText.format($0)
+        }
     }
 
     /// Files may repeat a setting, but not contradict one another about it.

@@ -3,7 +3,11 @@ internal import Yams
 
 extension DocumentReader {
     static let documentKeys = ["workspace", "queues", "workers", "workflows"]
-    static let workspaceKeys = ["routing_policy", "explained_candidates", "exception_due"]
+    static let workspaceKeys = ["routing_policy", "explained_candidates", "exception_due", "predictive"]
+    static let predictiveKeys = [
+        "type_attribute", "value_attribute", "task_value", "customer_cost_per_hour", "missed_promise_cost",
+        "fairness_bound", "fairness_window", "fairness_minimum", "batch_interval",
+    ]
     static let queueKeys = ["id", "name", "priority", "service_level", "offer_timeout", "requirement", "relaxation"]
     static let serviceLevelKeys = ["percent", "within"]
     static let requirementKeys = ["skills", "certifications", "teams", "attributes"]
@@ -78,6 +82,50 @@ extension DocumentReader {
                 settings.exceptionDue = due
             } else {
                 report("must be longer than zero", at: fields.path("exception_due"), node.mark)
+            }
+        }
+        if let node = fields["predictive"] {
+            settings.predictive = predictive(node, at: fields.path("predictive"))
+        }
+        return settings
+    }
+
+    /// Reads the `predictive` block; each value is checked here, where its line is known,
+    /// against the same bounds ``PredictiveSettings/problem`` holds the settings to.
+    private mutating func predictive(_ node: Node, at path: String) -> WorkspaceDefinition.Settings.Predictive {
+        var settings = WorkspaceDefinition.Settings.Predictive()
+        guard let fields = fields(of: node, at: path, allowed: Self.predictiveKeys, what: "a mapping of predictive settings")
+        else { return settings }
+        func attribute(_ reader: inout DocumentReader, _ key: String) -> String? {
+            guard let node = fields[key], let name = reader.text(node, at: fields.path(key)) else { return nil }
+            if name.isEmpty { reader.report("needs an attribute name", at: fields.path(key), node.mark) }
+            return name.isEmpty ? nil : name
+        }
+        func amount(_ reader: inout DocumentReader, _ key: String, positive: Bool) -> Double? {
+            guard let node = fields[key], let value = reader.number(node, at: fields.path(key)) else { return nil }
+            if value.isFinite, positive ? value > 0 : value >= 0 { return value }
+            reader.report("must be \(positive ? "more than 0" : "0 or more"), not \(value)", at: fields.path(key), node.mark)
+            return nil
+        }
+        func count(_ reader: inout DocumentReader, _ key: String, atLeast minimum: Int) -> Int? {
+            guard let node = fields[key], let value = reader.wholeNumber(node, at: fields.path(key)) else { return nil }
+            if value >= minimum { return value }
+            reader.report("must be at least \(minimum), not \(value)", at: fields.path(key), node.mark)
+            return nil
+        }
+        settings.typeAttribute = attribute(&self, "type_attribute")
+        settings.valueAttribute = attribute(&self, "value_attribute")
+        settings.taskValue = amount(&self, "task_value", positive: true)
+        settings.customerCostPerHour = amount(&self, "customer_cost_per_hour", positive: false)
+        settings.missedPromiseCost = amount(&self, "missed_promise_cost", positive: false)
+        settings.fairnessBound = amount(&self, "fairness_bound", positive: false)
+        settings.fairnessWindow = count(&self, "fairness_window", atLeast: 1)
+        settings.fairnessMinimum = count(&self, "fairness_minimum", atLeast: 0)
+        if let node = fields["batch_interval"], let interval = duration(node, at: fields.path("batch_interval")) {
+            if interval >= 0 {
+                settings.batchInterval = interval
+            } else {
+                report("must be 0 or longer, not \(DurationText.format(interval))", at: fields.path("batch_interval"), node.mark)
             }
         }
         return settings

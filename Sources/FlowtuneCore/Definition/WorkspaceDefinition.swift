@@ -58,12 +58,18 @@ public struct WorkspaceDefinition: Sendable, Hashable {
         public var explainedCandidates: Int?
         /// How long an exception item may stay open by default, `exception_due`, in seconds.
         public var exceptionDue: TimeInterval?
+        /// The settings of the prediction policies, the `predictive` block.
+        public var predictive: Predictive
 
         /// Creates settings.
-        public init(routingPolicy: RoutingPolicyKind? = nil, explainedCandidates: Int? = nil, exceptionDue: TimeInterval? = nil) {
+        public init(
+            routingPolicy: RoutingPolicyKind? = nil, explainedCandidates: Int? = nil, exceptionDue: TimeInterval? = nil,
+            predictive: Predictive = Predictive()
+        ) {
             self.routingPolicy = routingPolicy
             self.explainedCandidates = explainedCandidates
             self.exceptionDue = exceptionDue
+            self.predictive = predictive
         }
 
         /// `base` with every setting given here in place of its own.
@@ -72,7 +78,74 @@ public struct WorkspaceDefinition: Sendable, Hashable {
             if let routingPolicy { settings.routingPolicy = routingPolicy }
             if let explainedCandidates { settings.explainedCandidates = explainedCandidates }
             if let exceptionDue { settings.exceptionDue = exceptionDue }
+            settings.predictive = predictive.applied(to: settings.predictive)
             return settings
+        }
+
+        /// The ``PredictiveSettings`` a file may set under `workspace.predictive`, each optional
+        /// like the other settings.
+        ///
+        /// ```yaml
+        /// workspace:
+        ///   routing_policy: optimal-batch
+        ///   predictive:
+        ///     type_attribute: category
+        ///     value_attribute: order_value
+        ///     customer_cost_per_hour: 40
+        ///     fairness_bound: 0.25
+        ///     batch_interval: 30s
+        /// ```
+        public struct Predictive: Sendable, Hashable {
+            /// ``PredictiveSettings/typeAttribute``, `type_attribute`.
+            public var typeAttribute: String?
+            /// ``PredictiveSettings/valueAttribute``, `value_attribute`.
+            public var valueAttribute: String?
+            /// ``PredictiveSettings/taskValue``, `task_value`.
+            public var taskValue: Double?
+            /// ``PredictiveSettings/customerCostPerHour``, `customer_cost_per_hour`.
+            public var customerCostPerHour: Double?
+            /// ``PredictiveSettings/missedPromiseCost``, `missed_promise_cost`.
+            public var missedPromiseCost: Double?
+            /// ``PredictiveSettings/fairnessBound``, `fairness_bound`.
+            public var fairnessBound: Double?
+            /// ``PredictiveSettings/fairnessWindow``, `fairness_window`.
+            public var fairnessWindow: Int?
+            /// ``PredictiveSettings/fairnessMinimum``, `fairness_minimum`.
+            public var fairnessMinimum: Int?
+            /// ``PredictiveSettings/batchInterval``, `batch_interval`, in seconds.
+            public var batchInterval: TimeInterval?
+
+            /// Creates settings; every one unset unless given.
+            public init(
+                typeAttribute: String? = nil, valueAttribute: String? = nil, taskValue: Double? = nil,
+                customerCostPerHour: Double? = nil, missedPromiseCost: Double? = nil, fairnessBound: Double? = nil,
+                fairnessWindow: Int? = nil, fairnessMinimum: Int? = nil, batchInterval: TimeInterval? = nil
+            ) {
+                self.typeAttribute = typeAttribute
+                self.valueAttribute = valueAttribute
+                self.taskValue = taskValue
+                self.customerCostPerHour = customerCostPerHour
+                self.missedPromiseCost = missedPromiseCost
+                self.fairnessBound = fairnessBound
+                self.fairnessWindow = fairnessWindow
+                self.fairnessMinimum = fairnessMinimum
+                self.batchInterval = batchInterval
+            }
+
+            /// `base` with every setting given here in place of its own.
+            public func applied(to base: PredictiveSettings = PredictiveSettings()) -> PredictiveSettings {
+                var settings = base
+                if let typeAttribute { settings.typeAttribute = typeAttribute }
+                if let valueAttribute { settings.valueAttribute = valueAttribute }
+                if let taskValue { settings.taskValue = taskValue }
+                if let customerCostPerHour { settings.customerCostPerHour = customerCostPerHour }
+                if let missedPromiseCost { settings.missedPromiseCost = missedPromiseCost }
+                if let fairnessBound { settings.fairnessBound = fairnessBound }
+                if let fairnessWindow { settings.fairnessWindow = fairnessWindow }
+                if let fairnessMinimum { settings.fairnessMinimum = fairnessMinimum }
+                if let batchInterval { settings.batchInterval = batchInterval }
+                return settings
+            }
         }
     }
 }
