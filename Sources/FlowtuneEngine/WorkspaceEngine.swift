@@ -34,6 +34,9 @@ public actor WorkspaceEngine {
     /// The real-time reallocation pass: what it has learned, and when it runs next; nil while off.
     private var reallocation: ReallocationMonitor?
     private var nextReallocation: Date?
+    /// When the timer loop next assigns the waiting tasks as one batch; set only while the
+    /// policy is `optimal-batch` with a batch interval.
+    private var nextBatch: Date?
 
     private init(workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState) {
         self.workspace = workspace
@@ -242,18 +245,50 @@ public actor WorkspaceEngine {
     /// When the next timer is due, for a timer loop to sleep until.
     public var nextTimerDue: Date? { state.nextTimerDue }
 
-    /// Runs the timer loop until cancelled: sleeps until the next timer or reallocation pass is
-    /// due (at most `tick`), then fires what is due and runs the pass when its minute has come.
+    /// Runs the timer loop until cancelled: sleeps until the next timer, reallocation pass or
+    /// batch is due (at most `tick`), then fires what is due, runs the pass when its minute has
+    /// come and assigns the waiting tasks when the batch interval has passed.
     public func runTimers(tick: TimeInterval = 1) async {
         while !Task.isCancelled {
             let now = clock.now()
-            let due = [state.nextTimerDue, nextReallocation].compactMap { $0 }.min() ?? now + tick
+            let due = [state.nextTimerDue, nextReallocation, batchDue(at: now)].compactMap { $0 }.min() ?? now + tick
             let wait = min(max(due.timeIntervalSince(now), 0.001), tick)
             try? await Task.sleep(for: .seconds(wait))
             if Task.isCancelled { break }
             _ = try? await fireDueTimers()
             if let next = nextReallocation, next <= clock.now() { _ = try? await runReallocationPass() }
+            _ = try? await runDueBatch()
         }
+    }
+
+    // MARK: - Batches
+
+    /// Assigns the waiting tasks as one batch (``Command/routeWaiting``) when the policy is
+    /// `optimal-batch`, its ``PredictiveSettings/batchInterval`` is above 0 and a whole interval
+    /// has passed since the last batch (or since the engine first saw the interval). Returns the
+    /// events, once durable; none when no batch was due.
+    ///
+    /// The timer loop calls this; a caller driving its own clock can call it directly.
+    @discardableResult
+    public func runDueBatch() async throws -> [Event] {
+        let now = clock.now()
+        guard let due = batchDue(at: now), due <= now else { return [] }
+        nextBatch = now + state.settings.predictive.batchInterval
+        return try await submit(.routeWaiting, actor: "system", cause: "batch").events
+    }
+
+    /// When the next batch is due, starting the count when batches have just been turned on and
+    /// bringing it forward when the interval was shortened; nil while batches do not run on an
+    /// interval.
+    private func batchDue(at now: Date) -> Date? {
+        let interval = state.settings.predictive.batchInterval
+        guard state.settings.routingPolicy == .optimalBatch, interval > 0 else {
+            nextBatch = nil
+            return nil
+        }
+        if let next = nextBatch, next <= now + interval { return next }
+        nextBatch = now + interval
+        return nextBatch
     }
 
     // MARK: - Reallocation
