@@ -77,22 +77,28 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The definition's commands that would change `state`: restarting with the same files
-    /// neither adds workflow versions nor resets workers' statuses.
+    /// neither adds workflow versions nor resets workers' statuses or the queues they serve.
     static func changes(_ definition: WorkspaceDefinition, from state: WorkspaceState) -> [Command] {
-        definition.commands.filter { command in
+        definition.commands.compactMap { command in
             switch command {
-            case .configure(let settings): return settings != state.settings
-            case .defineQueue(let queue): return state.queue(queue.id) != queue
-            case .registerWorker(let worker):
-                // Status is live state, changed over the API; the file only gives the first one.
-                guard var current = state.worker(worker.id)?.worker else { return true }
+            case .configure(let settings): return settings != state.settings ? command : nil
+            case .defineQueue(let queue): return state.queue(queue.id) != queue ? command : nil
+            case .registerWorker(var worker):
+                // Status (changed over the API) and the serving queue (moved by reallocation or an
+                // operator) are live state; the file only gives the first ones.
+                guard var current = state.worker(worker.id)?.worker else { return command }
+                let serving = current.servingQueue
                 current.status = worker.status
-                return current != worker
+                current.servingQueue = worker.servingQueue
+                guard current != worker else { return nil }
+                // The replaced profile keeps the queue the worker serves now.
+                worker.servingQueue = serving
+                return .registerWorker(worker)
             case .defineWorkflow(let workflow):
-                guard var current = state.workflow(workflow.id) else { return true }
+                guard var current = state.workflow(workflow.id) else { return command }
                 current.version = workflow.version
-                return current != workflow
-            default: return true
+                return current != workflow ? command : nil
+            default: return command
             }
         }
     }
