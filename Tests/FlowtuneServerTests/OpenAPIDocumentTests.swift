@@ -90,6 +90,28 @@ struct OpenAPIDocumentTests {
         #expect(try missing.json["title"]?.stringValue == "No such route")
     }
 
+    @Test("a definition document's routing policy lists every policy the core knows, and the predictive block its fields")
+    func routingPolicies() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let document = try await Self.document(fixture)
+        let workspace = document["components"]?["schemas"]?["DefinitionDocument"]?["properties"]?["workspace"]?["properties"]
+        guard case .array(let names) = workspace?["routing_policy"]?["enum"] else {
+            Issue.record("routing_policy has no enumeration")
+            return
+        }
+        #expect(names.compactMap(\.stringValue) == RoutingPolicyKind.allCases.map(\.rawValue))
+        #expect(names.compactMap(\.stringValue).contains("optimal-batch"))
+        guard case .object(let predictive) = workspace?["predictive"]?["properties"] else {
+            Issue.record("the workspace settings have no predictive block")
+            return
+        }
+        #expect(predictive.keys.sorted() == [
+            "batch_interval", "customer_cost_per_hour", "fairness_bound", "fairness_minimum", "fairness_window",
+            "missed_promise_cost", "task_value", "type_attribute", "value_attribute",
+        ])
+    }
+
     static func document(_ fixture: ServerFixture) async throws -> JSONValue {
         let reply = try await RouterProbe(fixture.server).call(.get, "/openapi.json", key: nil)
         return try reply.json

@@ -25,7 +25,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Argument(help: "The scenario file, and any definition files it does not name itself.")
     var files: [String]
 
-    @Option(name: .customLong("compare"), help: "A routing policy to run: round-robin, longest-idle or skill-score. Repeat to compare.")
+    @Option(
+        name: .customLong("compare"),
+        help: ArgumentHelp(
+            "A routing policy to run: \(RoutingPolicyKind.allCases.map(\.rawValue).joined(separator: ", ")). Repeat to compare."))
     var policies: [String] = []
 
     @Option(help: "Replications per policy, in place of the scenario's.")

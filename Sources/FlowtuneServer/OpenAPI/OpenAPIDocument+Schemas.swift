@@ -325,7 +325,17 @@ extension OpenAPIDocument {
             object(
                 [
                     "workspace": object([
-                        "routing_policy": string(), "explained_candidates": integer(), "exception_due": ref("Duration"),
+                        // Every policy the core knows, so a new one is documented the day it exists.
+                        "routing_policy": enumeration(RoutingPolicyKind.allCases.map(\.rawValue)),
+                        "explained_candidates": integer(), "exception_due": ref("Duration"),
+                        "predictive": object(
+                            [
+                                "type_attribute": string(), "value_attribute": string(), "task_value": number(),
+                                "customer_cost_per_hour": number(), "missed_promise_cost": number(),
+                                "fairness_bound": number(), "fairness_window": integer(), "fairness_minimum": integer(),
+                                "batch_interval": ref("Duration"),
+                            ],
+                            closed: true),
                     ]),
                     "queues": array(ref("QueueDefinition")), "workers": array(ref("WorkerDefinition")),
                     "workflows": array(ref("Workflow")),
