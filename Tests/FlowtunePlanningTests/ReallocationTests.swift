@@ -192,6 +192,18 @@ struct ReallocationProposalTests {
                 // One agent may not lift a queue that cannot keep up; all of them together must.
                 #expect(move.explanation.target.after >= move.explanation.target.before)
                 #expect(move.explanation.targetAfterPlan >= move.explanation.target.after)
+                // Those passed over carry the planner's reason codes, closest contenders first:
+                // by reason in the order of ``PassOverReason``, then by cost.
+                let ranks = move.explanation.passedOver.map { loser -> (Int, Double) in
+                    let reason = PassOverReason(rawValue: loser.reason)
+                    #expect(reason != nil, "\(loser.reason) is a reason code")
+                    return (reason.flatMap { PassOverReason.allCases.firstIndex(of: $0) } ?? -1, loser.cost)
+                }
+                #expect(zip(ranks, ranks.dropFirst()).allSatisfy { $0 <= $1 })
+                #expect(move.explanation.passedOver.count <= move.explanation.candidatesConsidered)
+                #expect(move.explanation.passedOver.allSatisfy { loser in
+                    ineligible.contains(loser.worker) ? loser.reason != PassOverReason.dearer.rawValue : true
+                })
             }
             for assessment in plan.queues where assessment.queue != queues[0].id {
                 #expect(assessment.serviceLevelAfter >= assessment.goal, "\(assessment.queue) stays at its goal")

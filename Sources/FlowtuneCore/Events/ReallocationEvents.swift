@@ -34,7 +34,7 @@ public struct ServiceLevelShift: Sendable, Hashable, Codable {
     public var queue: QueueID
     /// Workers serving it before the move.
     public var agentsBefore: Int
-    /// Predicted service level before the move.
+    /// Predicted service level before the move (after the moves listed before it in the same plan).
     public var before: Double
     /// Predicted service level after it.
     public var after: Double
@@ -59,7 +59,9 @@ public struct PassedOverWorker: Sendable, Hashable, Codable {
     public var from: QueueID?
     /// What their move would have cost.
     public var cost: Double
-    /// The reason, as a short code such as `dearer` or `notEligible`.
+    /// The reason, as a short code such as `dearer` or `notEligible` (the planner's reasons, closest
+    /// contenders first: dearer, movedElsewhere, donorSlackTaken, donorWithoutSlack, notEligible,
+    /// notFlexible, unavailable).
     public var reason: String
     /// The reason with its figures, in words.
     public var detail: String
@@ -81,7 +83,8 @@ public struct ReallocationExplanation: Sendable, Hashable, Codable {
     public var summary: String
     /// The queue at risk, before and after the move.
     public var target: ServiceLevelShift
-    /// The queue at risk's predicted service level once every move to it in the same plan is made.
+    /// The queue at risk's predicted service level once every move to it in the same plan is made:
+    /// one worker alone may not lift a queue that cannot keep up, the set of them does.
     public var targetAfterPlan: Double
     /// The queue the worker leaves, before and after; nil for a worker who served none.
     public var donor: ServiceLevelShift?

@@ -178,7 +178,7 @@ struct ReallocationMonitor: Sendable {
         let moves = plan.moves.map { move in
             PlannedMove(
                 worker: move.worker, from: move.from, to: move.to, cost: move.cost,
-                needsApproval: move.approval == .askOperator, explanation: Self.explanation(move.explanation))
+                needsApproval: move.approval == .askOperator, explanation: move.explanation)
         }
         return ReallocationRound(risks: risks, moves: moves)
     }
@@ -188,20 +188,4 @@ struct ReallocationMonitor: Sendable {
 
     /// The smoothed arrival rate of `queue`, per second.
     func arrivalRate(of queue: QueueID) -> Double? { queues[queue]?.rate }
-
-    /// The planner's explanation in the core's terms.
-    static func explanation(_ explanation: MoveExplanation) -> ReallocationExplanation {
-        func shift(_ change: ServiceLevelChange) -> ServiceLevelShift {
-            ServiceLevelShift(
-                queue: change.queue, agentsBefore: change.agentsBefore, before: change.before, after: change.after,
-                goal: change.goal)
-        }
-        return ReallocationExplanation(
-            summary: explanation.summary, target: shift(explanation.target), targetAfterPlan: explanation.targetAfterPlan,
-            donor: explanation.donor.map(shift), skillLevels: explanation.skillLevels, skillFit: explanation.skillFit,
-            costLimit: explanation.costLimit, candidatesConsidered: explanation.candidatesConsidered,
-            passedOver: explanation.losers.map {
-                PassedOverWorker(worker: $0.worker, from: $0.from, cost: $0.cost, reason: $0.reason.rawValue, detail: $0.detail)
-            })
-    }
 }

@@ -96,13 +96,13 @@ public struct ReallocationMove: Sendable, Hashable, Codable {
     public var cost: Double
     /// Applied now or waiting for an operator.
     public var approval: MoveApproval
-    /// Why this move, and why not another.
-    public var explanation: MoveExplanation
+    /// Why this move, and why not another: the explanation the move's event records.
+    public var explanation: ReallocationExplanation
 
     /// A move as given.
     public init(
         worker: WorkerID, from: QueueID?, to: QueueID, cost: Double, approval: MoveApproval,
-        explanation: MoveExplanation
+        explanation: ReallocationExplanation
     ) {
         self.worker = worker
         self.from = from
@@ -113,106 +113,21 @@ public struct ReallocationMove: Sendable, Hashable, Codable {
     }
 }
 
-/// A queue's predicted service level over the horizon before and after a move, against its goal.
-public struct ServiceLevelChange: Sendable, Hashable, Codable {
-    /// The queue.
-    public var queue: QueueID
-    /// Agents before the move.
-    public var agentsBefore: Int
-    /// Predicted service level before the move (after the moves listed before it).
-    public var before: Double
-    /// Predicted service level after it.
-    public var after: Double
-    /// The queue's goal, target + margin.
-    public var goal: Double
-
-    /// A change as given.
-    public init(queue: QueueID, agentsBefore: Int, before: Double, after: Double, goal: Double) {
-        self.queue = queue
-        self.agentsBefore = agentsBefore
-        self.before = before
-        self.after = after
-        self.goal = goal
-    }
-}
-
-/// The explanation stored with a move: the effect on both queues, the worker's fit, the cost
-/// against the limit, and the candidates that lost with the reason each lost.
-public struct MoveExplanation: Sendable, Hashable, Codable {
-    /// The queue at risk, before and after (moves to the same queue are counted in order).
-    public var target: ServiceLevelChange
-    /// The queue at risk's predicted service level once every move to it in the plan is made:
-    /// one agent alone may not lift a queue that cannot keep up, the set of them does.
-    public var targetAfterPlan: Double
-    /// The queue the worker leaves, before and after; nil for a worker who served none.
-    public var donor: ServiceLevelChange?
-    /// The worker's levels in the skills the target queue requires.
-    public var skillLevels: [String: Int]
-    /// The core's skill fit of the worker for the target queue, 0...1.
-    public var skillFit: Double
-    /// The automatic cost limit the move was judged against.
-    public var costLimit: Double
-    /// Every other worker considered for the target queue.
-    public var candidatesConsidered: Int
-    /// The first of them, the closest contenders first, with why each lost.
-    public var losers: [LosingCandidate]
-    /// The whole explanation in one sentence, for a timeline.
-    public var summary: String
-
-    /// An explanation as given.
-    public init(
-        target: ServiceLevelChange, targetAfterPlan: Double, donor: ServiceLevelChange?, skillLevels: [String: Int], skillFit: Double,
-        costLimit: Double, candidatesConsidered: Int, losers: [LosingCandidate], summary: String
-    ) {
-        self.target = target
-        self.targetAfterPlan = targetAfterPlan
-        self.donor = donor
-        self.skillLevels = skillLevels
-        self.skillFit = skillFit
-        self.costLimit = costLimit
-        self.candidatesConsidered = candidatesConsidered
-        self.losers = losers
-        self.summary = summary
-    }
-}
-
-/// A worker who was not moved to a queue at risk, and why.
-public struct LosingCandidate: Sendable, Hashable, Codable {
-    /// The worker.
-    public var worker: WorkerID
-    /// The queue they serve; nil for none.
-    public var from: QueueID?
-    /// What their move would have cost.
-    public var cost: Double
-    /// Why they lost.
-    public var reason: Reason
-    /// The reason with its figures, in words.
-    public var detail: String
-
-    /// Why a candidate lost, closest contenders first.
-    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Eligible and free, but cheaper workers covered the need.
-        case dearer
-        /// Moved to another queue at risk instead.
-        case movedElsewhere
-        /// Their queue's slack went to cheaper moves.
-        case donorSlackTaken
-        /// Taking them would put their own queue below its goal.
-        case donorWithoutSlack
-        /// The core's eligibility rules keep them off the queue.
-        case notEligible
-        /// Not flagged as flexible.
-        case notFlexible
-        /// Away or offline.
-        case unavailable
-    }
-
-    /// A losing candidate as given.
-    public init(worker: WorkerID, from: QueueID?, cost: Double, reason: Reason, detail: String) {
-        self.worker = worker
-        self.from = from
-        self.cost = cost
-        self.reason = reason
-        self.detail = detail
-    }
+/// Why a worker considered for a move to a queue at risk was not moved, closest contenders
+/// first. The raw value is the code an explanation records in ``PassedOverWorker/reason``.
+public enum PassOverReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Eligible and free, but cheaper workers covered the need.
+    case dearer
+    /// Moved to another queue at risk instead.
+    case movedElsewhere
+    /// Their queue's slack went to cheaper moves.
+    case donorSlackTaken
+    /// Taking them would put their own queue below its goal.
+    case donorWithoutSlack
+    /// The core's eligibility rules keep them off the queue.
+    case notEligible
+    /// Not flagged as flexible.
+    case notFlexible
+    /// Away or offline.
+    case unavailable
 }

@@ -103,12 +103,12 @@ public struct Reallocator: Sendable {
                 let snapshotWorker = workers[position]
                 let targetBefore = predictor.outlook(target, agents: current[target]).serviceLevel
                 let targetAfter = predictor.outlook(target, agents: current[target] + 1).serviceLevel
-                let targetChange = ServiceLevelChange(
+                let targetChange = ServiceLevelShift(
                     queue: queues[target].queue.id, agentsBefore: current[target], before: targetBefore,
                     after: targetAfter, goal: goals[target])
-                var donorChange: ServiceLevelChange?
+                var donorChange: ServiceLevelShift?
                 if let home = serving[position] {
-                    donorChange = ServiceLevelChange(
+                    donorChange = ServiceLevelShift(
                         queue: queues[home].queue.id, agentsBefore: current[home],
                         before: predictor.outlook(home, agents: current[home]).serviceLevel,
                         after: predictor.outlook(home, agents: current[home] - 1).serviceLevel, goal: goals[home])
@@ -120,15 +120,15 @@ public struct Reallocator: Sendable {
                 let levels = Dictionary(uniqueKeysWithValues: requirement.skills.keys.map {
                     ($0, snapshotWorker.worker.skills[$0] ?? 0)
                 })
-                let explanation = MoveExplanation(
-                    target: targetChange, targetAfterPlan: afterPlan, donor: donorChange, skillLevels: levels,
-                    skillFit: queues[target].queue.skillFit(of: snapshotWorker.worker),
-                    costLimit: settings.automaticCostLimit, candidatesConsidered: losers.count,
-                    losers: Array(losers.prefix(max(settings.explainedCandidates, 0))),
+                let explanation = ReallocationExplanation(
                     summary: Self.summary(
                         worker: snapshotWorker, target: targetChange, afterPlan: afterPlan, moves: chosen.count,
                         donor: donorChange, levels: levels,
-                        approval: approval, limit: settings.automaticCostLimit, runnerUp: losers.first))
+                        approval: approval, limit: settings.automaticCostLimit, runnerUp: losers.first),
+                    target: targetChange, targetAfterPlan: afterPlan, donor: donorChange, skillLevels: levels,
+                    skillFit: queues[target].queue.skillFit(of: snapshotWorker.worker),
+                    costLimit: settings.automaticCostLimit, candidatesConsidered: losers.count,
+                    passedOver: Array(losers.prefix(max(settings.explainedCandidates, 0))))
                 moves.append(ReallocationMove(
                     worker: snapshotWorker.worker.id, from: snapshotWorker.serving, to: queues[target].queue.id,
                     cost: snapshotWorker.moveCost, approval: approval, explanation: explanation))
@@ -157,16 +157,16 @@ public struct Reallocator: Sendable {
         for target: Int, workers: [WorkerSnapshot], serving: [Int?], eligible: [[Int]], assignment: [Int?],
         slack: [Int], queues: [QueueSnapshot], predictor: inout Predictor, agents: [Int], goals: [Double],
         highestChosenCost: Double?, chosenCount: Int
-    ) -> [LosingCandidate] {
+    ) -> [PassedOverWorker] {
         let targetQueue = queues[target].queue
-        var losers: [LosingCandidate] = []
+        var losers: [(reason: PassOverReason, worker: PassedOverWorker)] = []
         for (position, snapshotWorker) in workers.enumerated() {
             guard serving[position] != target, assignment[position] != target else { continue }
             let worker = snapshotWorker.worker
             let cost = snapshotWorker.moveCost
-            func lose(_ reason: LosingCandidate.Reason, _ detail: String) {
-                losers.append(LosingCandidate(worker: worker.id, from: snapshotWorker.serving, cost: cost,
-                                              reason: reason, detail: detail))
+            func lose(_ reason: PassOverReason, _ detail: String) {
+                losers.append((reason, PassedOverWorker(worker: worker.id, from: snapshotWorker.serving, cost: cost,
+                                                        reason: reason.rawValue, detail: detail)))
             }
             if worker.status != .available {
                 lose(.unavailable, "status \(worker.status.rawValue)")
@@ -196,10 +196,11 @@ public struct Reallocator: Sendable {
                 lose(.dearer, "not needed")
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: LosingCandidate.Reason.allCases.enumerated().map { ($1, $0) })
+        let order = Dictionary(uniqueKeysWithValues: PassOverReason.allCases.enumerated().map { ($1, $0) })
         return losers.sorted {
-            (order[$0.reason]!, $0.cost, $0.worker.rawValue) < (order[$1.reason]!, $1.cost, $1.worker.rawValue)
-        }
+            (order[$0.reason]!, $0.worker.cost, $0.worker.worker.rawValue)
+                < (order[$1.reason]!, $1.worker.cost, $1.worker.worker.rawValue)
+        }.map(\.worker)
     }
 
     /// The min-cost flow from donors through workers to queues at risk; the queue each worker is
@@ -293,9 +294,9 @@ public struct Reallocator: Sendable {
     }
 
     private static func summary(
-        worker: WorkerSnapshot, target: ServiceLevelChange, afterPlan: Double, moves: Int, donor: ServiceLevelChange?,
+        worker: WorkerSnapshot, target: ServiceLevelShift, afterPlan: Double, moves: Int, donor: ServiceLevelShift?,
         levels: [String: Int],
-        approval: MoveApproval, limit: Double, runnerUp: LosingCandidate?
+        approval: MoveApproval, limit: Double, runnerUp: PassedOverWorker?
     ) -> String {
         var text = "\(worker.worker.id.rawValue) moves"
         if let donor { text += " from \(donor.queue.rawValue)" }
