@@ -24,6 +24,15 @@ struct DemoTests {
         }
         #expect(state.workers.count == 25)
         #expect(state.workflow("support")?.steps.count == 3)
+        // Eight agents the reallocation pass may move, each serving a queue they fully qualify for.
+        let flexible = state.workers.map(\.worker).filter(\.flexible)
+        #expect(flexible.count == 8)
+        #expect(Set(flexible.compactMap(\.servingQueue)) == ["triage", "tier1"])
+        for worker in flexible {
+            let serving = try #require(worker.servingQueue)
+            let queue = try #require(state.queue(serving))
+            #expect(queue.requirement.unmet(by: worker) == nil, "\(worker.id) cannot fully serve \(queue.id)")
+        }
     }
 
     @Test("a few seconds of demo create tickets and complete them over HTTP, and the log holds every one")

@@ -17,7 +17,18 @@ enum DemoDesk {
         var channels: [String: Int]
         var language: String
         var costPerHour: Int
+        /// The queue the member serves, one reallocation may move them from; nil serves every
+        /// queue they are eligible for and is never moved.
+        var servingQueue: String? = nil
     }
+
+    /// The support agents who fully meet tier 1's requirement, split between the two queues
+    /// they can work and free to be moved: when one queue falls behind its promise, the
+    /// engine's reallocation pass moves some of them over.
+    static let flexible: [String: String] = [
+        "ben": "tier1", "emma": "tier1", "jon": "tier1", "omar": "tier1",
+        "dev": "triage", "ines": "triage", "nora": "triage", "quinn": "triage",
+    ]
 
     static let roster: [Member] = {
         let first = [
@@ -30,17 +41,19 @@ enum DemoDesk {
             ["chat": 2, "email": 2, "voice": 1],
         ]
         return first.enumerated().map { index, name in
+            let id = name.lowercased().folding(options: .diacriticInsensitive, locale: nil)
             // The last six are tier-2 specialists; the others work triage and tier 1.
             let specialist = index >= 19
             let skills: [String: Int] = specialist
                 ? ["tech": 7 + index % 3, "billing": 3 + index % 4]
                 : ["triage": 4 + index % 5, "billing": 3 + (index * 5) % 6, "tech": 2 + (index * 7) % 5]
             return Member(
-                id: name.lowercased().folding(options: .diacriticInsensitive, locale: nil), name: name,
+                id: id, name: name,
                 team: specialist ? "specialists" : "support", skills: skills,
                 certifications: specialist || index % 4 == 0 ? ["pci"] : [],
                 channels: specialist ? ["email": 3, "chat": 1] : channelMixes[index % channelMixes.count],
-                language: languages[index % languages.count], costPerHour: specialist ? 50 + index % 8 : 24 + index % 10)
+                language: languages[index % languages.count], costPerHour: specialist ? 50 + index % 8 : 24 + index % 10,
+                servingQueue: flexible[id])
         }
     }()
 
@@ -102,6 +115,14 @@ enum DemoDesk {
                     attributes: { language: \(member.language) }
 
                 """
+            if let serving = member.servingQueue {
+                text += """
+                        serving_queue: \(serving)
+                        flexible: true
+                        move_cost: 1
+
+                    """
+            }
         }
         text += """
 

@@ -1,4 +1,5 @@
 import FlowtuneCore
+import FlowtuneEngine
 import FlowtuneServer
 import Foundation
 import Logging
@@ -39,6 +40,12 @@ struct DemoRun {
         // The live line is the demo's output; the server only speaks up for problems.
         configuration.logLevel = "warning"
         configuration.keys = [APIKey(name: "demo-admin", role: .admin, secret: adminKey)]
+        // Reallocation on, scaled to the demo's compressed day: a pass every 5 s looking a
+        // minute ahead in 30 s intervals, rates averaged over half a minute. Every move of the
+        // desk costs 1, within the automatic limit, so moves happen at once.
+        configuration.reallocation = ReallocationConfiguration(
+            enabled: true, period: 5, automaticCostLimit: 1, intervalLength: 30, horizonIntervals: 2,
+            arrivalTimeConstant: 30, defaultHandlingTime: 5)
         for member in DemoDesk.roster {
             let secret = APIKey.generateSecret()
             workerKeys[member.id] = secret

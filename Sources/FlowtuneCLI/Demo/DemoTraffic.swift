@@ -245,6 +245,9 @@ struct DemoTraffic: Service {
             let answered = metrics.queues.values.reduce(0) { $0 + $1.waits.count }
             let within = metrics.queues.values.reduce(0) { $0 + $1.answeredWithinTarget }
             let level = answered == 0 ? "-" : "\(Int((Double(within) / Double(answered) * 100).rounded()))%"
+            // Every move of the demo desk is within the automatic cost limit, so each proposal
+            // numbered so far is a worker moved.
+            let moves = await server.host.engine.currentState.nextReallocationNumber - 1
             let line = [
                 String(format: "%5.0fs", elapsed),
                 "\(Self.format(Double(totals.created - lastCreated) / window)) tasks/s (arriving at \(Self.format(curve.rate(at: elapsed)))/s)",
@@ -252,6 +255,7 @@ struct DemoTraffic: Service {
                 "exceptions \(snapshot.exceptionLane)",
                 "service level \(level)",
                 "completed \(totals.finished) (+\(totals.finished - lastFinished))",
+                "workers moved \(moves)",
             ].joined(separator: "  ")
             output(line)
             lastCreated = totals.created
