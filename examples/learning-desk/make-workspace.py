@@ -22,6 +22,9 @@ print("""# The learning desk's workspace: 48 agents in four pods of 12, four tas
 workspace:
   routing_policy: skill-score
   explained_candidates: 1
+  # What the prediction policies weigh: a ticket resolved is worth 100, and an hour of a
+  # customer's time until resolution is worth 300 — this desk is judged on cycle time.
+  predictive: { task_value: 100, customer_cost_per_hour: 300, fairness_bound: 0.3 }
 
 queues:
   - { id: billing, priority: 4, service_level: { percent: 80, within: 1m }, offer_timeout: 1m, requirement: { skills: { billing: 1 } } }
