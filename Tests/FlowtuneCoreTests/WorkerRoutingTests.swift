@@ -150,4 +150,34 @@ struct WorkerRoutingTests {
         try ws.complete("chat-1")
         #expect(ws.offeredTo("chat-2") == "w")
     }
+
+    @Test("the prediction policy scans the same line heads: same candidates, same lines left out", arguments: [
+        RoutingPolicyKind.skillScore, .predictive,
+    ])
+    func lineHeadsAreSharedByPolicies(policy: RoutingPolicyKind) throws {
+        var ws = TestWorkspace(policy: policy)
+        try ws.queue("general")
+        try ws.simpleWorkflow("general", queue: "general")
+        try ws.worker("w")
+        try ws.create("general", id: "blocker")
+        try ws.accept("blocker")
+        try ws.create("general", id: "urgent", priority: 1)
+        ws.advance(10)
+        try ws.create("general", id: "plain", priority: 5)
+        ws.advance(10)
+        try ws.create("general", id: "later", priority: 5)
+        try ws.create("general", id: "low", priority: 8)
+        ws.advance(10)
+        try ws.complete("blocker")
+        #expect(ws.offeredTo("urgent") == "w")
+        let events = try ws.run(.rejectOffer("urgent", worker: "w"))
+        let decision = try #require(events.offers.first).decision
+        #expect(decision.policy == policy.rawValue)
+        // The urgent line holds only a declined task; the plain line's head is plain, later behind it.
+        #expect(Set(decision.candidates.map(\.id)) == ["plain", "low"])
+        #expect(decision.candidateCount == 2)
+        #expect(decision.excluded == [
+            Exclusion(rule: "task lines whose every task this worker declined", count: 1, examples: ["urgent"])
+        ])
+    }
 }

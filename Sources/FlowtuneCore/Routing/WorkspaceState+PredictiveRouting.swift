@@ -372,19 +372,7 @@ extension WorkspaceState {
         guard !best.ranked.isEmpty else { return nil }
         var ranked = best.ranked
         var notes: [String] = []
-        var excluded = exclusions.groups { kind in
-            switch kind {
-            case .declined: "task lines whose every task this worker declined"
-            case .relaxation(let delay):
-                "task lines whose oldest task has waited less than \(DurationText.format(delay)), the wait after which this worker qualifies"
-            default: "excluded"
-            }
-        } name: { skipped[$0].rawValue }
-        if !otherQueues.isEmpty, let serving = workers[workerNumber].worker.servingQueue {
-            excluded.append(Exclusion(
-                rule: "queues other than \(serving), the one this worker is assigned to serve",
-                count: otherQueues.count, examples: otherQueues.prefix(3).map(\.rawValue)))
-        }
+        var excluded = lineHeadExclusions(exclusions, skipped: skipped, otherQueues: otherQueues, worker: workerNumber)
         if let overage = fairness.overage(of: workerNumber) {
             // Over the bound: leave to another free, fair worker the tasks one could take now.
             let fair = ranked.filter { entry in

@@ -160,18 +160,7 @@ extension WorkspaceState {
             return ScoredCandidate(
                 id: head.task.rawValue, score: entry.score, terms: Self.terms(head.terms, scored, weights))
         }
-        var excluded = exclusions.groups { kind in
-            switch kind {
-            case .declined: "task lines whose every task this worker declined"
-            case .relaxation(let delay): "task lines whose oldest task has waited less than \(DurationText.format(delay)), the wait after which this worker qualifies"
-            default: "excluded"
-            }
-        } name: { skipped[$0].rawValue }
-        if !otherQueues.isEmpty, let serving = workers[workerNumber].worker.servingQueue {
-            excluded.append(Exclusion(
-                rule: "queues other than \(serving), the one this worker is assigned to serve",
-                count: otherQueues.count, examples: otherQueues.prefix(3).map(\.rawValue)))
-        }
+        let excluded = lineHeadExclusions(exclusions, skipped: skipped, otherQueues: otherQueues, worker: workerNumber)
         let decision = RoutingDecision(
             policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
@@ -383,6 +372,33 @@ enum ExclusionKind: Hashable {
     case declined
     case notYetEligible
     case servingQueue
+}
+
+extension WorkspaceState {
+    /// What a freed worker's scan of the line heads left out, as its decision names them: lines
+    /// whose every task it declined, lines whose oldest task has not yet waited its relaxation
+    /// delay (`skipped` holds the tasks the tally's examples refer to), and the queues it leaves
+    /// to others while assigned to serve one. Every worker → task policy scans the heads the same
+    /// way; the scan itself stays written out in each, inside its scoring loop, where a shared
+    /// helper taking the scoring as a closure measured slower.
+    func lineHeadExclusions(
+        _ exclusions: ExclusionTally, skipped: [TaskID], otherQueues: [QueueID], worker workerNumber: Int
+    ) -> [Exclusion] {
+        var excluded = exclusions.groups { kind in
+            switch kind {
+            case .declined: "task lines whose every task this worker declined"
+            case .relaxation(let delay):
+                "task lines whose oldest task has waited less than \(DurationText.format(delay)), the wait after which this worker qualifies"
+            default: "excluded"
+            }
+        } name: { skipped[$0].rawValue }
+        if !otherQueues.isEmpty, let serving = workers[workerNumber].worker.servingQueue {
+            excluded.append(Exclusion(
+                rule: "queues other than \(serving), the one this worker is assigned to serve",
+                count: otherQueues.count, examples: otherQueues.prefix(3).map(\.rawValue)))
+        }
+        return excluded
+    }
 }
 
 /// Counts exclusions by kind, keeping up to three examples of each; names are made only at the end.
