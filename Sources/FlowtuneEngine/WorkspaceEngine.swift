@@ -228,6 +228,10 @@ public actor WorkspaceEngine {
         }
     }
 
+    /// How many subscriptions the engine feeds now: a server's event stream subscribes once, on
+    /// its first listener, so a shutdown that ends subscriptions only reaches listeners counted here.
+    public var subscriberCount: Int { subscribers.count }
+
     /// Ends every subscription.
     public func finishSubscriptions() {
         for continuation in subscribers.values { continuation.finish() }

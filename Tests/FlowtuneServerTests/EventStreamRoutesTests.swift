@@ -102,7 +102,12 @@ struct EventStreamRoutesTests {
         defer { fixture.cleanUp() }
         let probe = RouterProbe(fixture.server)
         let reading = Task { try await probe.call(.get, "/v1/events?after=0", key: ServerFixture.viewerKey) }
-        try await Task.sleep(for: .milliseconds(100))
+        // The stream subscribes to the engine when its first listener arrives; on a busy machine
+        // that can take a while, and a shutdown before it would have nothing to end.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await fixture.server.host.engine.subscriberCount == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         // What the metrics feed does on graceful shutdown.
         await fixture.server.host.engine.finishSubscriptions()
         let reply = try await reading.value
