@@ -162,7 +162,7 @@ struct ReallocationProposalTests {
 
         let reallocator = Reallocator(settings: ReallocationSettings(intervalLength: 900, automaticCostLimit: 5))
         var waiting = 0.0
-        var everApplied: [ReallocationMove] = []
+        var everApplied: [PlannedMove] = []
         var everPending: Set<WorkerID> = []
         let ineligible: Set<WorkerID> = [WorkerID("s-novice"), WorkerID("s-fixed"), WorkerID("p-away")]
         for minute in 0..<10 {
@@ -187,7 +187,7 @@ struct ReallocationProposalTests {
                 let moved = workers.first { $0.worker.id == move.worker }!
                 #expect(moved.flexible && queues[0].requirement.isMet(by: moved.worker))
                 #expect(move.to == queues[0].id)
-                #expect(move.approval == (move.cost <= 5 ? .apply : .askOperator))
+                #expect(move.needsApproval == (move.cost > 5))
                 if let donor = move.explanation.donor { #expect(donor.after >= donor.goal) }
                 // One agent may not lift a queue that cannot keep up; all of them together must.
                 #expect(move.explanation.target.after >= move.explanation.target.before)

@@ -175,12 +175,7 @@ struct ReallocationMonitor: Sendable {
             if watch.predicted == nil { watch.predicted = assessment.outlook.intervals.first?.serviceLevel }
             queues[assessment.queue] = watch
         }
-        let moves = plan.moves.map { move in
-            PlannedMove(
-                worker: move.worker, from: move.from, to: move.to, cost: move.cost,
-                needsApproval: move.approval == .askOperator, explanation: move.explanation)
-        }
-        return ReallocationRound(risks: risks, moves: moves)
+        return ReallocationRound(risks: risks, moves: plan.moves)
     }
 
     /// The learned margin of `queue`, for tests and reports.

@@ -10,19 +10,19 @@ public struct ReallocationPlan: Sendable, Hashable, Codable {
     /// Every queue, in the snapshot's order.
     public var queues: [QueueAssessment]
     /// The moves, grouped by the queue they help (in the snapshot's order), cheapest first.
-    public var moves: [ReallocationMove]
+    public var moves: [PlannedMove]
 
     /// A plan as given.
-    public init(time: Date, queues: [QueueAssessment], moves: [ReallocationMove]) {
+    public init(time: Date, queues: [QueueAssessment], moves: [PlannedMove]) {
         self.time = time
         self.queues = queues
         self.moves = moves
     }
 
     /// The moves to apply now, their cost within the automatic limit.
-    public var applied: [ReallocationMove] { moves.filter { $0.approval == .apply } }
+    public var applied: [PlannedMove] { moves.filter { !$0.needsApproval } }
     /// The moves that wait for an operator's approval.
-    public var pendingApproval: [ReallocationMove] { moves.filter { $0.approval == .askOperator } }
+    public var pendingApproval: [PlannedMove] { moves.filter(\.needsApproval) }
 
     /// The assessment of `queue`, if the snapshot had it.
     public func assessment(of queue: QueueID) -> QueueAssessment? {
@@ -73,43 +73,6 @@ public struct QueueAssessment: Sendable, Hashable, Codable {
         self.agentsAfter = agentsAfter
         self.serviceLevelAfter = serviceLevelAfter
         self.unresolved = unresolved
-    }
-}
-
-/// Whether a move happens now or waits for an operator.
-public enum MoveApproval: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Within the automatic cost limit: apply it.
-    case apply
-    /// Over the limit: an operator approves or declines it.
-    case askOperator
-}
-
-/// One worker moved from the queue they serve to a queue at risk.
-public struct ReallocationMove: Sendable, Hashable, Codable {
-    /// The worker moved.
-    public var worker: WorkerID
-    /// The queue they leave; nil when they served none.
-    public var from: QueueID?
-    /// The queue at risk they join.
-    public var to: QueueID
-    /// What the move costs.
-    public var cost: Double
-    /// Applied now or waiting for an operator.
-    public var approval: MoveApproval
-    /// Why this move, and why not another: the explanation the move's event records.
-    public var explanation: ReallocationExplanation
-
-    /// A move as given.
-    public init(
-        worker: WorkerID, from: QueueID?, to: QueueID, cost: Double, approval: MoveApproval,
-        explanation: ReallocationExplanation
-    ) {
-        self.worker = worker
-        self.from = from
-        self.to = to
-        self.cost = cost
-        self.approval = approval
-        self.explanation = explanation
     }
 }
 

@@ -89,7 +89,7 @@ public struct Reallocator: Sendable {
 
         // The moves in a stable order, each judged with the moves before it made.
         var current = agents
-        var moves: [ReallocationMove] = []
+        var moves: [PlannedMove] = []
         for target in riskQueues {
             let chosen = workers.indices.filter { assignment[$0] == target }.sorted {
                 (workers[$0].moveCost, workers[$0].worker.id.rawValue) < (workers[$1].moveCost, workers[$1].worker.id.rawValue)
@@ -115,7 +115,7 @@ public struct Reallocator: Sendable {
                     current[home] -= 1
                 }
                 current[target] += 1
-                let approval: MoveApproval = snapshotWorker.moveCost <= settings.automaticCostLimit ? .apply : .askOperator
+                let needsApproval = snapshotWorker.moveCost > settings.automaticCostLimit
                 let requirement = queues[target].queue.requirement
                 let levels = Dictionary(uniqueKeysWithValues: requirement.skills.keys.map {
                     ($0, snapshotWorker.worker.skills[$0] ?? 0)
@@ -124,14 +124,14 @@ public struct Reallocator: Sendable {
                     summary: Self.summary(
                         worker: snapshotWorker, target: targetChange, afterPlan: afterPlan, moves: chosen.count,
                         donor: donorChange, levels: levels,
-                        approval: approval, limit: settings.automaticCostLimit, runnerUp: losers.first),
+                        needsApproval: needsApproval, limit: settings.automaticCostLimit, runnerUp: losers.first),
                     target: targetChange, targetAfterPlan: afterPlan, donor: donorChange, skillLevels: levels,
                     skillFit: queues[target].queue.skillFit(of: snapshotWorker.worker),
                     costLimit: settings.automaticCostLimit, candidatesConsidered: losers.count,
                     passedOver: Array(losers.prefix(max(settings.explainedCandidates, 0))))
-                moves.append(ReallocationMove(
+                moves.append(PlannedMove(
                     worker: snapshotWorker.worker.id, from: snapshotWorker.serving, to: queues[target].queue.id,
-                    cost: snapshotWorker.moveCost, approval: approval, explanation: explanation))
+                    cost: snapshotWorker.moveCost, needsApproval: needsApproval, explanation: explanation))
             }
         }
 
@@ -296,7 +296,7 @@ public struct Reallocator: Sendable {
     private static func summary(
         worker: WorkerSnapshot, target: ServiceLevelShift, afterPlan: Double, moves: Int, donor: ServiceLevelShift?,
         levels: [String: Int],
-        approval: MoveApproval, limit: Double, runnerUp: PassedOverWorker?
+        needsApproval: Bool, limit: Double, runnerUp: PassedOverWorker?
     ) -> String {
         var text = "\(worker.worker.id.rawValue) moves"
         if let donor { text += " from \(donor.queue.rawValue)" }
@@ -310,7 +310,7 @@ public struct Reallocator: Sendable {
         if !levels.isEmpty {
             text += "; skills " + levels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
-        text += approval == .apply
+        text += !needsApproval
             ? "; cost \(amount(worker.moveCost)) within the limit \(amount(limit)), applied"
             : "; cost \(amount(worker.moveCost)) over the limit \(amount(limit)), an operator approves"
         if let runnerUp { text += "; next: \(runnerUp.worker.rawValue), \(runnerUp.detail)" }
