@@ -38,39 +38,67 @@ struct AssignmentCore: Sendable, Hashable {
     /// Solves the matrix `costs` (row-major, `.infinity` for forbidden pairs); `rows ≤ columns`.
     static func solve(_ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore {
         precondition(nr <= nc && costs.count == nr * nc)
-        // Small matrices gain nothing from candidates; large ones usually finish on them.
-        if nr >= 32, let core = solveOnCandidates(costs, rows: nr, columns: nc, perLine: 10) { return core }
+        // Small matrices gain nothing from candidates; large ones usually finish on them. When the
+        // candidates do not prove optimal, near-square matrices go to the auction and repair.
+        if nr >= 32 {
+            if let core = solveOnCandidates(costs, rows: nr, columns: nc, perLine: 10) { return core }
+            if 4 * (nc - nr) <= nr, let core = solveRepaired(costs, rows: nr, columns: nc) { return core }
+        }
         return augment(costs, rows: nr, columns: nc)
     }
 
     /// Shortest augmenting paths over the whole matrix; what ``solve`` falls back on.
     static func augment(_ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore {
-        // All working storage is allocated once here; augmentations only overwrite it.
-        let u = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, nr))
-        let v = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, nc))
-        let col4row = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nr))
-        let row4col = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
-        let spc = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, nc))
-        let path = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
-        let remaining = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
-        let scannedRows = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nr))
-        let scannedColumns = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, nc))
-        defer {
-            for buffer in [u, v, spc] { buffer.deallocate() }
-            for buffer in [col4row, row4col, path, remaining, scannedRows, scannedColumns] { buffer.deallocate() }
+        var u = [Double](repeating: 0, count: nr)
+        var v = [Double](repeating: 0, count: nc)
+        var col4row = [Int](repeating: -1, count: nr)
+        var row4col = [Int](repeating: -1, count: nc)
+        u.withUnsafeMutableBufferPointer { u in
+            v.withUnsafeMutableBufferPointer { v in
+                col4row.withUnsafeMutableBufferPointer { col4row in
+                    row4col.withUnsafeMutableBufferPointer { row4col in
+                        augmentRows(costs, rows: nr, columns: nc, u: u, v: v, col4row: col4row, row4col: row4col)
+                    }
+                }
+            }
         }
-        u.initialize(repeating: 0)
-        v.initialize(repeating: 0)
-        col4row.initialize(repeating: -1)
-        row4col.initialize(repeating: -1)
+        var core = AssignmentCore(
+            rows: nr, columns: nc, columnOfRow: col4row, rowOfColumn: row4col,
+            rowPotentials: u, columnPotentials: v, rowThreshold: 0, columnThreshold: 0)
+        core.setThresholds(costs)
+        return core
+    }
+
+    /// Adds every row that is not matched yet, in order, to a matching whose potentials already
+    /// satisfy the invariant: matched rows have no negative reduced cost on the full matrix and
+    /// are tight on their columns, and free columns' potentials are not below used ones'. Starting
+    /// from zero potentials and no matching this is the whole solve; starting from a matching
+    /// found on candidate pairs it only places the rows the candidates could not.
+    static func augmentRows(
+        _ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int,
+        u: UnsafeMutableBufferPointer<Double>, v: UnsafeMutableBufferPointer<Double>,
+        col4row: UnsafeMutableBufferPointer<Int>, row4col: UnsafeMutableBufferPointer<Int>
+    ) {
+        guard nr > 0, nc > 0 else { return }
+        // All working storage is allocated once here; augmentations only overwrite it.
+        let spc = UnsafeMutableBufferPointer<Double>.allocate(capacity: nc)
+        let path = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc)
+        let remaining = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc)
+        let scannedRows = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
+        let scannedColumns = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc)
+        defer {
+            spc.deallocate()
+            for buffer in [path, remaining, scannedRows, scannedColumns] { buffer.deallocate() }
+        }
         path.initialize(repeating: -1)
         spc.initialize(repeating: .infinity)
         remaining.initialize(repeating: 0)
         scannedRows.initialize(repeating: 0)
         scannedColumns.initialize(repeating: 0)
         let c = costs.baseAddress!
+        let pending = (0..<nr).filter { col4row[$0] < 0 }
 
-        for current in 0..<nr {
+        for current in pending {
             // Start the row at its smallest reduced cost so every arc out of it is non-negative
             // and distances start at zero (the drop rule below compares distances with 0).
             let currentBase = current * nc
@@ -178,12 +206,6 @@ struct AssignmentCore: Sendable, Hashable {
                 if r == current { break }
             }
         }
-
-        var core = AssignmentCore(
-            rows: nr, columns: nc, columnOfRow: Array(col4row), rowOfColumn: Array(row4col),
-            rowPotentials: Array(u), columnPotentials: Array(v), rowThreshold: 0, columnThreshold: 0)
-        core.setThresholds(costs)
-        return core
     }
 
     /// Sets `α` and `β`, first giving unmatched rows potentials and, when there are any, moving all

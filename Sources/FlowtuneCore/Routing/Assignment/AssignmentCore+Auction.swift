@@ -1,0 +1,150 @@
+extension AssignmentCore {
+    /// Column potentials close to optimal, and a matching that nearly satisfies them, from an
+    /// ε-scaling forward auction (Bertsekas) on the `nr × nc` matrix `c` (`nr ≤ nc`, row stride `nc`).
+    ///
+    /// Only a warm start: the repair that follows prices every row on the full matrix and runs the
+    /// exact shortest-augmenting-path search for whatever the auction left unsettled, so neither
+    /// the auction's ε nor where it stops affects the optimum, only the time. A row bids for its
+    /// cheapest column at `cost + price`, raising that column's price by the margin over its second
+    /// cheapest plus ε; ε shrinks phase by phase, each phase starting from the previous prices.
+    ///
+    /// Writes `v = −price` and the matching of the phase it ended in (complete when it returns
+    /// `true`; partial when the work budget ran out first, as it does when rows fight over a few
+    /// columns for long, or when no complete assignment exists).
+    static func auction(
+        _ c: UnsafePointer<Double>, rows nr: Int, columns nc: Int, workBudget: Int,
+        v: UnsafeMutableBufferPointer<Double>, col4row: UnsafeMutableBufferPointer<Int>,
+        row4col: UnsafeMutableBufferPointer<Int>
+    ) -> Bool {
+        col4row.update(repeating: -1)
+        row4col.update(repeating: -1)
+        v.update(repeating: 0)
+        guard nr > 1, nr <= nc else { return false }
+        var lowest = Double.infinity, highest = -Double.infinity
+        for index in 0..<(nr * nc) where c[index] < .infinity {
+            lowest = min(lowest, c[index])
+            highest = max(highest, c[index])
+        }
+        let range = highest - lowest
+        guard range > 0, range < .infinity else { return false }
+        // ε from a hundredth of the cost range down to a billionth of it, a factor of 8 a phase.
+        // Each phase costs at least a round of bids; the last leaves near-ties only within 1e-9 of
+        // the range, which the repair settles.
+        let finalEpsilon = range * 1e-9
+        var epsilon = range / 100
+        let listLength = min(nc, 8)
+
+        let price = UnsafeMutableBufferPointer<Double>.allocate(capacity: nc)
+        let pending = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
+        let shortList = UnsafeMutablePointer<Int32>.allocate(capacity: nr * listLength)
+        let listCount = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
+        let floor = UnsafeMutableBufferPointer<Double>.allocate(capacity: nr)
+        let listValue = UnsafeMutablePointer<Double>.allocate(capacity: listLength + 1)
+        let listColumn = UnsafeMutablePointer<Int32>.allocate(capacity: listLength + 1)
+        defer {
+            price.deallocate()
+            pending.deallocate()
+            shortList.deallocate()
+            listCount.deallocate()
+            floor.deallocate()
+            listValue.deallocate()
+            listColumn.deallocate()
+        }
+        price.initialize(repeating: 0)
+        listCount.initialize(repeating: 0)
+        // Every list starts empty, below any floor, so a row's first bid fills it.
+        floor.initialize(repeating: -.infinity)
+        var work = 0
+
+        /// A full scan of row `i`: its `listLength` cheapest columns at today's prices, and the
+        /// next value as the floor (infinity when the list holds every eligible column).
+        func fillShortList(row i: Int) {
+            let row = c + i * nc
+            let capacity = listLength + 1
+            var count = 0
+            var bar = Double.infinity  // what a column must beat to enter: the last kept, once full
+            for j in 0..<nc {
+                let value = row[j] + price[j]
+                if value >= bar { continue }
+                var slot = count < capacity ? count : capacity - 1
+                if count < capacity { count += 1 }
+                while slot > 0 && listValue[slot - 1] > value {
+                    listValue[slot] = listValue[slot - 1]
+                    listColumn[slot] = listColumn[slot - 1]
+                    slot -= 1
+                }
+                listValue[slot] = value
+                listColumn[slot] = Int32(j)
+                if count == capacity { bar = listValue[capacity - 1] }
+            }
+            let list = shortList + i * listLength
+            listCount[i] = min(count, listLength)
+            for e in 0..<listCount[i] { list[e] = listColumn[e] }
+            floor[i] = count == capacity ? listValue[listLength] : .infinity
+            work += nc
+        }
+
+        /// The cheapest and second cheapest on row `i`'s list at today's prices.
+        func cheapestOnList(row i: Int) -> (best: Double, column: Int, second: Double) {
+            let row = c + i * nc
+            let list = shortList + i * listLength
+            var best = Double.infinity, second = Double.infinity
+            var bestColumn = -1
+            for e in 0..<listCount[i] {
+                let j = Int(list[e])
+                let value = row[j] + price[j]
+                if value < best {
+                    second = best
+                    best = value
+                    bestColumn = j
+                } else if value < second {
+                    second = value
+                }
+            }
+            work += listLength
+            return (best, bestColumn, second)
+        }
+
+        var completed = false
+        phases: while true {
+            col4row.update(repeating: -1)
+            row4col.update(repeating: -1)
+            for i in 0..<nr { pending[i] = nr - 1 - i }
+            var pendingCount = nr
+            while pendingCount > 0 {
+                let i = pending[pendingCount - 1]
+                // The list holds the row's cheapest columns as of its last full scan, and every
+                // other column cost at least the floor then. Prices only rise, so while the list's
+                // best is within the floor it is the true best, and the floor bounds the runner-up
+                // from below (a smaller raise, which keeps the auction valid).
+                var (best, bestColumn, second) = cheapestOnList(row: i)
+                if best > floor[i] || bestColumn < 0 {
+                    fillShortList(row: i)
+                    (best, bestColumn, second) = cheapestOnList(row: i)
+                }
+                second = min(second, floor[i])
+                if bestColumn < 0 || work > workBudget { break phases }  // a row with no eligible column, or out of time
+                pendingCount -= 1
+                // With a single eligible column the margin is unbounded; the range keeps the
+                // price finite and still outbids any competitor that has a second choice.
+                let margin = second < .infinity ? second - best : range
+                price[bestColumn] += margin + epsilon
+                let previous = row4col[bestColumn]
+                if previous >= 0 {
+                    col4row[previous] = -1
+                    pending[pendingCount] = previous
+                    pendingCount += 1
+                }
+                row4col[bestColumn] = i
+                col4row[i] = bestColumn
+            }
+            if epsilon <= finalEpsilon {
+                completed = true
+                break
+            }
+            epsilon = max(finalEpsilon, epsilon / 8)
+        }
+        for j in 0..<nc { v[j] = -price[j] }
+        return completed
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+@testable import FlowtuneCore
+
+/// The auction-and-repair path of the optimal-batch assignment: against brute force on small
+/// instances (called directly, below the size where the solver would choose it), against the
+/// dense solve on medium ones of the standard benchmark classes, and the auction's own guarantee.
+@Suite("Optimal-batch assignment: auction and repair")
+struct AssignmentRepairTests {
+    /// Runs `body` on the rows × columns matrix the core sees for `problem`.
+    static func withCore<Result>(
+        _ problem: AssignmentProblem, _ body: (SlotLayout, UnsafeBufferPointer<Double>) -> Result
+    ) -> Result {
+        let layout = SlotLayout(problem)
+        return layout.withMatrix(problem) { body(layout, $0) }
+    }
+
+    /// Every eligible pair's reduced cost is non-negative and every assigned pair's is zero, to
+    /// `tolerance` relative to the cost; used slots' potentials at most the threshold, unused at least.
+    static func checkCertificate(_ problem: AssignmentProblem, _ solution: AssignmentSolution, _ label: String) {
+        let duals = solution.duals
+        var used = Set<Int>()
+        for task in 0..<problem.taskCount {
+            if let slot = solution.slotOfTask[task] { used.insert(slot) }
+            for (slot, worker) in duals.workerOfSlot.enumerated() {
+                guard let cost = problem.cost(task: task, worker: worker) else { continue }
+                let tolerance = 1e-9 * max(1, abs(cost))
+                let reduced = cost - duals.taskPotentials[task] - duals.slotPotentials[slot]
+                #expect(reduced >= -tolerance, "\(label): task \(task), slot \(slot) reduced cost \(reduced)")
+                if solution.slotOfTask[task] == slot {
+                    #expect(abs(reduced) <= tolerance, "\(label): assigned pair (\(task), \(slot)) not tight")
+                }
+            }
+        }
+        for slot in duals.workerOfSlot.indices {
+            let potential = duals.slotPotentials[slot]
+            let tolerance = 1e-9 * max(1, abs(potential))
+            if used.contains(slot) {
+                #expect(potential <= duals.slotThreshold + tolerance, "\(label): used slot \(slot) above the threshold")
+            } else {
+                #expect(potential >= duals.slotThreshold - tolerance, "\(label): unused slot \(slot) below the threshold")
+            }
+        }
+    }
+
+    @Test("the repair equals brute force on small instances, or declines exactly when not every row fits",
+          arguments: AssignmentTests.families)
+    func repairMatchesBruteForce(_ family: AssignmentTests.Family) {
+        var solved = 0
+        for (index, problem) in AssignmentTests.instances(family).enumerated() {
+            let best = AssignmentBruteForce.best(problem)
+            let repaired = Self.withCore(problem) { layout, matrix in
+                AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns).map { ($0, layout) }
+            }
+            let rows = min(problem.taskCount, problem.slotCount)
+            guard rows >= 2 else { continue }
+            guard let (core, layout) = repaired else {
+                #expect(best.assigned < rows, "\(family) #\(index): declined although all \(rows) rows fit")
+                continue
+            }
+            let solution = AssignmentSolution(problem: problem, layout: layout, core: core)
+            #expect(solution.assignedCount == best.assigned, "\(family) #\(index)")
+            #expect(AssignmentTests.close(solution.totalCost, best.cost), "\(family) #\(index): \(solution.totalCost) vs \(best.cost)")
+            AssignmentTests.checkDuals(problem, solution, "\(family) #\(index)")
+            solved += 1
+        }
+        #expect(solved > 10)
+    }
+
+    /// A medium instance of one of the classes the solver is benchmarked on.
+    static func instance(_ kind: String, tasks: Int, workers: Int, capacities: [Int]? = nil, seed: UInt64) -> AssignmentProblem {
+        var generator = SeededGenerator(seed: seed)
+        let count = tasks * workers
+        var costs: [Double]
+        switch kind {
+        case "integer":  // many ties
+            costs = (0..<count).map { _ in Double(Int.random(in: 1...10, using: &generator)) }
+        case "geometric":
+            let points = (0..<(tasks + workers)).map { _ in
+                (Double.random(in: 0..<1, using: &generator), Double.random(in: 0..<1, using: &generator))
+            }
+            costs = (0..<count).map { index in
+                let a = points[index / workers], b = points[tasks + index % workers]
+                return ((a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1)).squareRoot()
+            }
+        case "product":  // c = a_i · b_j: every assignment in sorted opposite order is optimal
+            let a = (0..<tasks).map { _ in Double.random(in: 1..<100, using: &generator) }
+            let b = (0..<workers).map { _ in Double.random(in: 1..<100, using: &generator) }
+            costs = (0..<count).map { a[$0 / workers] * b[$0 % workers] }
+        case "machol":  // c = (i+1)(j+1), all ties broken only by position
+            costs = (0..<count).map { Double(($0 / workers + 1) * ($0 % workers + 1)) }
+        case "types":  // a few task types, worker speed per type, task size, a fifth ineligible
+            let typical = (0..<4).map { _ in Double.random(in: 100..<1000, using: &generator) }
+            let factor = (0..<(workers * 4)).map { _ in
+                Double.random(in: 0..<1, using: &generator) < 0.2 ? Double.infinity : Double.random(in: 0.6..<1.6, using: &generator)
+            }
+            let type = (0..<tasks).map { _ in Int.random(in: 0..<4, using: &generator) }
+            let size = (0..<tasks).map { _ in Double.random(in: 0.7..<1.4, using: &generator) }
+            costs = (0..<count).map { index in
+                let task = index / workers, worker = index % workers
+                return typical[type[task]] * size[task] * factor[worker * 4 + type[task]]
+            }
+        default:  // "sparse": 85% ineligible
+            costs = (0..<count).map { _ in
+                Double.random(in: 0..<1, using: &generator) < 0.85 ? .infinity : Double.random(in: 0..<100, using: &generator)
+            }
+        }
+        return try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs, capacities: capacities)
+    }
+
+    @Test("the repair gives the dense solve's optimum on medium instances of every benchmark class",
+          arguments: ["integer", "geometric", "product", "machol", "types", "sparse"])
+    func repairMatchesDenseSolve(_ kind: String) {
+        let shapes: [(tasks: Int, workers: Int, capacities: [Int]?)] = [
+            (60, 60, nil), (57, 60, nil), (60, 57, nil),
+            (70, 25, (0..<25).map { 2 + $0 % 3 }), (66, 22, (0..<22).map { 2 + $0 % 3 }),
+        ]
+        for (index, shape) in shapes.enumerated() {
+            let problem = Self.instance(kind, tasks: shape.tasks, workers: shape.workers, capacities: shape.capacities, seed: UInt64(index + 1))
+            let label = "\(kind) \(shape.tasks)×\(shape.workers) #\(index)"
+            let (repaired, dense) = Self.withCore(problem) { layout, matrix in
+                (AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns).map {
+                    AssignmentSolution(problem: problem, layout: layout, core: $0)
+                }, AssignmentSolution(problem: problem, layout: layout, core: AssignmentCore.augment(matrix, rows: layout.rows, columns: layout.columns)))
+            }
+            let solved = AssignmentSolver.solve(problem)
+            #expect(solved.assignedCount == dense.assignedCount, "\(label)")
+            #expect(AssignmentTests.close(solved.totalCost, dense.totalCost), "\(label): \(solved.totalCost) vs \(dense.totalCost)")
+            Self.checkCertificate(problem, solved, label)
+            // Declining is allowed only when not every row fits.
+            guard let repaired else {
+                #expect(dense.assignedCount < min(problem.taskCount, problem.slotCount), "\(label): declined")
+                continue
+            }
+            #expect(repaired.assignedCount == dense.assignedCount, "\(label)")
+            #expect(AssignmentTests.close(repaired.totalCost, dense.totalCost), "\(label): \(repaired.totalCost) vs \(dense.totalCost)")
+            Self.checkCertificate(problem, repaired, label)
+        }
+    }
+
+    @Test("a completed auction's matching is within n·ε of the optimum (ε-complementary slackness)")
+    func auctionIsNearlyOptimal() {
+        for seed in 1...6 {
+            let n = 50
+            let problem = Self.instance(seed % 2 == 0 ? "geometric" : "integer", tasks: n, workers: n, seed: UInt64(seed))
+            var v = [Double](repeating: 0, count: n)
+            var col4row = [Int](repeating: -1, count: n)
+            var row4col = [Int](repeating: -1, count: n)
+            let completed = problem.costs.withUnsafeBufferPointer { costs in
+                v.withUnsafeMutableBufferPointer { v in
+                    col4row.withUnsafeMutableBufferPointer { col4row in
+                        row4col.withUnsafeMutableBufferPointer { row4col in
+                            AssignmentCore.auction(
+                                costs.baseAddress!, rows: n, columns: n, workBudget: 1000 * n * n,
+                                v: v, col4row: col4row, row4col: row4col)
+                        }
+                    }
+                }
+            }
+            #expect(completed, "seed \(seed)")
+            #expect(Set(col4row).count == n && !col4row.contains(-1), "seed \(seed): not a complete matching")
+            let total = (0..<n).reduce(0.0) { $0 + problem.costs[$1 * n + col4row[$1]] }
+            let optimum = AssignmentSolver.solve(problem).totalCost
+            let range = (problem.costs.max() ?? 0) - (problem.costs.min() ?? 0)
+            #expect(total >= optimum - 1e-9 * max(1, optimum), "seed \(seed)")
+            #expect(total <= optimum + Double(n) * range * 1e-9 + 1e-9 * max(1, optimum), "seed \(seed): \(total) vs \(optimum)")
+            for (row, column) in col4row.enumerated() where column >= 0 { #expect(row4col[column] == row) }
+        }
+    }
+}
