@@ -49,6 +49,34 @@ extension SQLiteEventStore {
             try moveRowsToChunks(db)
             try db.execute(sql: "DROP TABLE events")
         }
+        migrator.registerMigration("v3 task index keyed by first event") { db in
+            // Index rows keyed by task id landed all over the index, wherever each id sorts, so an
+            // append dirtied (and the WAL wrote and synced) a page per row. Keyed by the task's
+            // first event they land at the end, and only the task's first row carries its id.
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                    workspace TEXT NOT NULL,
+                    task TEXT NOT NULL,
+                    first INTEGER NOT NULL,
+                    PRIMARY KEY (workspace, task)
+                ) WITHOUT ROWID;
+                CREATE TABLE task_runs (
+                    workspace TEXT NOT NULL,
+                    first INTEGER NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    PRIMARY KEY (workspace, first, sequence)
+                ) WITHOUT ROWID;
+                INSERT INTO tasks(workspace, task, first)
+                    SELECT workspace, task, MIN(sequence) FROM task_events GROUP BY workspace, task;
+                INSERT INTO task_runs(workspace, first, sequence)
+                    SELECT runs.workspace, tasks.first, runs.sequence
+                    FROM task_events AS runs
+                    JOIN tasks ON tasks.workspace = runs.workspace AND tasks.task = runs.task
+                    WHERE runs.sequence > tasks.first
+                    ORDER BY 1, 2, 3;
+                DROP TABLE task_events;
+                """)
+        }
         return migrator
     }
 
@@ -74,12 +102,12 @@ extension SQLiteEventStore {
                 let payload: [UInt8] = [UInt8](row[1] as Data)
                 pending.append(try EventCodec.decode(payload, workspace: workspace, sequence: sequence))
                 if pending.count == 65_536 {
-                    try insert(EncodedBatch(pending), into: workspace, after: moved, db)
+                    try insertIndexedByTaskID(EncodedBatch(pending), into: workspace, after: moved, db)
                     moved += Int64(pending.count)
                     pending.removeAll(keepingCapacity: true)
                 }
             }
-            if !pending.isEmpty { try insert(EncodedBatch(pending), into: workspace, after: moved, db) }
+            if !pending.isEmpty { try insertIndexedByTaskID(EncodedBatch(pending), into: workspace, after: moved, db) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import FlowtuneCore
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(GRDBSQLite)
 import GRDBSQLite
@@ -25,13 +26,18 @@ import SQLite3
 /// Schema: `event_chunks(workspace, first, count, events)`, unique on `(workspace, first)`, holds
 /// the log as chunks of up to ``ChunkAssembler/maximumEvents`` consecutive events: `first` is the
 /// sequence of the chunk's first event and `events` the events in ``EventCodec``'s format, each
-/// behind its 4-byte length. `task_events(workspace, task, sequence)`, without a rowid, is the task
-/// index: one entry per run of consecutive events about one task within a chunk, naming the run's
-/// first event. `workspaces(id, version)` holds each log's length. A chunk, its index entries and
-/// the new version are written in one transaction, so a reader sees all of an append or none.
+/// behind its 4-byte length. The task index has two tables without a rowid: `tasks(workspace, task,
+/// first)` names each task's first event, once per task; `task_runs(workspace, first, sequence)`
+/// names the first event of each later run of consecutive events about the task within a chunk,
+/// keyed by the task's first event rather than its id. Those keys grow with the log whatever the
+/// task ids look like, so an append's index rows land together at the end of the index instead of
+/// dirtying pages all over it, and all but one row per task are keyed by numbers.
+/// `workspaces(id, version)` holds each log's length. A chunk, its index entries and the new
+/// version are written in one transaction, so a reader sees all of an append or none.
 ///
-/// Files of the first schema, one row per event, are converted when opened (migration
-/// `v2 event chunks and task index`).
+/// Files of earlier schemas are converted when opened: one row per event (migration
+/// `v2 event chunks and task index`), then an index row per run keyed by the task's id (`v3 task
+/// index keyed by first event`).
 public final class SQLiteEventStore: EventStore {
     /// When an append counts as done.
     public enum Durability: Sendable, Hashable {
@@ -49,6 +55,11 @@ public final class SQLiteEventStore: EventStore {
 
     /// The connections; internal so that tests can inspect the file as SQLite sees it.
     let database: any DatabaseWriter
+
+    /// The first event of tasks this store has written or looked up, so that most index rows need
+    /// no lookup in `tasks`. Only committed entries go in: a task's first event never changes once
+    /// committed, so an entry never goes stale, even when another process appends too.
+    private let firstEvents = Mutex(TaskFirstEvents())
 
     /// Opens the store at `path`, creating the file and its parent directories if needed, and
     /// brings its schema up to date.
@@ -119,6 +130,7 @@ public final class SQLiteEventStore: EventStore {
         let batch = try EncodedBatch(events)
         return try await database.writeWithoutTransaction { db in
             var version = expectedVersion
+            var learned: [String: Int64] = [:]
             try db.inTransaction(.immediate) {
                 let current = try Self.version(of: workspace, in: db)
                 guard current == expectedVersion else {
@@ -127,7 +139,9 @@ public final class SQLiteEventStore: EventStore {
                         "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
                 }
                 guard !events.isEmpty else { return .commit }
-                try Self.insert(batch, into: workspace, after: current, db)
+                learned = try Self.insert(batch, into: workspace, after: current, db) { task in
+                    firstEvents.withLock { $0.first(of: task, in: workspace.rawValue) }
+                }
                 version = current + Int64(events.count)
                 try db.execute(
                     sql: """
@@ -137,13 +151,92 @@ public final class SQLiteEventStore: EventStore {
                     arguments: [workspace.rawValue, version])
                 return .commit
             }
+            if !learned.isEmpty {
+                firstEvents.withLock { $0.remember(learned, in: workspace.rawValue) }
+            }
             return version
         }
     }
 
     /// Inserts the chunks and task index entries through the C API on GRDB's cached statements,
-    /// binding the blobs and task ids straight from the encoded buffer: no `Data` or `String` per row.
-    static func insert(_ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database) throws {
+    /// binding the blobs and task ids straight from the encoded buffer: no `Data` per row.
+    ///
+    /// `knownFirst` answers the first event of a task from memory when it can; a task it does not
+    /// know is looked up in `tasks`, and a task not there either starts there, at its first run.
+    /// Returns the first events of the tasks this batch met, to remember once it is committed.
+    static func insert(
+        _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database,
+        knownFirst: (String) -> Int64?
+    ) throws -> [String: Int64] {
+        let chunkStatement = try db.cachedStatement(sql: """
+            INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
+            """)
+        let newTaskStatement = try db.cachedStatement(sql: """
+            INSERT INTO tasks(workspace, task, first) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        let firstStatement = try db.cachedStatement(sql: taskFirstQuery)
+        let runStatement = try db.cachedStatement(sql: """
+            INSERT INTO task_runs(workspace, first, sequence) VALUES (?, ?, ?)
+            """)
+        let chunks = chunkStatement.sqliteStatement
+        let newTasks = newTaskStatement.sqliteStatement
+        let firsts = firstStatement.sqliteStatement
+        let runs = runStatement.sqliteStatement
+        let handles = [chunks, newTasks, firsts, runs]
+        for handle in handles { sqlite3_reset(handle) }
+        defer {
+            for handle in handles {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
+        }
+        for handle in handles { try check(bindText(handle, 1, workspace.rawValue), db) }
+        var learned: [String: Int64] = [:]
+        try batch.bytes.withUnsafeBytes { bytes in
+            // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
+            let base = bytes.baseAddress!
+            for chunk in batch.chunks {
+                try check(sqlite3_bind_int64(chunks, 2, version + Int64(chunk.first) + 1), db)
+                try check(sqlite3_bind_int64(chunks, 3, Int64(chunk.count)), db)
+                try check(sqlite3_bind_blob(chunks, 4, base + chunk.bytes.lowerBound, Int32(chunk.bytes.count), nil), db)
+                try step(chunks, db, chunkStatement)
+            }
+            for entry in batch.taskEntries {
+                let sequence = version + Int64(entry.event) + 1
+                let task = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[entry.task]), as: UTF8.self)
+                var first = learned[task] ?? knownFirst(task)
+                if first == nil {
+                    // Most tasks met for the first time are new: try to start them here, and look
+                    // for the one already stored only when that finds it.
+                    try check(bindText(newTasks, 2, base, entry.task), db)
+                    try check(sqlite3_bind_int64(newTasks, 3, sequence), db)
+                    try step(newTasks, db, newTaskStatement)
+                    if sqlite3_changes(db.sqliteConnection) == 0 {
+                        try check(bindText(firsts, 2, base, entry.task), db)
+                        let code = sqlite3_step(firsts)
+                        guard code == SQLITE_ROW else { throw error(code, db, sql: firstStatement.sql) }
+                        first = sqlite3_column_int64(firsts, 0)
+                        sqlite3_reset(firsts)
+                    } else {
+                        learned[task] = sequence
+                        continue
+                    }
+                }
+                learned[task] = first
+                try check(sqlite3_bind_int64(runs, 2, first!), db)
+                try check(sqlite3_bind_int64(runs, 3, sequence), db)
+                try step(runs, db, runStatement)
+            }
+        }
+        return learned
+    }
+
+    /// Inserts a batch as the second schema indexed it, one `task_events` row per run keyed by the
+    /// task's id: what migration `v2 event chunks and task index` writes, which later migrations
+    /// then convert, so that the migrations stay as they shipped.
+    static func insertIndexedByTaskID(
+        _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database
+    ) throws {
         let chunkStatement = try db.cachedStatement(sql: """
             INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
             """)
@@ -163,22 +256,17 @@ public final class SQLiteEventStore: EventStore {
         try check(bindText(chunks, 1, workspace.rawValue), db)
         try check(bindText(tasks, 1, workspace.rawValue), db)
         try batch.bytes.withUnsafeBytes { bytes in
-            // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
             let base = bytes.baseAddress!
             for chunk in batch.chunks {
                 try check(sqlite3_bind_int64(chunks, 2, version + Int64(chunk.first) + 1), db)
                 try check(sqlite3_bind_int64(chunks, 3, Int64(chunk.count)), db)
                 try check(sqlite3_bind_blob(chunks, 4, base + chunk.bytes.lowerBound, Int32(chunk.bytes.count), nil), db)
-                let code = sqlite3_step(chunks)
-                guard code == SQLITE_DONE else { throw error(code, db, sql: chunkStatement.sql) }
-                sqlite3_reset(chunks)
+                try step(chunks, db, chunkStatement)
             }
             for entry in batch.taskEntries {
                 try check(bindText(tasks, 2, base, entry.task), db)
                 try check(sqlite3_bind_int64(tasks, 3, version + Int64(entry.event) + 1), db)
-                let code = sqlite3_step(tasks)
-                guard code == SQLITE_DONE else { throw error(code, db, sql: taskStatement.sql) }
-                sqlite3_reset(tasks)
+                try step(tasks, db, taskStatement)
             }
         }
     }
@@ -224,14 +312,16 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// The events about `task`, in order, found through the task index: each entry names the first
-    /// of a run of the task's events in one chunk, which is read from there while the run lasts.
+    /// The events about `task`, in order, found through the task index: the task's first event and
+    /// the first event of each later run of its events in one chunk, each run read from there while
+    /// it lasts.
     ///
     /// - Throws: ``EventStoreError/Code/corrupt`` when a stored event cannot be decoded.
     public func events(of task: TaskID, in workspace: WorkspaceID) async throws -> [StoredEvent] {
         try await database.read { db in
-            let runs = try Int64.fetchAll(db, sql: Self.taskEventsQuery, arguments: [workspace.rawValue, task.rawValue])
-            guard !runs.isEmpty else { return [] }
+            guard let first = try Int64.fetchOne(db, sql: Self.taskFirstQuery, arguments: [workspace.rawValue, task.rawValue])
+            else { return [] }
+            let runs = [first] + (try Int64.fetchAll(db, sql: Self.taskRunsQuery, arguments: [workspace.rawValue, first]))
             let statement = try db.cachedStatement(sql: """
                 SELECT first, count, events FROM event_chunks
                 WHERE workspace = ? AND first <= ?
@@ -278,10 +368,16 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// The first events of the runs of one task's events, from the task index's primary key.
-    static let taskEventsQuery = """
-        SELECT sequence FROM task_events
+    /// A task's first event, from the primary key of `tasks`.
+    static let taskFirstQuery = """
+        SELECT first FROM tasks
         WHERE workspace = ? AND task = ?
+        """
+
+    /// The first events of a task's later runs, from the primary key of `task_runs`.
+    static let taskRunsQuery = """
+        SELECT sequence FROM task_runs
+        WHERE workspace = ? AND first = ?
         ORDER BY sequence
         """
 
@@ -364,6 +460,13 @@ private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ base: Unsa
         statement, index, (base + range.lowerBound).assumingMemoryBound(to: CChar.self), Int32(range.count), nil)
 }
 
+/// Runs an insert and readies the statement for the next row.
+private func step(_ handle: SQLiteStatement, _ db: Database, _ statement: Statement) throws {
+    let code = sqlite3_step(handle)
+    guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
+    sqlite3_reset(handle)
+}
+
 private func check(_ code: Int32, _ db: Database) throws {
     guard code == SQLITE_OK else { throw error(code, db, sql: nil) }
 }
@@ -371,4 +474,42 @@ private func check(_ code: Int32, _ db: Database) throws {
 private func error(_ code: Int32, _ db: Database, sql: String?) -> DatabaseError {
     let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
     return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+}
+
+/// The first events of recently met tasks, by workspace and task id, in two generations: when the
+/// newer fills up it becomes the older and the oldest entries are dropped, so memory stays bounded
+/// while the tasks still moving, met again and again, stay.
+struct TaskFirstEvents: Sendable {
+    /// How many entries a generation holds before it is retired.
+    static let generationSize = 100_000
+
+    private struct Key: Hashable {
+        var workspace: String
+        var task: String
+    }
+
+    private var newer: [Key: Int64] = [:]
+    private var older: [Key: Int64] = [:]
+
+    /// The task's first event, if it is remembered.
+    mutating func first(of task: String, in workspace: String) -> Int64? {
+        let key = Key(workspace: workspace, task: task)
+        if let first = newer[key] { return first }
+        guard let first = older[key] else { return nil }
+        insert(first, for: key)
+        return first
+    }
+
+    /// Remembers the first events of tasks of one workspace.
+    mutating func remember(_ firsts: [String: Int64], in workspace: String) {
+        for (task, first) in firsts { insert(first, for: Key(workspace: workspace, task: task)) }
+    }
+
+    private mutating func insert(_ first: Int64, for key: Key) {
+        newer[key] = first
+        if newer.count >= Self.generationSize {
+            older = newer
+            newer = [:]
+        }
+    }
 }

@@ -190,13 +190,16 @@ struct SQLiteEventStoreTests {
             #expect(task1.map(\.sequence) == [2, 5, 8, 11])
             #expect(try await store.events(of: "task-9", in: "acme").isEmpty)
 
-            let plan = try await store.database.read { db in
-                try Row.fetchAll(
-                    db, sql: "EXPLAIN QUERY PLAN " + SQLiteEventStore.taskEventsQuery, arguments: ["acme", "task-1"]
-                ).map { $0["detail"] as String }
+            for (query, arguments) in [
+                (SQLiteEventStore.taskFirstQuery, ["acme", "task-1"] as StatementArguments),
+                (SQLiteEventStore.taskRunsQuery, ["acme", 2] as StatementArguments),
+            ] {
+                let plan = try await store.database.read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query, arguments: arguments).map { $0["detail"] as String }
+                }
+                #expect(plan.contains { $0.contains("USING PRIMARY KEY") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
             }
-            #expect(plan.contains { $0.contains("USING PRIMARY KEY") }, "\(plan)")
-            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         }
     }
 
@@ -226,7 +229,7 @@ struct SQLiteEventStoreTests {
         }
     }
 
-    @Test("a batch is stored as chunks, and the task index holds one entry per run of a task's events")
+    @Test("a batch is stored as chunks; the task index names each task's first event once, and each later run by it")
     func chunksAndTaskIndex() async throws {
         try await withStore { store, _ in
             // Task 5's lifecycle in one append: its four events form one run. A definition event
@@ -236,12 +239,14 @@ struct SQLiteEventStoreTests {
             _ = try await store.append(events, to: "acme", expectedVersion: 0)
             let big = SampleEvents.lifecycles(ChunkAssembler.maximumEvents + 5, firstTask: 100)
             _ = try await store.append(big, to: "acme", expectedVersion: Int64(events.count))
-            let (chunks, entries) = try await store.database.read { db in
+            let (chunks, firsts, runs) = try await store.database.read { db in
                 (
                     try Row.fetchAll(db, sql: "SELECT first, count FROM event_chunks ORDER BY first")
                         .map { [$0["first"] as Int64, $0["count"] as Int64] },
-                    try Row.fetchAll(db, sql: "SELECT task, sequence FROM task_events WHERE task IN ('task-5', 'task-6') ORDER BY sequence")
-                        .map { "\($0["task"] as String)@\($0["sequence"] as Int64)" }
+                    try Row.fetchAll(db, sql: "SELECT task, first FROM tasks WHERE task IN ('task-5', 'task-6') ORDER BY first")
+                        .map { "\($0["task"] as String)@\($0["first"] as Int64)" },
+                    try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs WHERE first IN (2, 4) ORDER BY sequence")
+                        .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
                 )
             }
             // The second append overflows one chunk into more; chunks follow each other without gaps.
@@ -255,7 +260,8 @@ struct SQLiteEventStoreTests {
                 next += chunk[1]
             }
             #expect(next == second + Int64(big.count))
-            #expect(entries == ["task-5@2", "task-6@4", "task-5@5"])
+            #expect(firsts == ["task-5@2", "task-6@4"])
+            #expect(runs == ["2@5"])
             #expect(try await store.events(of: "task-5", in: "acme").map(\.sequence) == [2, 3, 5, 6])
             #expect(try await store.read("acme", after: 0, limit: .max).map(\.event) == events + big)
             // A page that starts inside one chunk and ends inside the next.
@@ -311,6 +317,108 @@ struct SQLiteEventStoreTests {
             }
             #expect(!tables.contains("events"))
         }
+    }
+
+    @Test("a file of the second schema, its task index keyed by task id, is converted when opened")
+    func migratesTaskIndexKeyedByID() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("v2.db").path
+            // Three tasks interleaved, so that two of them have runs after their first; a second
+            // workspace reuses one of the task ids.
+            let lifecycles = (0..<3).map { SampleEvents.lifecycle(task: $0) }
+            var acme = [SampleEvents.everyCase[0]]
+            for step in 0..<4 { for task in [0, 1] { acme.append(lifecycles[task][step]) } }
+            acme += lifecycles[2]
+            let zeta = SampleEvents.lifecycle(task: 1)
+            let written = [("acme", acme), ("zeta", zeta)]
+            // Written as the second release of the store wrote them.
+            let old = try DatabaseQueue(path: path)
+            try SQLiteEventStore.migrator.migrate(old, upTo: "v2 event chunks and task index")
+            try await old.write { db in
+                for (workspace, events) in written {
+                    let half = events.count / 2
+                    try SQLiteEventStore.insertIndexedByTaskID(
+                        EncodedBatch(Array(events[..<half])), into: WorkspaceID(workspace), after: 0, db)
+                    try SQLiteEventStore.insertIndexedByTaskID(
+                        EncodedBatch(Array(events[half...])), into: WorkspaceID(workspace), after: Int64(half), db)
+                    try db.execute(sql: "INSERT INTO workspaces VALUES (?, ?)", arguments: [workspace, events.count])
+                }
+            }
+            try old.close()
+
+            let store = try SQLiteEventStore(path: path)
+            defer { try? store.close() }
+            for task in 0..<3 {
+                let id = TaskID("task-\(task)")
+                #expect(try await store.events(of: id, in: "acme").map(\.event) == acme.filter { $0.taskID == id })
+            }
+            #expect(try await store.events(of: "task-1", in: "zeta").map(\.event) == zeta)
+            #expect(try await store.events(of: "task-1", in: "acme").map(\.sequence) == [3, 5, 7, 9])
+            let (tables, firsts) = try await store.database.read { db in
+                (
+                    try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
+                    try Row.fetchAll(db, sql: "SELECT workspace, task, first FROM tasks ORDER BY workspace, first")
+                        .map { "\($0["workspace"] as String)/\($0["task"] as String)@\($0["first"] as Int64)" }
+                )
+            }
+            #expect(!tables.contains("task_events"))
+            #expect(firsts == ["acme/task-0@2", "acme/task-1@3", "acme/task-2@10", "zeta/task-1@1"])
+            // A converted task goes on collecting events under its first one.
+            let more = SampleEvents.lifecycle(task: 0)
+            _ = try await store.append(more, to: "acme", expectedVersion: Int64(acme.count))
+            #expect(
+                try await store.events(of: "task-0", in: "acme").map(\.event)
+                    == acme.filter { $0.taskID == "task-0" } + more)
+        }
+    }
+
+    @Test("a task first met by an earlier store on the file is indexed under its first event, and a task's own first run adds no run row")
+    func taskMetAgainAfterReopening() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("events.db").path
+            let seven = SampleEvents.lifecycle(task: 7)
+            let eight = SampleEvents.lifecycle(task: 8)
+            do {
+                let store = try SQLiteEventStore(path: path)
+                _ = try await store.append(Array(seven[..<2]) + Array(eight[..<2]), to: "acme", expectedVersion: 0)
+                try store.close()
+            }
+            // The reopened store remembers no task: it finds task 7 in the index and starts task 9.
+            let store = try SQLiteEventStore(path: path)
+            defer { try? store.close() }
+            let nine = SampleEvents.lifecycle(task: 9)
+            _ = try await store.append(Array(seven[2...]) + nine, to: "acme", expectedVersion: 4)
+            _ = try await store.append(Array(eight[2...]), to: "acme", expectedVersion: 10)
+            #expect(try await store.events(of: "task-7", in: "acme").map(\.sequence) == [1, 2, 5, 6])
+            #expect(try await store.events(of: "task-7", in: "acme").map(\.event) == seven)
+            #expect(try await store.events(of: "task-8", in: "acme").map(\.event) == eight)
+            #expect(try await store.events(of: "task-9", in: "acme").map(\.event) == nine)
+            let (firsts, runs) = try await store.database.read { db in
+                (
+                    try Row.fetchAll(db, sql: "SELECT task, first FROM tasks ORDER BY first")
+                        .map { "\($0["task"] as String)@\($0["first"] as Int64)" },
+                    try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs ORDER BY sequence")
+                        .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
+                )
+            }
+            #expect(firsts == ["task-7@1", "task-8@3", "task-9@7"])
+            #expect(runs == ["1@5", "3@11"])
+        }
+    }
+
+    @Test("remembered first events are bounded: a full generation retires the one before it")
+    func firstEventsAreBounded() {
+        var firsts = TaskFirstEvents()
+        let size = TaskFirstEvents.generationSize
+        firsts.remember(Dictionary(uniqueKeysWithValues: (0..<size).map { ("t\($0)", Int64($0)) }), in: "acme")
+        // The first generation is full and now the older one: still answered.
+        #expect(firsts.first(of: "t0", in: "acme") == 0)
+        #expect(firsts.first(of: "t0", in: "zeta") == nil)
+        firsts.remember(Dictionary(uniqueKeysWithValues: (size..<(2 * size)).map { ("t\($0)", Int64($0)) }), in: "acme")
+        // A second full generation retired the first, except t0, which was met again meanwhile.
+        #expect(firsts.first(of: "t1", in: "acme") == nil)
+        #expect(firsts.first(of: "t0", in: "acme") == 0)
+        #expect(firsts.first(of: "t\(2 * size - 1)", in: "acme") == Int64(2 * size - 1))
     }
 
     @Test("a closed and reopened file store reads back everything it acknowledged")
