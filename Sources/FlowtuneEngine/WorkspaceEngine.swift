@@ -2,6 +2,7 @@ import FlowtuneCore
 import FlowtunePlanning
 import FlowtuneStore
 import Foundation
+import Synchronization
 
 /// The live owner of one workspace: decides commands against in-memory state, persists their
 /// events with group commit, and acknowledges a command only once its events are durable.
@@ -24,9 +25,13 @@ public actor WorkspaceEngine {
     private var durableVersion: Int64
     /// Events decided but not yet handed to the store.
     private var pending: [Event] = []
-    /// The commands waiting for `pending` to be durable. Unsafe continuations because each costs a
-    /// checked one's allocation, and each is resumed exactly once, by `flush`.
-    private var pendingWaiters: [UnsafeContinuation<Void, any Error>] = []
+    /// The commands waiting for `pending` to be durable, each resumed exactly once, by `flush`.
+    private var pendingWaiters: [Waiter] = []
+    /// Commands submitted from outside the actor and not yet decided. A submitter leaves its
+    /// command here with the continuation it waits on and suspends once: the actor decides what
+    /// has gathered in one turn, and the commit resumes the submitter straight on its own
+    /// executor, rather than through the actor (a hop on, a resume on the actor, a hop off).
+    private let inbox = Mutex(Inbox())
     private var isFlushing = false
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
@@ -72,16 +77,87 @@ public actor WorkspaceEngine {
     /// Throws ``CommandError`` when the command is refused (nothing changes), or the store's
     /// error when the events could not be committed (the engine then reloads from the log, so
     /// the refused command leaves no trace).
+    ///
+    /// With `reportingTask`, the outcome also carries the task the command was about as the
+    /// command left it (``CommandOutcome/task``, or ``CommandOutcome/finishedState`` once it has
+    /// ended), so that a caller answering with the task needs no second call to the engine:
+    ///
+    /// ```swift
+    /// let outcome = try await engine.submit(.acceptOffer(id, worker: "ana"), actor: "ana", reportingTask: true)
+    /// print(outcome.task?.state ?? .completed)
+    /// ```
     @discardableResult
-    public func submit(_ command: Command, actor: String, cause: String? = nil) async throws -> CommandOutcome {
-        if let recovery { await recovery.value }
-        let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
-        let events = try state.execute(command, context: context)
+    public nonisolated func submit(
+        _ command: Command, actor: String, cause: String? = nil, reportingTask: Bool = false
+    ) async throws -> CommandOutcome {
+        try await withUnsafeThrowingContinuation { continuation in
+            let submission = Submission(
+                command: command, actor: actor, cause: cause, reportingTask: reportingTask, continuation: continuation)
+            let start = inbox.withLock { inbox in
+                inbox.submissions.append(submission)
+                defer { inbox.isDraining = true }
+                return !inbox.isDraining
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    /// Decides the submitted commands in arrival order until none is left, yielding between
+    /// rounds so that a finished commit can wake its commands and start the next one.
+    private func drain() async {
+        while true {
+            if let recovery { await recovery.value }
+            let submissions = inbox.withLock { inbox in
+                let taken = inbox.submissions
+                inbox.submissions = []
+                if taken.isEmpty { inbox.isDraining = false }
+                return taken
+            }
+            if submissions.isEmpty { return }
+            for submission in submissions { decide(submission) }
+            await Task.yield()
+        }
+    }
+
+    /// Decides one submitted command: a refusal is answered at once, anything else once the
+    /// batches up to and including its events are durable.
+    private func decide(_ submission: Submission) {
+        let context = CommandContext(now: clock.now(), actor: submission.actor, cause: submission.cause)
+        let events: [Event]
+        do {
+            events = try state.execute(submission.command, context: context)
+        } catch {
+            submission.continuation.resume(throwing: error)
+            return
+        }
         if reallocation != nil { reallocation!.observe(events, state: state) }
-        let first = state.version - Int64(events.count) + 1
-        let created = createdTask(command, events)
-        try await commit(events)
-        return CommandOutcome(events: events, firstSequence: first, createdTask: created)
+        var outcome = CommandOutcome(
+            events: events, firstSequence: state.version - Int64(events.count) + 1,
+            createdTask: createdTask(submission.command, events))
+        if submission.reportingTask, let id = outcome.createdTask ?? Self.task(of: submission.command) {
+            outcome.task = state.task(id)
+            if outcome.task == nil { outcome.finishedState = state.finished[id] }
+        }
+        // A command with no events still waits for the batches decided before it (see `commit`).
+        if events.isEmpty && pending.isEmpty && !isFlushing {
+            submission.continuation.resume(returning: outcome)
+            return
+        }
+        pending += events
+        pendingWaiters.append(.command(submission.continuation, outcome))
+        startFlushing()
+    }
+
+    /// The task a command is about, for the commands that name one.
+    private static func task(of command: Command) -> TaskID? {
+        switch command {
+        case .acceptOffer(let task, _), .rejectOffer(let task, _), .completeStep(let task, _, _, _),
+            .cancelTask(let task, _), .flagException(let task, _, _), .claimException(let task),
+            .resolveException(let task, _, _), .override(let task, _, _):
+            task
+        default:
+            nil
+        }
     }
 
     /// Decides several commands in order and waits once for all of them to be durable.
@@ -139,11 +215,15 @@ public actor WorkspaceEngine {
         if events.isEmpty && pending.isEmpty && !isFlushing { return }
         pending += events
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            pendingWaiters.append(continuation)
-            if !isFlushing {
-                isFlushing = true
-                Task { await self.flush() }
-            }
+            pendingWaiters.append(.batch(continuation))
+            startFlushing()
+        }
+    }
+
+    private func startFlushing() {
+        if !isFlushing {
+            isFlushing = true
+            Task { await self.flush() }
         }
     }
 
@@ -181,7 +261,7 @@ public actor WorkspaceEngine {
     }
 
     /// Takes the pending batch and its waiters and starts appending it; nil when no command waits.
-    private func startAppend() -> (batch: [Event], waiters: [UnsafeContinuation<Void, any Error>], append: Task<Int64, any Error>)? {
+    private func startAppend() -> (batch: [Event], waiters: [Waiter], append: Task<Int64, any Error>)? {
         guard !pendingWaiters.isEmpty else { return nil }
         let batch = pending
         let waiters = pendingWaiters
@@ -376,6 +456,61 @@ public struct CommandOutcome: Sendable, Hashable {
     public var firstSequence: Int64
     /// The task a creation made or, for a retried creation, found.
     public var createdTask: TaskID?
+    /// With `reportingTask`: the task the command was about, as the command left it; nil when
+    /// it was not asked for, the command names no task, or the task has ended.
+    public var task: WorkTask?
+    /// With `reportingTask`: how the task the command was about ended, when it has.
+    public var finishedState: WorkTask.State?
+
+    /// Creates an outcome.
+    public init(
+        events: [Event], firstSequence: Int64, createdTask: TaskID? = nil, task: WorkTask? = nil,
+        finishedState: WorkTask.State? = nil
+    ) {
+        self.events = events
+        self.firstSequence = firstSequence
+        self.createdTask = createdTask
+        self.task = task
+        self.finishedState = finishedState
+    }
+}
+
+/// A command handed to the engine from outside the actor, with the continuation its submitter waits on.
+private struct Submission: Sendable {
+    var command: Command
+    var actor: String
+    var cause: String?
+    var reportingTask: Bool
+    /// Unsafe because a checked continuation costs an allocation per command; resumed exactly
+    /// once, by `decide` for a refusal or by `flush`.
+    var continuation: UnsafeContinuation<CommandOutcome, any Error>
+}
+
+/// The submitted commands not yet decided, and whether a drain of them is under way.
+private struct Inbox {
+    var submissions: [Submission] = []
+    var isDraining = false
+}
+
+/// One caller waiting for a batch to be durable: a submitted command, answered with its outcome,
+/// or a caller on the actor that only needs to know.
+private enum Waiter {
+    case command(UnsafeContinuation<CommandOutcome, any Error>, CommandOutcome)
+    case batch(UnsafeContinuation<Void, any Error>)
+
+    func resume() {
+        switch self {
+        case .command(let continuation, let outcome): continuation.resume(returning: outcome)
+        case .batch(let continuation): continuation.resume()
+        }
+    }
+
+    func resume(throwing error: any Error) {
+        switch self {
+        case .command(let continuation, _): continuation.resume(throwing: error)
+        case .batch(let continuation): continuation.resume(throwing: error)
+        }
+    }
 }
 
 /// Folds batches of stored events; a reference so that the store's batch callback can mutate it.

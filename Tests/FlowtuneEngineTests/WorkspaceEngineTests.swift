@@ -71,6 +71,74 @@ struct WorkspaceEngineTests {
         #expect(folded == (await engine.currentState))
     }
 
+    @Test("an outcome asked to report its task carries the task as the command left it, or how it ended")
+    func outcomeReportsTask() async throws {
+        let store = try SQLiteEventStore.inMemory()
+        let engine = try await Desk.open(store: store, clock: ManualClock())
+        let created = try await engine.submit(.createTask(NewTask(workflow: "desk")), actor: "api", reportingTask: true)
+        let id = try #require(created.createdTask)
+        #expect(created.task == (await engine.currentState.task(id)))
+        let worker = try #require(created.task?.state.worker)
+        #expect(created.task?.state.name == "offered")
+
+        let accepted = try await engine.submit(.acceptOffer(id, worker: worker), actor: worker.rawValue, reportingTask: true)
+        #expect(accepted.task?.state == .assigned(worker: worker))
+        #expect(accepted.task == (await engine.currentState.task(id)))
+        #expect(accepted.finishedState == nil)
+
+        let completed = try await engine.submit(
+            .completeStep(id, worker: worker, outcome: nil, evidence: [:]), actor: worker.rawValue, reportingTask: true)
+        #expect(completed.task == nil)
+        #expect(completed.finishedState == .completed)
+        #expect(completed.finishedState == (await engine.currentState.finished[id]))
+
+        // Not asked for, or a command about no task: nothing is reported.
+        let plain = try await engine.submit(.createTask(NewTask(workflow: "desk")), actor: "api")
+        #expect(plain.task == nil && plain.finishedState == nil)
+        let timers = try await engine.submit(.fireTimers, actor: "system", reportingTask: true)
+        #expect(timers.task == nil && timers.finishedState == nil)
+    }
+
+    @Test("commands submitted at once from many callers are each answered once, refusals at once and in full")
+    func manyCallersEachAnswered() async throws {
+        let store = InstrumentedStore(try SQLiteEventStore.inMemory())
+        let engine = try await Desk.open(store: store, clock: ManualClock(), workers: 20)
+        let results = await withTaskGroup(of: (Int, Result<CommandOutcome, any Error>).self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    // Every third command is refused: a task of a workflow that does not exist.
+                    let workflow: WorkflowID = index % 3 == 0 ? "missing" : "desk"
+                    do {
+                        return (index, .success(try await engine.submit(
+                            .createTask(NewTask(id: TaskID("t\(index)"), workflow: workflow)), actor: "api")))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results: [Int: Result<CommandOutcome, any Error>] = [:]
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        #expect(results.count == 300)
+        let (events, folded) = try await foldedLog(store)
+        for (index, result) in results {
+            switch result {
+            case .success(let outcome):
+                #expect(index % 3 != 0)
+                #expect(outcome.createdTask == TaskID("t\(index)"))
+                // The sequence it was given is where its events lie in the log.
+                let first = Int(outcome.firstSequence) - 1
+                #expect(Array(events[first..<(first + outcome.events.count)]) == outcome.events)
+            case .failure(let error):
+                #expect(index % 3 == 0)
+                #expect(error is CommandError)
+            }
+        }
+        #expect(events.filter { $0.type == "TaskCreated" }.count == 200)
+        #expect(folded == (await engine.currentState))
+    }
+
     @Test("a failed commit refuses its command and leaves no trace, in memory or in the log")
     func failedCommitRollsBack() async throws {
         let store = InstrumentedStore(try SQLiteEventStore.inMemory())

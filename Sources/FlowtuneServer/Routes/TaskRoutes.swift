@@ -58,8 +58,9 @@ struct TaskRoutes {
         let new = NewTask(
             id: body.id.map(TaskID.init), workflow: WorkflowID(body.workflow), channel: body.channel.map(Channel.init) ?? .default,
             priority: body.priority ?? 5, attributes: body.attributes ?? .object([:]), idempotencyKey: key)
-        let outcome = try await host.engine.submit(.createTask(new), actor: identity.actor, cause: "POST /v1/tasks")
-        guard let id = outcome.createdTask, let task = await host.engine.currentState.task(id) else {
+        let outcome = try await host.engine.submit(
+            .createTask(new), actor: identity.actor, cause: "POST /v1/tasks", reportingTask: true)
+        guard let id = outcome.createdTask, let task = outcome.task else {
             let id = outcome.createdTask?.rawValue ?? "?"
             throw Problem(.conflict, title: "Task already finished", detail: "task \(id) made with this key has finished")
         }
@@ -112,8 +113,9 @@ struct TaskRoutes {
     @Sendable func accept(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
         let (identity, worker) = try await actingWorker(request, context)
         let id = try TaskID(context.parameters.require("id"))
-        try await host.engine.submit(.acceptOffer(id, worker: worker), actor: identity.actor, cause: "accept")
-        return try await current(id)
+        let outcome = try await host.engine.submit(
+            .acceptOffer(id, worker: worker), actor: identity.actor, cause: "accept", reportingTask: true)
+        return try reported(id, outcome)
     }
 
     @Sendable func reject(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
@@ -128,10 +130,10 @@ struct TaskRoutes {
         let body = try await request.decodeJSON(CompleteBody.self, context: context)
         let worker = try Self.worker(for: identity, named: body.worker)
         let id = try TaskID(context.parameters.require("id"))
-        try await host.engine.submit(
+        let outcome = try await host.engine.submit(
             .completeStep(id, worker: worker, outcome: body.outcome, evidence: body.evidence ?? [:]),
-            actor: identity.actor, cause: "complete")
-        return try await current(id)
+            actor: identity.actor, cause: "complete", reportingTask: true)
+        return try reported(id, outcome)
     }
 
     @Sendable func cancel(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
@@ -161,6 +163,12 @@ struct TaskRoutes {
         let state = await host.engine.currentState
         if let task = state.task(id) { return try JSONResponse.make(TaskResource(task)) }
         return JSONResponse.finished(id.rawValue, state: state.finished[id]?.name ?? "unknown")
+    }
+
+    /// The task as the command left it, from its outcome: no second call to the engine.
+    private func reported(_ id: TaskID, _ outcome: CommandOutcome) throws -> Response {
+        if let task = outcome.task { return try JSONResponse.make(TaskResource(task)) }
+        return JSONResponse.finished(id.rawValue, state: outcome.finishedState?.name ?? "unknown")
     }
 
     private func actingWorker(_ request: Request, _ context: FlowtuneRequestContext) async throws -> (Identity, WorkerID) {
