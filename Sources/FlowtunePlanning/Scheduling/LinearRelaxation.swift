@@ -42,6 +42,33 @@ final class LinearRelaxation {
 
     deinit { Clp_deleteModel(model) }
 
+    /// Adds `cuts` as rows and re-solves from the last basis (the old optimum stays dual
+    /// feasible, so a few dual pivots); `objective` becomes the bound the cuts prove. Throws as
+    /// the first solve does.
+    func add(_ cuts: [WorkerCut]) throws {
+        guard !cuts.isEmpty else { return }
+        var starts: [CoinBigIndex] = [0]
+        var columnIndices: [Int32] = []
+        for cut in cuts {
+            columnIndices.append(contentsOf: cut.templates.map { Int32($0) })
+            starts.append(CoinBigIndex(columnIndices.count))
+        }
+        let elements = [Double](repeating: 1, count: columnIndices.count)
+        let lower = cuts.map { Double($0.workers) }
+        let upper = [Double](repeating: .infinity, count: cuts.count)
+        Clp_addRows(model, Int32(cuts.count), lower, upper, starts, columnIndices, elements)
+        Clp_dual(model, 0)
+        switch Clp_status(model) {
+        case 0: break
+        case 3: throw ShiftSchedulingError(reason: "the time limit ran out before the relaxation with its cuts was solved")
+        case let status: throw ShiftSchedulingError(reason: "the relaxation with its cuts did not solve (CLP status \(status))")
+        }
+        objective = Clp_objectiveValue(model)
+        solution = Array(UnsafeBufferPointer(start: Clp_primalColumnSolution(model), count: columns))
+        let statuses = Int(Clp_getNumRows(model)) + columns
+        basis = Array(UnsafeBufferPointer(start: Clp_statusArray(model), count: statuses))
+    }
+
     /// How a dive picks the template to round next, and which way.
     enum DiveRule: CaseIterable {
         /// Raise the count nearest to the whole number above it; the others stay free.

@@ -60,8 +60,14 @@ public struct ShiftScheduler: Sendable {
 
         // CBC's driver keeps state in statics: every CBC solve in the process takes the same lock.
         return try IntegerProgram.lock.withLock { _ in
-            let matrix = SparseColumns(problem)
-            let relaxation = try LinearRelaxation(matrix, timeLimit: timeLimit)
+            let relaxation = try LinearRelaxation(SparseColumns(problem), timeLimit: timeLimit)
+            let plainRelaxation = relaxation.objective
+            // Over several days the relaxation with each time of day's workers rounded up:
+            // on five-day rotations it is usually the optimum, where the plain relaxation
+            // rounded is a unit or two short.
+            let cuts = problem.timeOfDayCuts()
+            try relaxation.add(cuts)
+            let matrix = SparseColumns(problem, cuts: cuts)
             // Every schedule costs a whole number of units, so the bound rounds up to one.
             let relaxationBound = problem.roundedUp(relaxation.objective, unit: unit)
             var rounded = relaxation.solution.map { Int(($0 - 1e-7).rounded(.up)) }
@@ -79,12 +85,12 @@ public struct ShiftScheduler: Sendable {
             }
             if problem.cost(of: start) <= relaxationBound + 1e-9 {
                 return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
-                                     linearRelaxation: relaxation.objective, isOptimal: true, nodes: 0, seconds: elapsed())
+                                     linearRelaxation: plainRelaxation, isOptimal: true, nodes: 0, seconds: elapsed())
             }
             let remaining = timeLimit - elapsed()
             guard remaining > 0.001 else {
                 return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
-                                     linearRelaxation: relaxation.objective, isOptimal: false, nodes: 0, seconds: elapsed())
+                                     linearRelaxation: plainRelaxation, isOptimal: false, nodes: 0, seconds: elapsed())
             }
             // CBC starts from the plain rounding, not the best dive: handed a start within a unit
             // of the optimum, its own heuristics, which reach the optimum from a looser start,
@@ -104,7 +110,7 @@ public struct ShiftScheduler: Sendable {
             let optimal = result.provenOptimal && abs(cost - result.objective) <= 1e-6 * max(1, abs(cost))
                 || cost <= bound + 1e-9
             return ShiftSchedule(problem: problem, workers: workers, lowerBound: optimal ? cost : bound,
-                                 linearRelaxation: relaxation.objective, isOptimal: optimal, nodes: result.nodes,
+                                 linearRelaxation: plainRelaxation, isOptimal: optimal, nodes: result.nodes,
                                  seconds: elapsed())
         }
     }
@@ -195,17 +201,23 @@ struct SparseColumns {
     var columnLower: [Double]
     var columnUpper: [Double]
 
-    init(_ problem: ShiftSchedulingProblem) {
+    /// The covering rows, one per interval, then a row per cut.
+    init(_ problem: ShiftSchedulingProblem, cuts: [WorkerCut] = []) {
+        var cutRows = [[Int32]](repeating: [], count: problem.templates.count)
+        for (index, cut) in cuts.enumerated() {
+            for column in cut.templates { cutRows[column].append(Int32(problem.required.count + index)) }
+        }
         columnStarts = [0]
         rowIndices = []
-        for column in problem.coverage {
-            rowIndices.append(contentsOf: column.map { Int32($0) })
+        for (column, intervals) in problem.coverage.enumerated() {
+            rowIndices.append(contentsOf: intervals.map { Int32($0) })
+            rowIndices.append(contentsOf: cutRows[column])
             columnStarts.append(CoinBigIndex(rowIndices.count))
         }
         values = [Double](repeating: 1, count: rowIndices.count)
         costs = problem.templates.map(\.cost)
-        rowLower = problem.required.map(Double.init)
-        rowUpper = [Double](repeating: .infinity, count: problem.required.count)
+        rowLower = problem.required.map(Double.init) + cuts.map { Double($0.workers) }
+        rowUpper = [Double](repeating: .infinity, count: rowLower.count)
         columnLower = [Double](repeating: 0, count: costs.count)
         // Nobody needs more workers on one template than the largest requirement it covers.
         columnUpper = problem.coverage.map { column in Double(column.map { problem.required[$0] }.max() ?? 0) }

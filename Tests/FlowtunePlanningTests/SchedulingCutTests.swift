@@ -1,0 +1,140 @@
+import FlowtuneCore
+import Testing
+
+@testable import FlowtunePlanning
+
+/// Every schedule with 0…cap workers per template that covers the requirement.
+private func coveringSchedules(_ problem: ShiftSchedulingProblem, cap: Int) -> [[Int]] {
+    var found: [[Int]] = []
+    var workers = [Int](repeating: 0, count: problem.templates.count)
+    func visit(_ index: Int) {
+        if index == workers.count {
+            if problem.isCovered(by: workers) { found.append(workers) }
+            return
+        }
+        for count in 0...cap {
+            workers[index] = count
+            visit(index + 1)
+        }
+        workers[index] = 0
+    }
+    visit(0)
+    return found
+}
+
+/// A small multi-day problem of rotations: two shift shapes, each offered on every run of
+/// `days − 1` consecutive days (wrapping around the horizon), some running past midnight,
+/// some with a break; requirements 0…2.
+private func rotationProblem(seed: UInt64, days: Int, perDay: Int, headcount: Bool) -> ShiftSchedulingProblem {
+    var random = SeededGenerator(seed: seed)
+    while true {
+        var templates: [ShiftTemplate] = []
+        for shape in 0..<2 {
+            let length = Int.random(in: 1...perDay, using: &random)
+            let start = Int.random(in: 0..<perDay, using: &random)
+            let breaks: [ShiftTemplate.Break] = length >= 3 && Bool.random(using: &random)
+                ? [.init(offset: Int.random(in: 1...(length - 2), using: &random), length: 1)] : []
+            for first in 0..<days {
+                let worked = (0..<(days - 1)).map { (first + $0) % days }.sorted()
+                templates.append(ShiftTemplate(
+                    name: "s\(shape)-r\(first)", start: start, length: length, breaks: breaks, days: worked,
+                    cost: headcount ? 1 : Double(Int.random(in: 1...4, using: &random))))
+            }
+        }
+        let required = (0..<(days * perDay)).map { _ in Int.random(in: 0...2, using: &random) }
+        if let problem = try? ShiftSchedulingProblem(required: required, intervalsPerDay: perDay, templates: templates) {
+            return problem
+        }
+    }
+}
+
+/// One shift shape per interval of the day, each offered on all seven five-day rotations of a
+/// week, and every interval needing 5, 5, 5, 5, 5, 3, 3 staff from Monday.
+private func rotationWeek(intervals: Int) throws -> ShiftSchedulingProblem {
+    var templates: [ShiftTemplate] = []
+    for interval in 0..<intervals {
+        for first in 0..<7 {
+            templates.append(ShiftTemplate(name: "i\(interval)-r\(first)", start: interval, length: 1,
+                                           days: (0..<5).map { (first + $0) % 7 }.sorted()))
+        }
+    }
+    let required = [5, 5, 5, 5, 5, 3, 3].flatMap { [Int](repeating: $0, count: intervals) }
+    return try ShiftSchedulingProblem(required: required, intervalsPerDay: intervals, templates: templates)
+}
+
+@Suite("Shift scheduling cuts")
+struct SchedulingCutTests {
+    @Test("Five-day rotations need 7 workers for 5, 5, 5, 5, 5, 3, 3 where the relaxation has 6.2; the cuts add it up")
+    func rotationWeekBound() throws {
+        let problem = try rotationWeek(intervals: 2)
+        let cuts = problem.timeOfDayCuts()
+        // One cut per interval of the day, 7 workers each (a window of two would be the whole day).
+        #expect(cuts.contains { $0.templates == Array(0..<7) && $0.workers == 7 })
+        #expect(cuts.contains { $0.templates == Array(7..<14) && $0.workers == 7 })
+        #expect(cuts.count == 2)
+        let relaxation = try LinearRelaxation(SparseColumns(problem), timeLimit: 10)
+        #expect(abs(relaxation.objective - 12.4) < 1e-6)
+        try relaxation.add(cuts)
+        // Rounding the whole relaxation proves 13; the cuts prove 14, the optimum.
+        #expect(abs(relaxation.objective - 14) < 1e-6)
+        let schedule = try ShiftScheduler(timeLimit: 10).solve(problem)
+        #expect(schedule.cost == 14 && schedule.isOptimal && schedule.lowerBound == 14)
+        #expect(abs(schedule.linearRelaxation - 12.4) < 1e-6)
+        #expect(problem.isCovered(by: schedule.workers))
+    }
+
+    @Test("A day's horizon gives no cuts: its windows' relaxations are already whole")
+    func oneDay() {
+        let day = ShiftSchedulingProblem.contactCentre(days: 1, templates: 34, seed: 1)
+        #expect(day.timeOfDayCuts().isEmpty)
+    }
+
+    @Test("Every cut holds for every covering schedule, and optima still equal brute force")
+    func validAgainstBruteForce() throws {
+        var cutsSeen = 0
+        var lifted = 0
+        for seed in 1...36 as ClosedRange<UInt64> {
+            let days = seed % 2 == 0 ? 3 : 4
+            let problem = rotationProblem(seed: seed, days: days, perDay: days == 3 ? 4 : 3, headcount: seed % 3 != 0)
+            let cuts = problem.timeOfDayCuts()
+            cutsSeen += cuts.count
+            let schedules = coveringSchedules(problem, cap: 2)
+            let optimum = schedules.map { problem.cost(of: $0) }.min()!
+            for workers in schedules {
+                for cut in cuts {
+                    let total = cut.templates.reduce(0) { $0 + workers[$1] }
+                    #expect(total >= cut.workers, "seed \(seed): \(workers) breaks \(cut)")
+                }
+            }
+            let relaxation = try LinearRelaxation(SparseColumns(problem), timeLimit: 10)
+            let plain = relaxation.objective
+            try relaxation.add(cuts)
+            #expect(relaxation.objective >= plain - 1e-9 && relaxation.objective <= optimum + 1e-6, "seed \(seed)")
+            if relaxation.objective > plain + 1e-6 { lifted += 1 }
+            let schedule = try ShiftScheduler(timeLimit: 10).solve(problem)
+            #expect(problem.isCovered(by: schedule.workers), "seed \(seed)")
+            #expect(schedule.isOptimal && abs(schedule.cost - optimum) < 1e-9, "seed \(seed): \(schedule.cost) against \(optimum)")
+            #expect(schedule.lowerBound <= optimum + 1e-9, "seed \(seed)")
+        }
+        // The instances are ones the cuts are made for: they must show up and lift bounds.
+        #expect(cutsSeen > 0)
+        #expect(lifted > 0)
+    }
+
+    @Test("Generated weeks by headcount: the cuts lift the bound above the plain relaxation, never above a schedule")
+    func generatedWeeks() throws {
+        for demand in [ShiftSchedulingProblem.GeneratedDemand.officeHours, .eveningPeak, .roundTheClock] {
+            let problem = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 5, demand: demand)
+            let cuts = problem.timeOfDayCuts()
+            #expect(!cuts.isEmpty)
+            let relaxation = try LinearRelaxation(SparseColumns(problem), timeLimit: 10)
+            let plain = relaxation.objective
+            try relaxation.add(cuts)
+            #expect(relaxation.objective > plain + 1e-6, "\(demand)")
+            let schedule = try ShiftScheduler(timeLimit: 2).solve(problem)
+            #expect(problem.isCovered(by: schedule.workers))
+            #expect(relaxation.objective <= schedule.cost + 1e-6)
+            #expect(schedule.lowerBound <= schedule.cost + 1e-9 && schedule.isOptimal == (schedule.gap == 0))
+        }
+    }
+}
