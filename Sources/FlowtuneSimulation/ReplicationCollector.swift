@@ -210,6 +210,9 @@ struct ReplicationCollector {
         // most loaded person's share of busy time (and of hard tasks) went.
         add("fairness.load_deviation", .ratio, Self.largestDeviation(people, teams: setup.workers.map(\.team)) { busy[$0] })
         add("fairness.hard_deviation", .ratio, Self.largestDeviation(people, teams: setup.workers.map(\.team)) { Double(hardAccepted[$0]) })
+        // How often the guardrail gave way: assignments accepted while they took their worker over
+        // the bound, of all the ledger counted over the run (none are counted without predictions).
+        add("fairness.waived", .share, share(state.fairness.waivedTotal, state.fairness.assignmentsTotal))
 
         for (index, queue) in setup.queues.enumerated() {
             let id = queue.id.rawValue

@@ -18,45 +18,167 @@ struct FairnessGuardrailTests {
         #expect(PredictionTable().hardTaskTypes.isEmpty)
     }
 
-    @Test("shares are counted over the team's last assignments, against 1 / the workers in the window")
-    func ledgerShares() {
-        let settings = PredictiveSettings(fairnessBound: 0.3, fairnessWindow: 4, fairnessMinimum: 2)
+    @Test("load is observed seconds of ended visits and predicted seconds of those under way, over the period")
+    func ledgerLoad() {
+        let settings = PredictiveSettings(fairnessBound: 0.3, fairnessPeriod: 3600, fairnessMinimum: 2)
         var ledger = FairnessLedger()
-        func record(_ worker: Int, _ seconds: Double, hard: Bool = false) {
-            ledger.record(.init(worker: worker, seconds: seconds, hard: hard), team: "desk", settings: settings)
+        func start(_ task: TaskID, _ worker: Int, _ predicted: Double, at time: Double, hard: Bool = false) {
+            ledger.start(
+                task: task, worker: worker, team: "desk", predicted: predicted, judged: predicted, hard: hard, at: time,
+                settings: settings)
         }
-        record(0, 300)
-        #expect(ledger.overage(of: 0) == nil, "one assignment is below the minimum")
-        record(1, 100)
-        // 300 / 400 = 0.75 against a mean of 0.5: 50% over, beyond the 30% bound.
-        #expect(ledger.overage(of: 0)?.load.map { abs($0 - 0.5) < 1e-12 } == true)
-        #expect(ledger.overage(of: 0)?.rule == "fairness: load share 50% over the team's")
-        #expect(ledger.overage(of: 1) == nil)
-        record(2, 300)
-        record(1, 300)
-        // Window: 0 300, 1 100, 2 300, 1 300 → 0: 300/1000 = 0.3 against 1/3: within.
-        #expect(ledger.overage(of: 0) == nil)
-        #expect(ledger.overage(of: 1) == nil, "400 / 1000 = 0.4 is 20% over 1/3, within 30%")
-        record(1, 300)
-        // The first assignment rolls out: 1 100, 2 300, 1 300, 1 300 → worker 0 has left the window;
-        // 1: 700 / 1000 = 0.7 against 1/2: 40% over.
-        let window = ledger.teams["desk"]!
-        #expect(window.recent.count == 4)
-        #expect(window.members[0] == nil)
-        #expect(abs(window.loadShare(of: 1)! - 0.7) < 1e-12)
-        #expect(ledger.overage(of: 1)?.rule == "fairness: load share 40% over the team's")
-        record(2, 600, hard: true)
-        record(2, 600, hard: true)
-        // 1 300, 1 300, 2 600 h, 2 600 h → 2: 1200/1800 = 0.667, 33% over; hard 2 of 2 = 100% over.
-        #expect(ledger.overage(of: 2)?.rule == "fairness: load share 33% over the team's, hard-task share 100% over the team's")
-        #expect(ledger.overage(of: 1) == nil)
-        // A looser bound, applied to what is already counted.
-        ledger.rejudge(settings: PredictiveSettings(fairnessBound: 1.5, fairnessWindow: 4, fairnessMinimum: 2))
-        #expect(!ledger.anyoneOver)
+        func seconds(_ worker: Int) -> Double? { ledger.teams["desk"]?.members[worker]?.seconds }
+        start("T1", 0, 300, at: 0)
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 1000, hard: false, settings: settings) == nil, "one visit is below the minimum")
+        start("T2", 1, 100, at: 0)
+        #expect(seconds(0) == 300 && seconds(1) == 100, "under way: predicted")
+        ledger.end(task: "T1", at: 500, settings: settings)
+        #expect(seconds(0) == 500, "ended: what it took, not the 300 predicted")
+        // w0 taking 100 s more: (500 + 100) / (600 + 100) × 2 workers = 1.714, 71% over the mean.
+        let over = ledger.overage(of: 0, team: "desk", seconds: 100, hard: false, settings: settings)
+        #expect(over.map { abs($0.load! - (600.0 / 700 * 2 - 1)) < 1e-12 } == true)
+        #expect(over?.rule == "fairness: load share would be 71% over the team's")
+        #expect(ledger.overage(of: 1, team: "desk", seconds: 100, hard: false, settings: settings) == nil)
+        // A worker with nothing in the period counts among the team once judged: 3 workers.
+        // (0 + 400) / (600 + 400) × 3 = 1.2: within.
+        #expect(ledger.overage(of: 2, team: "desk", seconds: 400, hard: false, settings: settings) == nil)
+        ledger.end(task: "T2", at: 700, settings: settings)
+        #expect(seconds(1) == 700)
+        // An hour later T1 (ended at 500) has left the period, T2 (ended at 700) has not.
+        start("T3", 1, 200, at: 4200)
+        let load = ledger.teams["desk"]!
+        #expect(load.members[0] == nil)
+        #expect(load.members[1]?.visits == 2 && load.seconds == 900 && load.visits == 2)
+        // A shorter period, applied to what is already counted: from 4200, 3400 s back is 800, so
+        // T2 leaves it and T3's predicted 200 s remain.
+        let shorter = PredictiveSettings(fairnessPeriod: 3400)
+        ledger.rejudge(settings: shorter)
+        #expect(ledger.teams["desk"]?.visits == 1 && seconds(1) == 200)
+        ledger.end(task: "T3", at: 4500, settings: shorter)
+        ledger.end(task: "T3", at: 4600, settings: shorter)
+        #expect(seconds(1) == 300, "a visit ends once, at what it took")
+    }
+
+    @Test("the guardrail judges the share after the assignment: a worker at the mean is passed over for a long task")
+    func prospective() {
+        let settings = PredictiveSettings(fairnessBound: 0.3, fairnessPeriod: 3600, fairnessMinimum: 2)
+        var ledger = FairnessLedger()
+        for (task, worker) in [("A", 0), ("B", 1)] as [(TaskID, Int)] {
+            ledger.start(task: task, worker: worker, team: "desk", predicted: 300, judged: 300, hard: false, at: 0, settings: settings)
+            ledger.end(task: task, at: 300, settings: settings)
+        }
+        // Both at 300 s, exactly the mean share. 120 s more: 420 / 720 × 2 = 1.167, within 1.3.
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 120, hard: false, settings: settings) == nil)
+        // 400 s more: 700 / 1000 × 2 = 1.4, 40% over, though the share before it was the mean.
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 400, hard: false, settings: settings)?.rule
+            == "fairness: load share would be 40% over the team's")
+        // Hard tasks by count: none yet, so (0 + 1) / (0 + 1) is not judged until the minimum.
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: true, settings: settings) == nil)
+        ledger.start(task: "H1", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 400, settings: settings)
+        ledger.start(task: "H2", worker: 1, team: "desk", predicted: 0, judged: 0, hard: true, at: 400, settings: settings)
+        // One each: a second for w0 makes (1 + 1) / (2 + 1) × 2 = 1.333, 33% over.
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: true, settings: settings)?.rule
+            == "fairness: hard-task share would be 33% over the team's")
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: false, settings: settings) == nil)
+        #expect(ledger.waivedTotal == 0 && ledger.assignmentsTotal == 4)
+        // Accepted anyway (no one else could take it): counted as waived, for the worker and in total.
+        ledger.start(task: "H3", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 500, settings: settings)
+        #expect(ledger.waivedTotal == 1 && ledger.assignmentsTotal == 5)
+        #expect(ledger.teams["desk"]?.members[0]?.waived == 1)
+    }
+
+    @Test("the ledger's load and judgement match a direct count of the visits, on random days")
+    func matchesDirectCount() {
+        for seed in 1...40 as ClosedRange<UInt64> {
+            var random = SeededGenerator(seed: seed)
+            let settings = PredictiveSettings(
+                fairnessBound: Double.random(in: 0...0.6, using: &random),
+                fairnessPeriod: Double.random(in: 600...5000, using: &random), fairnessMinimum: Int.random(in: 0...6, using: &random))
+            let workers = Int.random(in: 1...5, using: &random)
+            // Each worker's visits one after another: (task, worker, start, end, predicted, hard).
+            var visits: [(task: TaskID, worker: Int, start: Double, end: Double, predicted: Double, hard: Bool)] = []
+            for worker in 0..<workers {
+                var time = Double.random(in: 0...300, using: &random)
+                while time < 8000 {
+                    let taken = Double.random(in: 10...900, using: &random)
+                    visits.append((TaskID("T\(visits.count)"), worker, time, time + taken,
+                        Double.random(in: 10...900, using: &random), Bool.random(using: &random)))
+                    time += taken + Double.random(in: 0...400, using: &random)
+                }
+            }
+            var events: [(time: Double, start: Bool, visit: Int)] = []
+            for (index, visit) in visits.enumerated() {
+                events.append((visit.start, true, index))
+                events.append((visit.end, false, index))
+            }
+            events.sort { ($0.time, $0.start ? 1 : 0) < ($1.time, $1.start ? 1 : 0) }
+            var ledger = FairnessLedger()
+            var waived = 0
+            var started = [Bool](repeating: false, count: visits.count)
+            var ended = [Bool](repeating: false, count: visits.count)
+            var latest = -Double.infinity
+            for (number, event) in events.enumerated() {
+                let visit = visits[event.visit]
+                // The reference, from the visits themselves: every one started, under way (its
+                // predicted seconds) or ended after the period back from the latest event (what it took).
+                func counted(_ other: Int) -> Bool {
+                    started[other] && (!ended[other] || visits[other].end > latest - settings.fairnessPeriod)
+                }
+                func load(_ other: Int) -> Double {
+                    ended[other] ? visits[other].end - visits[other].start : visits[other].predicted
+                }
+                func reference(_ worker: Int, adding added: Double, hard: Bool) -> (load: Double?, hard: Double?) {
+                    let inPeriod = visits.indices.filter(counted)
+                    let members = Set(inPeriod.map { visits[$0].worker })
+                    let own = inPeriod.filter { visits[$0].worker == worker }
+                    let n = Double(members.count + (members.contains(worker) ? 0 : 1))
+                    let total = inPeriod.reduce(0) { $0 + load($1) }
+                    let hardTotal = inPeriod.filter { visits[$0].hard }.count
+                    var result: (load: Double?, hard: Double?) = (nil, nil)
+                    if inPeriod.count >= settings.fairnessMinimum, total + added > 0 {
+                        let relative = (own.reduce(0) { $0 + load($1) } + added) / (total + added) * n
+                        if relative > 1 + settings.fairnessBound + 1e-12 { result.load = relative - 1 }
+                    }
+                    if hard, hardTotal >= max(settings.fairnessMinimum, 1) {
+                        let relative = Double(own.filter { visits[$0].hard }.count + 1) / Double(hardTotal + 1) * n
+                        if relative > 1 + settings.fairnessBound + 1e-12 { result.hard = relative - 1 }
+                    }
+                    return result
+                }
+                for worker in 0..<workers {
+                    let expected = reference(worker, adding: 250, hard: true)
+                    let got = ledger.overage(of: worker, team: "desk", seconds: 250, hard: true, settings: settings)
+                    #expect((got?.load == nil) == (expected.load == nil), "seed \(seed) event \(number) worker \(worker)")
+                    #expect((got?.hard == nil) == (expected.hard == nil), "seed \(seed) event \(number) worker \(worker)")
+                    if let l = got?.load, let e = expected.load { #expect(abs(l - e) < 1e-6) }
+                    if let h = got?.hard, let e = expected.hard { #expect(abs(h - e) < 1e-9) }
+                    let own = visits.indices.filter { counted($0) && visits[$0].worker == worker }
+                    let tally = ledger.teams["desk"]?.members[worker]
+                    #expect((tally?.visits ?? 0) == own.count, "seed \(seed) event \(number) worker \(worker)")
+                    #expect(abs((tally?.seconds ?? 0) - own.reduce(0) { $0 + load($1) }) < 1e-6)
+                }
+                latest = max(latest, event.time)
+                if event.start {
+                    let expected = reference(visit.worker, adding: visit.predicted, hard: visit.hard)
+                    if expected.load != nil || expected.hard != nil { waived += 1 }
+                    started[event.visit] = true
+                    ledger.start(
+                        task: visit.task, worker: visit.worker, team: "desk", predicted: visit.predicted, judged: visit.predicted,
+                        hard: visit.hard, at: event.time, settings: settings)
+                } else {
+                    ended[event.visit] = true
+                    ledger.end(task: visit.task, at: event.time, settings: settings)
+                }
+            }
+            #expect(ledger.waivedTotal == waived)
+            #expect(ledger.assignmentsTotal == visits.count)
+        }
     }
 
     /// ana does six billing tasks (240 s each) while bo and cy are away, then bo one (600 s):
-    /// ana's load share is 1440 / 2040 = 0.706 against a mean of ½ — 41% over the 30% bound.
+    /// ana's load is 1440 of the team's 2040 s. Judged on the upper quantile of her predicted time
+    /// (420 s), one more billing task would make her share (1440 + 420) / (2040 + 420) = 0.756
+    /// against a mean of ½ — 51% over the 30% bound.
     private func unevenDesk(minimum: Int = 7) throws -> TestWorkspace {
         var ws = TestWorkspace(policy: .predictive)
         var settings = ws.settings
@@ -82,12 +204,13 @@ struct FairnessGuardrailTests {
         return ws
     }
 
-    @Test("a worker over the bound is passed over, and the decision names the rule and the share")
+    @Test("a task that would take a worker over the bound goes to someone else, and the decision names the rule and the share")
     func overShareWorkerExcluded() throws {
         var ws = try unevenDesk()
         let shares = Dictionary(uniqueKeysWithValues: ws.state.fairnessShares().map { ($0.worker, $0) })
         let ana = try #require(shares["ana"])
         #expect(abs(ana.loadShare - 1440.0 / 2040) < 1e-12)
+        #expect(ana.loadSeconds == 1440 && ana.assignments == 6 && ana.waived == 0)
         #expect(ana.teamMeanShare == 0.5)
         #expect(ana.overBound)
         #expect(abs(ana.loadDeviation - (1440.0 / 2040 / 0.5 - 1)) < 1e-12)
@@ -95,16 +218,38 @@ struct FairnessGuardrailTests {
 
         try ws.set(["ana", "cy"], .available)
         let offer = try #require(try ws.run(.createTask(NewTask(id: "T", workflow: "support", attributes: ["type": "billing"]))).offers.first)
-        // ana has the best prediction (net 90.2 against bo's 79.5) but is over the bound.
+        // ana has the best prediction (net 90.2 against bo's 79.5) but the task would take her over
+        // the bound; bo (1800 / 3240 × 2 = 1.11) and cy (400 / 2440 × 3 = 0.49) stay within it.
         #expect(offer.worker == "bo")
-        let rule = "fairness: load share \(Int((ana.loadDeviation * 100).rounded()))% over the team's"
-        #expect(rule == "fairness: load share 41% over the team's")
+        let rule = "fairness: load share would be \(Int(((1440.0 + 420) / (2040 + 420) * 2 - 1) * 100 + 0.5))% over the team's"
+        #expect(rule == "fairness: load share would be 51% over the team's")
         #expect(offer.decision.exclusion(rule)?.examples == ["ana"])
         #expect(offer.decision.candidate("ana") == nil)
         #expect(!offer.decision.notes.contains { $0.hasPrefix("fairness waived") })
+        try ws.accept("T")
+        #expect(ws.state.fairness.waivedTotal == 0)
     }
 
-    @Test("when no one within the bound can take the task, the worker over it does, and the decision says the rule was waived")
+    @Test("a long visit counts at what it took, not what was predicted")
+    func observedTime() throws {
+        var ws = try unevenDesk()
+        try ws.set(["bo"], .away)
+        try ws.set(["cy"], .available)
+        let id = try ws.create("support", id: "C1", attributes: ["type": "billing"])
+        #expect(try ws.accept(id) == "cy")
+        let share = { (worker: WorkerID) in ws.state.fairnessShares().first { $0.worker == worker } }
+        #expect(share("cy")?.loadSeconds == 200, "under way: cy's predicted 200 s")
+        ws.advance(1500)
+        try ws.complete(id)
+        #expect(share("cy")?.loadSeconds == 1500, "ended: the 1500 s it took")
+        #expect(abs((share("ana")?.loadShare ?? 0) - 1440.0 / 3540) < 1e-12)
+        // Replaying the log rebuilds the same ledger.
+        let replayed = WorkspaceState.fold(ws.log, settings: ws.settings)
+        #expect(replayed.fairness == ws.state.fairness)
+        #expect(replayed.fairnessShares() == ws.state.fairnessShares())
+    }
+
+    @Test("when the task would take every eligible worker over the bound, one takes it; the decision says so and the ledger counts the waiver")
     func waivedWhenNoOneElse() throws {
         var ws = try unevenDesk()
         try ws.set(["ana"], .available)
@@ -112,15 +257,18 @@ struct FairnessGuardrailTests {
         let offer = try #require(try ws.run(.createTask(NewTask(id: "T", workflow: "support", attributes: ["type": "billing"]))).offers.first)
         #expect(offer.worker == "ana")
         let note = try #require(offer.decision.notes.first { $0.hasPrefix("fairness waived") })
-        #expect(note.contains("ana fairness: load share 41% over the team's"))
+        #expect(note.contains("ana fairness: load share would be 51% over the team's"))
         #expect(note.contains("work does not wait for fairness"))
-        #expect(offer.decision.exclusion("fairness: load share 41% over the team's") == nil)
+        #expect(offer.decision.exclusion("fairness: load share would be 51% over the team's") == nil)
+        try ws.accept("T")
+        #expect(ws.state.fairness.waivedTotal == 1)
+        #expect(ws.state.fairnessShares().first { $0.worker == "ana" }?.waived == 1)
     }
 
-    @Test("a freed worker over the bound still takes a waiting task no one else within the bound can take")
+    @Test("a freed worker takes a waiting task that would take them over the bound when no one else within it can")
     func freedWorkerWaived() throws {
         var ws = try unevenDesk()
-        // Only ana, over the bound, is on the floor: she takes X1 as no one else can.
+        // Only ana is on the floor: she takes X1 as no one else can.
         try ws.set(["bo"], .away)
         try ws.set(["ana"], .available)
         try ws.create("support", id: "X1", attributes: ["type": "billing"])
@@ -131,12 +279,14 @@ struct FairnessGuardrailTests {
         let offer = try #require(try ws.complete("X1").offers.first)
         #expect(offer.task == "W" && offer.worker == "ana")
         #expect(offer.decision.direction == .workerToTask)
+        // (1680 + 420) / (2280 + 420) × 2 = 1.556.
         #expect(offer.decision.notes.contains {
-            $0.hasPrefix("fairness waived: ana is over the bound (fairness: load share") && $0.hasSuffix("work does not wait for fairness")
+            $0.hasPrefix("fairness waived: W would take ana over the bound (fairness: load share would be 56% over the team's)")
+                && $0.hasSuffix("work does not wait for fairness")
         })
     }
 
-    @Test("the guardrail waits for the window to hold the minimum number of assignments")
+    @Test("the guardrail waits for the period to hold the minimum number of visits")
     func minimumRespected() throws {
         var ws = try unevenDesk(minimum: 8)
         #expect(ws.state.fairnessShares().allSatisfy { !$0.overBound })

@@ -107,7 +107,7 @@ struct OpenAPIDocumentTests {
             return
         }
         #expect(predictive.keys.sorted() == [
-            "batch_interval", "customer_cost_per_hour", "fairness_bound", "fairness_minimum", "fairness_window",
+            "batch_interval", "customer_cost_per_hour", "fairness_bound", "fairness_minimum", "fairness_period",
             "missed_promise_cost", "task_value", "type_attribute", "value_attribute",
         ])
     }

@@ -107,7 +107,9 @@ struct DefinitionAssembly {
             &settings.missedPromiseCost, given.missedPromiseCost, "predictive.missed_promise_cost", document, &setIn,
             describe: number)
         mergeSetting(&settings.fairnessBound, given.fairnessBound, "predictive.fairness_bound", document, &setIn, describe: number)
-        mergeSetting(&settings.fairnessWindow, given.fairnessWindow, "predictive.fairness_window", document, &setIn, describe: count)
+        mergeSetting(&settings.fairnessPeriod, given.fairnessPeriod, "predictive.fairness_period", document, &setIn) {
+            DurationText.format($0)
+        }
         mergeSetting(
             &settings.fairnessMinimum, given.fairnessMinimum, "predictive.fairness_minimum", document, &setIn, describe: count)
         mergeSetting(&settings.batchInterval, given.batchInterval, "predictive.batch_interval", document, &setIn) {

@@ -6,7 +6,7 @@ extension DocumentReader {
     static let workspaceKeys = ["routing_policy", "explained_candidates", "exception_due", "predictive"]
     static let predictiveKeys = [
         "type_attribute", "value_attribute", "task_value", "customer_cost_per_hour", "missed_promise_cost",
-        "fairness_bound", "fairness_window", "fairness_minimum", "batch_interval",
+        "fairness_bound", "fairness_period", "fairness_window", "fairness_minimum", "batch_interval",
     ]
     static let queueKeys = ["id", "name", "priority", "service_level", "offer_timeout", "requirement", "relaxation"]
     static let serviceLevelKeys = ["percent", "within"]
@@ -119,7 +119,20 @@ extension DocumentReader {
         settings.customerCostPerHour = amount(&self, "customer_cost_per_hour", positive: false)
         settings.missedPromiseCost = amount(&self, "missed_promise_cost", positive: false)
         settings.fairnessBound = amount(&self, "fairness_bound", positive: false)
-        settings.fairnessWindow = count(&self, "fairness_window", atLeast: 1)
+        if let node = fields["fairness_period"], let period = duration(node, at: fields.path("fairness_period")) {
+            if period > 0 {
+                settings.fairnessPeriod = period
+            } else {
+                report("must be longer than 0, not \(DurationText.format(period))", at: fields.path("fairness_period"), node.mark)
+            }
+        }
+        if let node = fields["fairness_window"] {
+            // The guardrail once counted a number of assignments; a file written then should say
+            // what it means now rather than be read as something else.
+            report(
+                "is no longer a setting: load is counted over a span of time, fairness_period (such as 4h), not a number of assignments",
+                at: fields.path("fairness_window"), node.mark)
+        }
         settings.fairnessMinimum = count(&self, "fairness_minimum", atLeast: 0)
         if let node = fields["batch_interval"], let interval = duration(node, at: fields.path("batch_interval")) {
             if interval >= 0 {

@@ -108,8 +108,8 @@ public struct WorkspaceDefinition: Sendable, Hashable {
             public var missedPromiseCost: Double?
             /// ``PredictiveSettings/fairnessBound``, `fairness_bound`.
             public var fairnessBound: Double?
-            /// ``PredictiveSettings/fairnessWindow``, `fairness_window`.
-            public var fairnessWindow: Int?
+            /// ``PredictiveSettings/fairnessPeriod``, `fairness_period`, in seconds.
+            public var fairnessPeriod: TimeInterval?
             /// ``PredictiveSettings/fairnessMinimum``, `fairness_minimum`.
             public var fairnessMinimum: Int?
             /// ``PredictiveSettings/batchInterval``, `batch_interval`, in seconds.
@@ -119,7 +119,7 @@ public struct WorkspaceDefinition: Sendable, Hashable {
             public init(
                 typeAttribute: String? = nil, valueAttribute: String? = nil, taskValue: Double? = nil,
                 customerCostPerHour: Double? = nil, missedPromiseCost: Double? = nil, fairnessBound: Double? = nil,
-                fairnessWindow: Int? = nil, fairnessMinimum: Int? = nil, batchInterval: TimeInterval? = nil
+                fairnessPeriod: TimeInterval? = nil, fairnessMinimum: Int? = nil, batchInterval: TimeInterval? = nil
             ) {
                 self.typeAttribute = typeAttribute
                 self.valueAttribute = valueAttribute
@@ -127,7 +127,7 @@ public struct WorkspaceDefinition: Sendable, Hashable {
                 self.customerCostPerHour = customerCostPerHour
                 self.missedPromiseCost = missedPromiseCost
                 self.fairnessBound = fairnessBound
-                self.fairnessWindow = fairnessWindow
+                self.fairnessPeriod = fairnessPeriod
                 self.fairnessMinimum = fairnessMinimum
                 self.batchInterval = batchInterval
             }
@@ -141,7 +141,7 @@ public struct WorkspaceDefinition: Sendable, Hashable {
                 if let customerCostPerHour { settings.customerCostPerHour = customerCostPerHour }
                 if let missedPromiseCost { settings.missedPromiseCost = missedPromiseCost }
                 if let fairnessBound { settings.fairnessBound = fairnessBound }
-                if let fairnessWindow { settings.fairnessWindow = fairnessWindow }
+                if let fairnessPeriod { settings.fairnessPeriod = fairnessPeriod }
                 if let fairnessMinimum { settings.fairnessMinimum = fairnessMinimum }
                 if let batchInterval { settings.batchInterval = batchInterval }
                 return settings

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Columns are a worker's free capacity on one channel (a task only uses capacity on its own
 /// channel); rows are the waiting tasks in line order: queue, channel, priority, waiting time.
-/// The problem's cost of a pair is −score, plus a penalty per worker over the fairness bound
-/// more than twice any difference of total score, so that among the assignments that serve
+/// The problem's cost of a pair is −score, plus a penalty per pair that would take its worker
+/// over the fairness bound (judged prospectively, pair by pair: see ``FairnessLedger``) of more
+/// than twice any difference of total score, so that among the assignments that serve
 /// the most tasks the solver first uses over-bound workers as little as it can — only where no
 /// one else can take the task — and then takes the best total score.
 public struct BatchAssignment: Sendable {
@@ -31,8 +32,6 @@ public struct BatchAssignment: Sendable {
         var channel: Int
         /// Free slots.
         var free: Int
-        /// Whether the worker is over the fairness bound.
-        var overBound: Bool
     }
 
     /// The tasks, in line order.
@@ -41,6 +40,8 @@ public struct BatchAssignment: Sendable {
     var columns: [Column] = []
     /// The score of each eligible pair, row-major; nil where ineligible.
     public internal(set) var scores: [Double?] = []
+    /// Whether each pair would take its worker over the fairness bound, row-major.
+    var overPairs: [Bool] = []
     /// The problem handed to the solver.
     public internal(set) var problem: AssignmentProblem?
     /// The cost added per pair with a worker over the fairness bound.
@@ -48,6 +49,9 @@ public struct BatchAssignment: Sendable {
 
     /// The score of `row` on `column`, or nil.
     public func score(row: Int, column: Int) -> Double? { scores[row * columns.count + column] }
+
+    /// Whether giving `row` to `column` would take the column's worker over the fairness bound.
+    public func isOverBound(row: Int, column: Int) -> Bool { overPairs[row * columns.count + column] }
 
     /// The number of columns.
     public var columnCount: Int { columns.count }
@@ -61,9 +65,13 @@ public struct BatchAssignment: Sendable {
         return total
     }
 
-    /// How many pairs of an assignment use a worker over the fairness bound.
+    /// How many pairs of an assignment would take their worker over the fairness bound.
     public func overBoundCount(_ columnOfRow: [Int?]) -> Int {
-        columnOfRow.reduce(0) { $0 + (($1.map { columns[$0].overBound }) == true ? 1 : 0) }
+        var count = 0
+        for (row, column) in columnOfRow.enumerated() where column.map({ isOverBound(row: row, column: $0) }) == true {
+            count += 1
+        }
+        return count
     }
 }
 
@@ -80,8 +88,7 @@ extension WorkspaceState {
             for channel in channelList.indices where worker.capacity[channel] > worker.load[channel] {
                 columnOf[number * Self.maxChannels + channel] = batch.columns.count
                 batch.columns.append(BatchAssignment.Column(
-                    worker: number, channel: channel, free: Int(worker.capacity[channel] - worker.load[channel]),
-                    overBound: fairness.overage(of: number) != nil))
+                    worker: number, channel: channel, free: Int(worker.capacity[channel] - worker.load[channel])))
             }
         }
         guard !batch.columns.isEmpty else { return batch }
@@ -102,6 +109,8 @@ extension WorkspaceState {
         }
         let columnCount = batch.columns.count
         batch.scores = [Double?](repeating: nil, count: batch.rows.count * columnCount)
+        batch.overPairs = [Bool](repeating: false, count: batch.rows.count * columnCount)
+        let checkFairness = !fairness.isEmpty
         var lowest = Double.infinity
         var highest = -Double.infinity
         for (rowNumber, row) in batch.rows.enumerated() {
@@ -117,6 +126,9 @@ extension WorkspaceState {
                 let pair = pairFit(row.predicted, worker: eligibility.worker, skillFit: eligibility.skillFit, now: nowValue)
                 let score = Self.predictiveTotal(row.terms, fit: pair.fit, idle: Self.idle(worker, now: nowValue), weights)
                 batch.scores[rowNumber * columnCount + column] = score
+                if checkFairness, fairnessOverage(eligibility.worker, type: row.predicted.predictions) != nil {
+                    batch.overPairs[rowNumber * columnCount + column] = true
+                }
                 lowest = min(lowest, score)
                 highest = max(highest, score)
             }
@@ -130,7 +142,7 @@ extension WorkspaceState {
         var costs = [Double](repeating: .infinity, count: batch.scores.count)
         for index in costs.indices {
             guard let score = batch.scores[index] else { continue }
-            costs[index] = -score + (batch.columns[index % columnCount].overBound ? penalty : 0)
+            costs[index] = -score + (batch.overPairs[index] ? penalty : 0)
         }
         batch.problem = try? AssignmentProblem(
             taskCount: batch.rows.count, workerCount: columnCount, costs: costs, capacities: batch.columns.map(\.free))
@@ -204,14 +216,16 @@ extension WorkspaceState {
         let nowValue = now.timeIntervalSinceReferenceDate
         let task = batch.rows[row]
         let chosenWorker = batch.columns[column].worker
-        // Workers over the fairness bound are candidates only when the chosen one is over it too.
-        let chosenOver = batch.columns[column].overBound
+        // Workers the task would take over the fairness bound are candidates only when the chosen
+        // one is taken over it too.
+        let chosenOver = batch.isOverBound(row: row, column: column)
         var others: [(column: Int, score: Double)] = []
-        var overOthers: [Int] = []
+        var overOthers: [(worker: Int, overage: FairnessLedger.Overage)] = []
         for other in 0..<batch.columnCount where other != column {
             guard let score = batch.score(row: row, column: other) else { continue }
-            if batch.columns[other].overBound, !chosenOver {
-                overOthers.append(batch.columns[other].worker)
+            if batch.isOverBound(row: row, column: other), !chosenOver {
+                let worker = batch.columns[other].worker
+                if let overage = fairnessOverage(worker, type: task.predicted.predictions) { overOthers.append((worker, overage)) }
             } else {
                 others.append((other, score))
             }
@@ -231,7 +245,7 @@ extension WorkspaceState {
         var notes = [taskNotes(task.predicted, id: task.task)]
         notes.append("batch: \(assigned) of \(batch.rows.count) waiting tasks assigned at once to \(batch.columns.reduce(0) { $0 + $1.free }) free places; \(alternative)")
         var excluded: [Exclusion] = []
-        if let overage = fairness.overage(of: chosenWorker) {
+        if chosenOver, let overage = fairnessOverage(chosenWorker, type: task.predicted.predictions) {
             notes.append(
                 "fairness waived: \(workers[chosenWorker].worker.id.rawValue) \(overage.rule), but no assignment serving as many tasks "
                     + "leaves this task to a worker within the bound, and work does not wait for fairness")

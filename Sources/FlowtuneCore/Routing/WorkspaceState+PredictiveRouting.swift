@@ -182,12 +182,12 @@ extension WorkspaceState {
         var best = TopCandidates(capacity: capacity)
         var overBest = TopCandidates(capacity: capacity)
         var exclusions = ExclusionTally()
-        var overWorkers: [Int] = []
+        var overWorkers: [(worker: Int, overage: FairnessLedger.Overage)] = []
         var unpredicted: [Int] = []
         var candidateCount = 0
         let declined = task.declinedBy
         let thisQueue = Int32(queueNumber)
-        let checkFairness = fairness.anyoneOver
+        let checkFairness = !fairness.isEmpty
         let eligibleList = queues[queueNumber].eligible
         for position in eligibleList.indices {
             let eligibility = eligibleList[position]
@@ -209,8 +209,8 @@ extension WorkspaceState {
                 let pair = pairFit(predicted, worker: eligibility.worker, skillFit: eligibility.skillFit, now: nowValue)
                 if pair.score == nil { unpredicted.append(eligibility.worker) }
                 let score = Self.predictiveTotal(taskTerms, fit: pair.fit, idle: Self.idle(worker, now: nowValue), weights)
-                if checkFairness, fairness.overage(of: eligibility.worker) != nil {
-                    overWorkers.append(eligibility.worker)
+                if checkFairness, let overage = fairnessOverage(eligibility.worker, type: predicted.predictions) {
+                    overWorkers.append((eligibility.worker, overage))
                     overBest.consider(position, score: score)
                 } else {
                     best.consider(position, score: score)
@@ -260,30 +260,27 @@ extension WorkspaceState {
         return (chosen, decision)
     }
 
-    /// One exclusion per worker over the fairness bound, naming by how much, the first few of
-    /// them; the rest counted together.
-    func fairnessExclusions(_ over: [Int]) -> [Exclusion] {
+    /// One exclusion per worker the task would take over the fairness bound, naming by how
+    /// much, the first few of them; the rest counted together.
+    func fairnessExclusions(_ over: [(worker: Int, overage: FairnessLedger.Overage)]) -> [Exclusion] {
         guard !over.isEmpty else { return [] }
         var exclusions: [Exclusion] = []
         let named = max(settings.explainedCandidates, 2)
-        for worker in over.prefix(named) {
-            guard let overage = fairness.overage(of: worker) else { continue }
+        for (worker, overage) in over.prefix(named) {
             exclusions.append(Exclusion(rule: overage.rule, count: 1, examples: [workers[worker].worker.id.rawValue]))
         }
         if over.count > named {
             let rest = over.dropFirst(named)
             exclusions.append(Exclusion(
-                rule: "fairness: share more than \(FairnessLedger.Overage.percent(settings.predictive.fairnessBound)) over the team's",
-                count: rest.count, examples: rest.prefix(3).map { workers[$0].worker.id.rawValue }))
+                rule: "fairness: share would be more than \(FairnessLedger.Overage.percent(settings.predictive.fairnessBound)) over the team's",
+                count: rest.count, examples: rest.prefix(3).map { workers[$0.worker].worker.id.rawValue }))
         }
         return exclusions
     }
 
-    func fairnessWaivedNote(_ over: [Int]) -> String {
-        let rules = over.prefix(3).compactMap { worker in
-            fairness.overage(of: worker).map { "\(workers[worker].worker.id.rawValue) \($0.rule)" }
-        }
-        return "fairness waived: every eligible worker is over the fairness bound (" + rules.joined(separator: "; ")
+    func fairnessWaivedNote(_ over: [(worker: Int, overage: FairnessLedger.Overage)]) -> String {
+        let rules = over.prefix(3).map { "\(workers[$0.worker].worker.id.rawValue) \($0.overage.rule)" }
+        return "fairness waived: this task would take every eligible worker over the fairness bound (" + rules.joined(separator: "; ")
             + (over.count > 3 ? "; \(over.count - 3) more" : "") + "), and work does not wait for fairness"
     }
 
@@ -301,8 +298,8 @@ extension WorkspaceState {
     /// it replaces, so ``RoutingWeights/agingBound`` of ``RoutingWeights/predictive`` bounds the
     /// wait: a task that has waited 2,100 s is taken before any that arrived later.
     ///
-    /// A worker over the fairness bound still takes a task when no other free worker qualifies
-    /// for it: work does not wait for fairness.
+    /// A task that would take this worker over the fairness bound is left to another free worker
+    /// within it; when no one else can take it, this worker does: work does not wait for fairness.
     func routePredictive(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
@@ -358,6 +355,11 @@ extension WorkspaceState {
         // places explained.
         let order = heads.indices.sorted { (heads[$0].ordering, $1) > (heads[$1].ordering, $0) }
         var fits = [(pair: PairFit, predicted: PredictedTask)?](repeating: nil, count: heads.count)
+        // Judged per task: one that would take this worker over the fairness bound is left to
+        // another free worker within it, if there is one; otherwise taken, the rule waived.
+        let checkFairness = !fairness.isEmpty
+        var passedOver: [(task: TaskID, overage: FairnessLedger.Overage)] = []
+        var waivedFor: [Int: FairnessLedger.Overage] = [:]
         for index in order {
             let head = heads[index]
             if best.ranked.count == best.capacity, head.ordering + weights.skillFit <= best.ranked[best.capacity - 1].score {
@@ -365,33 +367,33 @@ extension WorkspaceState {
             }
             guard let task = tasks[head.task] else { continue }
             let predicted = predictedTask(task)
+            if checkFairness, let overage = fairnessOverage(workerNumber, type: predicted.predictions) {
+                if hasFairAlternative(
+                    to: workerNumber, queue: head.queue, channel: head.channel, task: head.task, type: predicted.predictions,
+                    now: now)
+                {
+                    passedOver.append((head.task, overage))
+                    continue
+                }
+                waivedFor[index] = overage
+            }
             let pair = pairFit(predicted, worker: workerNumber, skillFit: head.skillFit, now: nowValue)
             fits[index] = (pair, predicted)
             best.consider(index, score: head.ordering + weights.skillFit * pair.fit)
         }
         guard !best.ranked.isEmpty else { return nil }
-        var ranked = best.ranked
+        let ranked = best.ranked
         var notes: [String] = []
         var excluded = lineHeadExclusions(exclusions, skipped: skipped, otherQueues: otherQueues, worker: workerNumber)
-        if let overage = fairness.overage(of: workerNumber) {
-            // Over the bound: leave to another free, fair worker the tasks one could take now.
-            let fair = ranked.filter { entry in
-                let head = heads[entry.index]
-                return !hasFairAlternative(
-                    to: workerNumber, queue: head.queue, channel: head.channel, task: head.task, now: now)
-            }
-            let passed = ranked.count - fair.count
-            if passed > 0 {
-                excluded.append(Exclusion(
-                    rule: "\(overage.rule): tasks another free worker within the bound can take", count: passed,
-                    examples: ranked.filter { entry in !fair.contains { $0.index == entry.index } }.prefix(3)
-                        .map { heads[$0.index].task.rawValue }))
-            }
-            guard !fair.isEmpty else { return nil }
-            ranked = fair
+        if let first = passedOver.first {
+            excluded.append(Exclusion(
+                rule: "\(first.overage.rule) (for \(first.task.rawValue)): tasks another free worker within the bound can take",
+                count: passedOver.count, examples: passedOver.prefix(3).map(\.task.rawValue)))
+        }
+        if let overage = waivedFor[ranked[0].index] {
             notes.append(
-                "fairness waived: \(id.rawValue) is over the bound (\(overage.rule)), but no other free worker "
-                    + "within it can take the tasks below, and work does not wait for fairness")
+                "fairness waived: \(heads[ranked[0].index].task.rawValue) would take \(id.rawValue) over the bound "
+                    + "(\(overage.rule)), but no other free worker within it can take it, and work does not wait for fairness")
         }
         let candidates = ranked.map { entry in
             let head = heads[entry.index]
@@ -413,17 +415,19 @@ extension WorkspaceState {
         return (winner.task, decision)
     }
 
-    /// Whether a free worker other than `worker`, within the fairness bound, could take `task`
-    /// from queue number `queueNumber` on channel number `channel` now.
-    func hasFairAlternative(to worker: Int, queue queueNumber: Int, channel: Int, task id: TaskID, now: Date) -> Bool {
+    /// Whether a free worker other than `worker`, whom `task` (of `type`) would not take over the
+    /// fairness bound, could take it from queue number `queueNumber` on channel number `channel` now.
+    func hasFairAlternative(
+        to worker: Int, queue queueNumber: Int, channel: Int, task id: TaskID, type: PredictionIndex.TypeEntry?, now: Date
+    ) -> Bool {
         guard let task = tasks[id] else { return false }
         let thisQueue = Int32(queueNumber)
         for eligibility in queues[queueNumber].eligible where eligibility.worker != worker {
             let other = hot[eligibility.worker]
             guard other.available, other.serving < 0 || other.serving == thisQueue, other.hasCapacity(on: channel),
                 eligibility.delay <= 0 || task.queuedAt + eligibility.delay <= now,
-                fairness.overage(of: eligibility.worker) == nil,
-                !task.declinedBy.contains(workers[eligibility.worker].worker.id)
+                !task.declinedBy.contains(workers[eligibility.worker].worker.id),
+                fairnessOverage(eligibility.worker, type: type) == nil
             else { continue }
             return true
         }

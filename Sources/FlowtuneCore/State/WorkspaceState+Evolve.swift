@@ -96,7 +96,7 @@ extension WorkspaceState {
         case .offerAccepted(let id, let worker):
             tasks[id]?.state = .assigned(worker: worker)
             if !responseWindows.isEmpty, let task = tasks[id] { observeResponse(of: task, at: time) }
-            if predictions != nil { recordAssignment(task: id, worker: worker) }
+            if predictions != nil { recordAssignment(task: id, worker: worker, at: time) }
 
         case .offerDeclined(let id, let worker, let reason):
             guard var task = tasks[id] else { return }
@@ -353,6 +353,7 @@ extension WorkspaceState {
             dequeue(task)
         case .offered(let worker, _), .assigned(let worker):
             addLoad(worker, channel: task.channel, delta: -1, at: time)
+            if case .assigned = task.state { endVisit(task: task.id, at: time) }
         case .held, .completed, .cancelled:
             break
         }

@@ -332,7 +332,7 @@ extension OpenAPIDocument {
                             [
                                 "type_attribute": string(), "value_attribute": string(), "task_value": number(),
                                 "customer_cost_per_hour": number(), "missed_promise_cost": number(),
-                                "fairness_bound": number(), "fairness_window": integer(), "fairness_minimum": integer(),
+                                "fairness_bound": number(), "fairness_period": ref("Duration"), "fairness_minimum": integer(),
                                 "batch_interval": ref("Duration"),
                             ],
                             closed: true),

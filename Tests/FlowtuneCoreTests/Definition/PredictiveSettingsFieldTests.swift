@@ -17,13 +17,13 @@ struct PredictiveSettingsFieldTests {
                 customer_cost_per_hour: 42.5
                 missed_promise_cost: 80
                 fairness_bound: 0.25
-                fairness_window: 120
+                fairness_period: 6h
                 fairness_minimum: 10
                 batch_interval: 1m30s
             """)
         let expected = PredictiveSettings(
             typeAttribute: "category", valueAttribute: "order_value", taskValue: 250, customerCostPerHour: 42.5,
-            missedPromiseCost: 80, fairnessBound: 0.25, fairnessWindow: 120, fairnessMinimum: 10, batchInterval: 90)
+            missedPromiseCost: 80, fairnessBound: 0.25, fairnessPeriod: 6 * 3600, fairnessMinimum: 10, batchInterval: 90)
         let settings = definition.settings.applied()
         #expect(settings.routingPolicy == .optimalBatch)
         #expect(settings.predictive == expected)
@@ -54,7 +54,7 @@ struct PredictiveSettingsFieldTests {
                 task_value: 0
                 customer_cost_per_hour: -1
                 fairness_bound: -0.1
-                fairness_window: 0
+                fairness_period: 0s
                 fairness_minimum: -3
                 batch_interval: soon
             """)
@@ -63,7 +63,7 @@ struct PredictiveSettingsFieldTests {
             DefinitionFixtures.issue(4, 17, "workspace.predictive.task_value", "must be more than 0, not 0.0"),
             DefinitionFixtures.issue(5, 29, "workspace.predictive.customer_cost_per_hour", "must be 0 or more, not -1.0"),
             DefinitionFixtures.issue(6, 21, "workspace.predictive.fairness_bound", "must be 0 or more, not -0.1"),
-            DefinitionFixtures.issue(7, 22, "workspace.predictive.fairness_window", "must be at least 1, not 0"),
+            DefinitionFixtures.issue(7, 22, "workspace.predictive.fairness_period", "must be longer than 0, not 0s"),
             DefinitionFixtures.issue(8, 23, "workspace.predictive.fairness_minimum", "must be at least 0, not -3"),
             DefinitionFixtures.issue(
                 9, 21, "workspace.predictive.batch_interval",
@@ -82,6 +82,20 @@ struct PredictiveSettingsFieldTests {
         #expect(issues.map(\.path) == ["workspace.predictive.fairness_window", "workspace.predictive.batch_intervall"])
         #expect(issues.map(\.line) == [3, 4])
         #expect(issues[1].message.contains("batch_interval"))
+    }
+
+    @Test("fairness_window, a count of assignments the guardrail no longer uses, is refused with what replaced it")
+    func retiredWindow() {
+        let issues = DefinitionFixtures.issues(in: """
+            workspace:
+              predictive:
+                fairness_window: 200
+            """)
+        #expect(issues == [
+            DefinitionFixtures.issue(
+                3, 22, "workspace.predictive.fairness_window",
+                "is no longer a setting: load is counted over a span of time, fairness_period (such as 4h), not a number of assignments"),
+        ])
     }
 
     @Test("files may repeat a predictive setting but not contradict one another")

@@ -9,8 +9,8 @@ import Foundation
 /// no prediction falls back to the skill fit in the same slot. Because the fit is bounded like
 /// the skill fit it replaces, ``RoutingWeights/agingBound`` holds unchanged:
 /// (1 + 0.5 + 1 + 1) × 600 s / 1 = 2,100 s — once a task has waited 35 minutes, no task that
-/// arrived later is served before it by a worker eligible for both. Workers over the fairness
-/// bound are passed over unless no one else qualifies (see ``FairnessLedger``).
+/// arrived later is served before it by a worker eligible for both. A worker the task would take
+/// over the fairness bound is passed over unless no one else qualifies (see ``FairnessLedger``).
 ///
 /// ```swift
 /// state.execute(.setRoutingPolicy(.predictive), context: context)

@@ -1,188 +1,286 @@
 import Collections
 import Foundation
 
-/// Each team's recent assignments, and the workers whose share of them is over the fairness bound.
+/// Each team's load over the recent working period, and whether one more assignment would take
+/// a worker's share of it past the fairness bound.
 ///
-/// The window of a team is its last ``PredictiveSettings/fairnessWindow`` accepted assignments
-/// (a count, not a time span, so that a quiet hour and a busy one weigh alike). Within it a
-/// worker's **load share** is their predicted handling seconds over the team's, and their
-/// **hard share** their hard tasks (see ``PredictionTable/hardTaskTypes``) over the team's. The
-/// team's mean share is 1 / the number of its workers with an assignment in the window: those
-/// who are actually working. A worker whose share exceeds the mean by more than
-/// ``PredictiveSettings/fairnessBound`` (relative: 0.3 → above 130% of the mean) is over the
-/// bound, once the window holds ``PredictiveSettings/fairnessMinimum`` assignments (hard shares:
-/// that many hard tasks). Being under the mean is never a reason to pass anyone over.
+/// A worker's **load** is the time they spent on the team's work: for each visit (an accepted
+/// offer until the task leaves them) the seconds it actually took once it has ended, and while
+/// it is under way the predicted handling seconds of the table in force when it was accepted.
+/// Observed time rather than predictions: a worker whose tickets run long carries that time,
+/// and the policies' preference for the workers predicted quickest — whose predictions are, by
+/// that very selection, the optimistic ones — does not hide it. The **period** is
+/// ``PredictiveSettings/fairnessPeriod`` of time (half a working day by default), however many
+/// assignments it holds: visits still under way, and those that ended within the period, count. A worker's **hard-task count** is their visits of hard
+/// types (``PredictionTable/hardTaskTypes``) in the period.
 ///
-/// Assignments are counted when an offer is accepted, under the team the worker is in then,
-/// with the predicted handling time of the table in force; without a published table nothing is
-/// counted.
+/// The team's mean share is 1 / the workers with a visit in the period: those actually working.
+/// The guardrail judges **prospectively**: a worker is over the bound for a task when taking it
+/// would raise their share of the team's load — their load plus the task's predicted seconds,
+/// over the team's plus the same — above the mean by more than ``PredictiveSettings/fairnessBound``
+/// (relative: 0.3 → above 130% of the mean); for a hard task, likewise their hard-task count
+/// plus one. Judging the share as it would be after the assignment, rather than before it, keeps
+/// a worker just under the bound from stepping over it with a long task. The guardrail acts once
+/// the team's period holds ``PredictiveSettings/fairnessMinimum`` visits (hard tasks: that many
+/// hard visits). Being under the mean is never a reason to pass anyone over.
+///
+/// Routing passes such a worker over unless no one within the bound can take the task: work does
+/// not wait for fairness. An assignment accepted while its worker was over the bound is counted
+/// as **waived**, per worker over the period and in total, so that a desk sees how often the rule
+/// gave way.
+///
+/// The ledger is a fold of the log: visits start at `OfferAccepted` (under the team the worker is
+/// in then, with the table in force; without a published table nothing is counted) and end when
+/// the task leaves the worker (completed, moved to the exception lane, cancelled, reassigned),
+/// all at the events' times.
 public struct FairnessLedger: Sendable, Hashable {
-    /// The windows, by team name.
-    public private(set) var teams: [String: TeamWindow] = [:]
-    /// The workers over the bound, by worker number, with by how much.
-    private(set) var over: [Int: Overage] = [:]
+    /// Each team's load over the period, by team name.
+    public private(set) var teams: [String: TeamLoad] = [:]
+    /// Visits under way, by task.
+    private(set) var open: [TaskID: Visit] = [:]
+    /// Assignments accepted while their worker was over the bound, since the ledger began.
+    public private(set) var waivedTotal = 0
+    /// Assignments counted since the ledger began.
+    public private(set) var assignmentsTotal = 0
+    /// The time of the latest event counted, in seconds since the reference date.
+    private(set) var latest = -Double.infinity
 
     /// An empty ledger.
     public init() {}
 
-    /// One accepted assignment.
-    public struct Assignment: Sendable, Hashable {
+    /// One visit under way: a worker holding an accepted task.
+    struct Visit: Sendable, Hashable {
         /// The worker's number in the workspace (registration order).
-        public var worker: Int
+        var worker: Int
+        /// The team whose load it counts in.
+        var team: String
+        /// When it was accepted, in seconds since the reference date.
+        var start: Double
         /// Predicted handling seconds; 0 when the table had no prediction for it.
-        public var seconds: Double
+        var predicted: Double
         /// Whether the task was of a hard type.
-        public var hard: Bool
+        var hard: Bool
+        /// Whether it was accepted over the bound.
+        var waived: Bool
     }
 
-    /// A worker's part of a team's window.
+    /// A visit that has ended, kept while it is inside the period.
+    struct Ended: Sendable, Hashable {
+        var worker: Int
+        /// When it ended, in seconds since the reference date.
+        var end: Double
+        /// The seconds it took.
+        var seconds: Double
+        var hard: Bool
+        var waived: Bool
+    }
+
+    /// A worker's part of a team's period.
     public struct Tally: Sendable, Hashable {
-        /// Assignments in the window.
-        public var count = 0
-        /// Their predicted handling seconds.
+        /// Visits in the period, under way or ended.
+        public var visits = 0
+        /// Load seconds: observed for ended visits, predicted for those under way.
         public var seconds = 0.0
-        /// How many were hard.
+        /// Visits of hard types.
         public var hard = 0
+        /// Visits accepted over the bound.
+        public var waived = 0
     }
 
-    /// A team's most recent assignments and their totals.
-    public struct TeamWindow: Sendable, Hashable {
-        /// The assignments, oldest first.
-        public private(set) var recent: Deque<Assignment> = []
-        /// Each worker's part of them, by worker number.
+    /// A team's load over the period.
+    public struct TeamLoad: Sendable, Hashable {
+        /// Ended visits still inside the period, oldest end first.
+        private(set) var ended: Deque<Ended> = []
+        /// Each worker's part, by worker number.
         public private(set) var members: [Int: Tally] = [:]
-        /// Predicted handling seconds of the whole window.
+        /// The team's load seconds.
         public private(set) var seconds = 0.0
-        /// Hard tasks in the window.
+        /// The team's hard visits.
         public private(set) var hard = 0
+        /// The team's visits.
+        public private(set) var visits = 0
 
-        mutating func add(_ assignment: Assignment, window: Int) {
-            recent.append(assignment)
-            members[assignment.worker, default: Tally()].count += 1
-            members[assignment.worker]!.seconds += assignment.seconds
-            seconds += assignment.seconds
-            if assignment.hard {
-                members[assignment.worker]!.hard += 1
-                hard += 1
-            }
-            while recent.count > window { drop(recent.removeFirst()) }
-        }
-
-        private mutating func drop(_ assignment: Assignment) {
-            guard var tally = members[assignment.worker] else { return }
-            tally.count -= 1
-            tally.seconds -= assignment.seconds
-            seconds -= assignment.seconds
-            if assignment.hard {
-                tally.hard -= 1
-                hard -= 1
-            }
-            if tally.count == 0 {
-                members[assignment.worker] = nil
-            } else {
-                members[assignment.worker] = tally
-            }
-            // Sums kept by adding and subtracting drift; an empty window starts from zero again.
-            if recent.isEmpty { seconds = 0 }
-        }
-
-        /// The mean share: 1 / the workers with an assignment in the window.
+        /// The mean share: 1 / the workers with a visit in the period.
         public var meanShare: Double { members.isEmpty ? 0 : 1 / Double(members.count) }
 
-        /// `worker`'s share of the window's predicted handling seconds; nil when there are none.
+        /// `worker`'s share of the team's load seconds; nil when there are none.
         public func loadShare(of worker: Int) -> Double? {
-            seconds > 0 ? max(members[worker]?.seconds ?? 0, 0) / seconds : nil
+            seconds > 0 ? min(max(members[worker]?.seconds ?? 0, 0) / seconds, 1) : nil
         }
 
-        /// `worker`'s share of the window's hard tasks; nil when there are none.
+        /// `worker`'s share of the team's hard visits; nil when there are none.
         public func hardShare(of worker: Int) -> Double? {
             hard > 0 ? Double(members[worker]?.hard ?? 0) / Double(hard) : nil
         }
+
+        mutating func start(_ visit: Visit) {
+            var tally = members[visit.worker] ?? Tally()
+            tally.visits += 1
+            tally.seconds += visit.predicted
+            if visit.hard { tally.hard += 1 }
+            if visit.waived { tally.waived += 1 }
+            members[visit.worker] = tally
+            visits += 1
+            seconds += visit.predicted
+            if visit.hard { hard += 1 }
+        }
+
+        /// Replaces a visit's predicted seconds by what it took.
+        mutating func end(_ visit: Visit, at time: Double) {
+            let taken = max(time - visit.start, 0)
+            if members[visit.worker] != nil { members[visit.worker]!.seconds += taken - visit.predicted }
+            seconds += taken - visit.predicted
+            ended.append(Ended(worker: visit.worker, end: time, seconds: taken, hard: visit.hard, waived: visit.waived))
+        }
+
+        /// Drops the ended visits that ended at or before `cutoff`.
+        mutating func drop(endedBy cutoff: Double) {
+            while let first = ended.first, first.end <= cutoff {
+                ended.removeFirst()
+                guard var tally = members[first.worker] else { continue }
+                tally.visits -= 1
+                tally.seconds -= first.seconds
+                if first.hard { tally.hard -= 1 }
+                if first.waived { tally.waived -= 1 }
+                members[first.worker] = tally.visits > 0 ? tally : nil
+                visits -= 1
+                seconds -= first.seconds
+                if first.hard { hard -= 1 }
+            }
+            // Sums kept by adding and subtracting drift; an empty period starts from zero again.
+            if visits == 0 { seconds = 0 }
+        }
     }
 
-    /// How far over the bound a worker is; nil parts are within it.
+    /// How far over the bound a worker would be by taking a task; nil parts are within it.
     struct Overage: Sendable, Hashable {
-        /// The team whose window the worker is over in.
+        /// The team whose load the worker is judged in.
         var team: String
-        /// share / mean − 1 for load, when over.
+        /// share / mean − 1 for load after the assignment, when over.
         var load: Double?
-        /// share / mean − 1 for hard tasks, when over.
+        /// share / mean − 1 for hard tasks after the assignment, when over.
         var hard: Double?
 
-        /// The rule an explanation names, such as `fairness: load share 41% over the team's`.
+        /// The rule an explanation names, such as `fairness: load share would be 41% over the team's`.
         var rule: String {
             var parts: [String] = []
-            if let load { parts.append("load share \(Self.percent(load)) over the team's") }
-            if let hard { parts.append("hard-task share \(Self.percent(hard)) over the team's") }
+            if let load { parts.append("load share would be \(Self.percent(load)) over the team's") }
+            if let hard { parts.append("hard-task share would be \(Self.percent(hard)) over the team's") }
             return "fairness: " + parts.joined(separator: ", ")
         }
 
         static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
     }
 
-    /// Counts an accepted assignment and re-judges the team's workers.
-    mutating func record(_ assignment: Assignment, team: String, settings: PredictiveSettings) {
-        teams[team, default: TeamWindow()].add(assignment, window: max(settings.fairnessWindow, 1))
-        judge(team, settings: settings)
-    }
+    /// Whether the ledger counts anything: when not, routing skips the check.
+    var isEmpty: Bool { teams.isEmpty }
 
-    /// Re-judges every team, as after the bound or window changed.
-    mutating func rejudge(settings: PredictiveSettings) {
-        over = [:]
-        for team in teams.keys { judge(team, settings: settings) }
-    }
-
-    private mutating func judge(_ team: String, settings: PredictiveSettings) {
-        guard let window = teams[team] else { return }
-        let mean = window.meanShare
-        let limit = mean * (1 + settings.fairnessBound)
-        let judgeLoad = window.recent.count >= settings.fairnessMinimum && window.seconds > 0
-        let judgeHard = window.hard >= max(settings.fairnessMinimum, 1)
-        // Workers who left the window are no longer over.
-        for (worker, overage) in over where overage.team == team && window.members[worker] == nil { over[worker] = nil }
-        for worker in window.members.keys {
-            var overage = Overage(team: team)
-            if judgeLoad, let share = window.loadShare(of: worker), share > limit + 1e-12 {
-                overage.load = share / mean - 1
-            }
-            if judgeHard, let share = window.hardShare(of: worker), share > limit + 1e-12 {
-                overage.hard = share / mean - 1
-            }
-            over[worker] = overage.load == nil && overage.hard == nil ? nil : overage
+    /// How far over the bound worker number `worker` of `team` would be by taking a task of
+    /// `seconds` predicted handling time (hard or not); nil when within it.
+    func overage(of worker: Int, team: String, seconds: Double, hard: Bool, settings: PredictiveSettings) -> Overage? {
+        guard let load = teams[team] else { return nil }
+        let tally = load.members[worker]
+        let workers = Double(load.members.count + (tally == nil ? 1 : 0))
+        let limit = 1 + settings.fairnessBound + 1e-12
+        var overage = Overage(team: team)
+        let added = max(seconds, 0)
+        if load.visits >= settings.fairnessMinimum, load.seconds + added > 0 {
+            // share / mean = (own + added) / (team + added) × workers
+            let relative = max((tally?.seconds ?? 0) + added, 0) / (load.seconds + added) * workers
+            if relative > limit { overage.load = relative - 1 }
         }
+        if hard, load.hard >= max(settings.fairnessMinimum, 1) {
+            let relative = Double((tally?.hard ?? 0) + 1) / Double(load.hard + 1) * workers
+            if relative > limit { overage.hard = relative - 1 }
+        }
+        return overage.load == nil && overage.hard == nil ? nil : overage
     }
 
-    /// Whether the ledger has passed anyone over: when not, routing skips the check.
-    var anyoneOver: Bool { !over.isEmpty }
+    /// Whether worker number `worker` of `team` is over the bound already, on the shares as they
+    /// stand (not prospectively): what ``FairnessShare/overBound`` reports.
+    func isOver(_ worker: Int, team: String, settings: PredictiveSettings) -> Bool {
+        guard let load = teams[team], load.members[worker] != nil else { return false }
+        let limit = load.meanShare * (1 + settings.fairnessBound) + 1e-12
+        if load.visits >= settings.fairnessMinimum, let share = load.loadShare(of: worker), share > limit { return true }
+        if load.hard >= max(settings.fairnessMinimum, 1), let share = load.hardShare(of: worker), share > limit { return true }
+        return false
+    }
 
-    /// Why `worker` is over the bound, or nil.
-    @inline(__always)
-    func overage(of worker: Int) -> Overage? {
-        over.isEmpty ? nil : over[worker]
+    /// Counts an accepted task as a visit under way, at `time` (seconds since the reference
+    /// date), with `predicted` seconds until it ends; a visit that, judged at `judged` seconds
+    /// (what routing judges by), took its worker over the bound counts as waived.
+    mutating func start(
+        task: TaskID, worker: Int, team: String, predicted: Double, judged: Double, hard: Bool, at time: Double,
+        settings: PredictiveSettings
+    ) {
+        advance(to: time, settings: settings)
+        if let previous = open[task] { end(previous, task: task, at: time) }
+        let waived = overage(of: worker, team: team, seconds: judged, hard: hard, settings: settings) != nil
+        let visit = Visit(worker: worker, team: team, start: time, predicted: max(predicted, 0), hard: hard, waived: waived)
+        open[task] = visit
+        teams[team, default: TeamLoad()].start(visit)
+        assignmentsTotal += 1
+        if waived { waivedTotal += 1 }
+    }
+
+    /// Ends the visit of `task`, if one is under way, at `time`: its load becomes what it took.
+    mutating func end(task: TaskID, at time: Double, settings: PredictiveSettings) {
+        guard let visit = open[task] else { return }
+        end(visit, task: task, at: time)
+        advance(to: time, settings: settings)
+    }
+
+    private mutating func end(_ visit: Visit, task: TaskID, at time: Double) {
+        open[task] = nil
+        teams[visit.team]?.end(visit, at: time)
+    }
+
+    /// Drops what ended before the period that ends at `time`.
+    private mutating func advance(to time: Double, settings: PredictiveSettings) {
+        latest = max(latest, time)
+        let cutoff = latest - settings.fairnessPeriod
+        var emptied = false
+        for index in teams.indices {
+            teams.values[index].drop(endedBy: cutoff)
+            if teams.values[index].members.isEmpty { emptied = true }
+        }
+        if emptied { teams = teams.filter { !$0.value.members.isEmpty } }
+    }
+
+    /// Applies changed settings to what is already counted: a shorter period drops what ended
+    /// before it (a longer one cannot bring back what was dropped).
+    mutating func rejudge(settings: PredictiveSettings) {
+        guard latest.isFinite else { return }
+        advance(to: latest, settings: settings)
     }
 }
 
-/// A worker's share of their team's recent work, against the team's mean share.
+/// A worker's share of their team's load over the fairness period, against the team's mean share.
 public struct FairnessShare: Sendable, Hashable, Codable {
     /// The worker.
     public var worker: WorkerID
-    /// The team whose window the shares are of.
+    /// The team whose load the shares are of.
     public var team: String
-    /// The worker's assignments in the window.
+    /// The worker's visits in the period, under way or ended.
     public var assignments: Int
-    /// Share of the window's predicted handling seconds, 0...1.
+    /// Share of the team's load seconds, 0...1.
     public var loadShare: Double
-    /// Share of the window's hard tasks, 0...1; nil when the window holds none.
+    /// Share of the team's hard visits, 0...1; nil when the period holds none.
     public var hardShare: Double?
-    /// The team's mean share: 1 / its workers with an assignment in the window.
+    /// The team's mean share: 1 / its workers with a visit in the period.
     public var teamMeanShare: Double
-    /// Whether routing passes the worker over now.
+    /// Whether the worker's share is over the bound now (routing judges each task prospectively:
+    /// a worker within the bound is passed over for a task that would take them over it).
     public var overBound: Bool
+    /// The worker's load seconds: observed for ended visits, predicted for those under way.
+    public var loadSeconds: Double
+    /// Visits in the period the worker accepted while over the bound: the rule waived.
+    public var waived: Int
 
     /// Creates a share.
     public init(
         worker: WorkerID, team: String, assignments: Int, loadShare: Double, hardShare: Double?,
-        teamMeanShare: Double, overBound: Bool
+        teamMeanShare: Double, overBound: Bool, loadSeconds: Double = 0, waived: Int = 0
     ) {
         self.worker = worker
         self.team = team
@@ -191,6 +289,8 @@ public struct FairnessShare: Sendable, Hashable, Codable {
         self.hardShare = hardShare
         self.teamMeanShare = teamMeanShare
         self.overBound = overBound
+        self.loadSeconds = loadSeconds
+        self.waived = waived
     }
 
     /// loadShare / teamMeanShare − 1: how far the load share strays from the mean, relative.

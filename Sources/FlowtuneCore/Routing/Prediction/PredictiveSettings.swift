@@ -30,9 +30,13 @@ public struct PredictiveSettings: Sendable, Hashable, Codable {
     /// How far, relative to the team's mean share, a worker's share of load or of hard tasks may
     /// rise before the worker is passed over: 0.3 lets a share reach 130% of the mean.
     public var fairnessBound: Double
-    /// How many of a team's most recent accepted assignments the shares are counted over.
-    public var fairnessWindow: Int
-    /// How many assignments the team's window must hold before the guardrail acts: shares of a
+    /// The span of time, in seconds, a team's load is counted over: visits under way and those
+    /// that ended within it (see ``FairnessLedger``). The default, 4 hours, is half a working
+    /// day: shares held within the bound over every half day stay within it over the whole day,
+    /// whichever hour the day is counted from, where a period as long as the day would hold
+    /// only the day that ends at the moment of judging.
+    public var fairnessPeriod: TimeInterval
+    /// How many visits the team's period must hold before the guardrail acts: shares of a
     /// handful of assignments say nothing about fairness.
     public var fairnessMinimum: Int
     /// How often `optimal-batch` assigns the waiting tasks, in seconds: 0 assigns whenever
@@ -44,7 +48,7 @@ public struct PredictiveSettings: Sendable, Hashable, Codable {
     public init(
         typeAttribute: String = "type", valueAttribute: String = "value", taskValue: Double = 100,
         customerCostPerHour: Double = 30, missedPromiseCost: Double = 50, fairnessBound: Double = 0.3,
-        fairnessWindow: Int = 200, fairnessMinimum: Int = 20, batchInterval: TimeInterval = 0
+        fairnessPeriod: TimeInterval = 4 * 3600, fairnessMinimum: Int = 20, batchInterval: TimeInterval = 0
     ) {
         self.typeAttribute = typeAttribute
         self.valueAttribute = valueAttribute
@@ -52,7 +56,7 @@ public struct PredictiveSettings: Sendable, Hashable, Codable {
         self.customerCostPerHour = customerCostPerHour
         self.missedPromiseCost = missedPromiseCost
         self.fairnessBound = fairnessBound
-        self.fairnessWindow = fairnessWindow
+        self.fairnessPeriod = fairnessPeriod
         self.fairnessMinimum = fairnessMinimum
         self.batchInterval = batchInterval
     }
@@ -69,7 +73,7 @@ public struct PredictiveSettings: Sendable, Hashable, Codable {
         missedPromiseCost =
             try container.decodeIfPresent(Double.self, forKey: .missedPromiseCost) ?? defaults.missedPromiseCost
         fairnessBound = try container.decodeIfPresent(Double.self, forKey: .fairnessBound) ?? defaults.fairnessBound
-        fairnessWindow = try container.decodeIfPresent(Int.self, forKey: .fairnessWindow) ?? defaults.fairnessWindow
+        fairnessPeriod = try container.decodeIfPresent(TimeInterval.self, forKey: .fairnessPeriod) ?? defaults.fairnessPeriod
         fairnessMinimum = try container.decodeIfPresent(Int.self, forKey: .fairnessMinimum) ?? defaults.fairnessMinimum
         batchInterval = try container.decodeIfPresent(TimeInterval.self, forKey: .batchInterval) ?? defaults.batchInterval
     }
@@ -89,7 +93,9 @@ public struct PredictiveSettings: Sendable, Hashable, Codable {
         if !(fairnessBound >= 0) || !fairnessBound.isFinite {
             return ("the fairness bound must be 0 or more, not \(fairnessBound)", "predictive.fairness_bound")
         }
-        if fairnessWindow < 1 { return ("the fairness window needs at least one assignment", "predictive.fairness_window") }
+        if !(fairnessPeriod > 0) || !fairnessPeriod.isFinite {
+            return ("the fairness period must be a positive number of seconds, not \(fairnessPeriod)", "predictive.fairness_period")
+        }
         if fairnessMinimum < 0 { return ("the fairness minimum cannot be negative", "predictive.fairness_minimum") }
         if !(batchInterval >= 0) || !batchInterval.isFinite {
             return ("the batch interval must be 0 or more seconds, not \(batchInterval)", "predictive.batch_interval")
