@@ -10,9 +10,12 @@ struct AssignmentBench: AsyncParsableCommand {
         commandName: "assignment",
         abstract: "Exact min-cost assignment of 1,000 tasks to 1,000 workers, and the alternative cost of every pair.",
         discussion: """
-            Three kinds of matrix, --matrices seeds each: uniform costs in [0, 1); a skill/speed \
+            Nine kinds of matrix, --matrices seeds each: uniform costs in [0, 1); a skill/speed \
             model (cost = predicted handling time of the task's type on the worker, about 20% of \
-            pairs ineligible); and the same model with workers of capacity 2–4 (about 1,000 slots). \
+            pairs ineligible); the same model with workers of capacity 2–4 (about 1,000 slots); \
+            integer costs in 1...100 and 1...1000 (ties); geometric (Euclidean distances between \
+            random points); product (a[task] · b[worker]); Machol–Wien ((task + 1) · (worker + 1)); \
+            and sparse (90% ineligible, a hidden permutation always eligible). --kinds picks some. \
             Each matrix is solved --repeats times; the median wall and thread-CPU time are reported. \
             The alternative cost of every assigned pair is timed once per matrix. With \
             --write-matrices DIR the matrices (tasks × slots, float64 .npy, +inf where ineligible) \
@@ -24,6 +27,8 @@ struct AssignmentBench: AsyncParsableCommand {
     @Option(help: "Seeded matrices of each kind.") var matrices = 5
     @Option(help: "Solves timed per matrix.") var repeats = 3
     @Flag(help: "Skip timing the alternative costs (they take longer than the solve).") var skipAlternatives = false
+    @Option(parsing: .upToNextOption, help: "Only these kinds of matrix (all when omitted).")
+    var kinds: [AssignmentBenchmark.Kind] = []
     @Option(help: "Write each matrix and the optima to this directory for Benchmarks/assignment/scipy_reference.py.")
     var writeMatrices: String?
 
@@ -33,7 +38,7 @@ struct AssignmentBench: AsyncParsableCommand {
         }
         var manifest: [[String: Any]] = []
         print("assignment: \(tasks) tasks, \(matrices) matrices per kind, \(repeats) solves each")
-        for kind in AssignmentBenchmark.Kind.allCases {
+        for kind in kinds.isEmpty ? AssignmentBenchmark.Kind.allCases : kinds {
             var wall: [Double] = []
             var cpu: [Double] = []
             var alternativeTimes: [Double] = []
@@ -97,13 +102,27 @@ struct AssignmentBench: AsyncParsableCommand {
 
 /// One seeded benchmark matrix.
 struct AssignmentBenchmark {
-    enum Kind: String, CaseIterable {
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
         /// Costs uniform in [0, 1), every pair eligible.
         case uniform
         /// Predicted handling time of the task's type on the worker; ~20% ineligible.
         case skill
         /// The skill model with a third as many workers, each of capacity 2–4.
         case skillCapacity = "skill-capacity"
+        /// Integer costs uniform in 1...100: many ties.
+        case integer100 = "integer-100"
+        /// Integer costs uniform in 1...1000.
+        case integer1000 = "integer-1000"
+        /// Euclidean distance between a random point per task and one per worker in the unit square.
+        case geometric
+        /// `a[task] · b[worker]` with both uniform in [1, 100): every assignment pairing them in
+        /// opposite order is optimal, and the dual is highly degenerate.
+        case product
+        /// Machol–Wien: `(task + 1) · (worker + 1)`, integer products with ties everywhere.
+        case macholWien = "machol-wien"
+        /// 90% of pairs ineligible (+inf), costs uniform in [0, 1000) elsewhere; a hidden random
+        /// permutation is always eligible so every task can be placed.
+        case sparse
     }
 
     let kind: Kind
@@ -122,6 +141,36 @@ struct AssignmentBenchmark {
             let count = max(1, workers / 3)
             let capacities = (0..<count).map { _ in Int.random(in: 2...4, using: &generator) }
             problem = Self.skillModel(tasks: tasks, workers: count, capacities: capacities, using: &generator)
+        case .integer100, .integer1000:
+            let top = kind == .integer100 ? 100 : 1000
+            let costs = (0..<(tasks * workers)).map { _ in Double(Int.random(in: 1...top, using: &generator)) }
+            problem = try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs)
+        case .geometric:
+            let points = (0..<(tasks + workers)).map { _ in
+                (x: Double.random(in: 0..<1, using: &generator), y: Double.random(in: 0..<1, using: &generator))
+            }
+            let costs = (0..<(tasks * workers)).map { index in
+                let task = points[index / workers], worker = points[tasks + index % workers]
+                return ((task.x - worker.x) * (task.x - worker.x) + (task.y - worker.y) * (task.y - worker.y)).squareRoot()
+            }
+            problem = try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs)
+        case .product:
+            let a = (0..<tasks).map { _ in Double.random(in: 1..<100, using: &generator) }
+            let b = (0..<workers).map { _ in Double.random(in: 1..<100, using: &generator) }
+            let costs = (0..<(tasks * workers)).map { a[$0 / workers] * b[$0 % workers] }
+            problem = try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs)
+        case .macholWien:
+            let costs = (0..<(tasks * workers)).map { Double(($0 / workers + 1) * ($0 % workers + 1)) }
+            problem = try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs)
+        case .sparse:
+            let hidden = Array((0..<workers).shuffled(using: &generator).prefix(tasks))
+            var costs = (0..<(tasks * workers)).map { _ in
+                Double.random(in: 0..<1, using: &generator) < 0.9 ? Double.infinity : Double.random(in: 0..<1000, using: &generator)
+            }
+            for (task, worker) in hidden.enumerated() where costs[task * workers + worker] == .infinity {
+                costs[task * workers + worker] = Double.random(in: 0..<1000, using: &generator)
+            }
+            problem = try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs)
         }
     }
 
