@@ -39,6 +39,10 @@ struct Replication {
     var publishedTable: PredictionTable? { state.predictions }
     /// Seconds between two batch routing passes; 0 when the core routes as work comes and goes.
     private let batchInterval: Double
+    /// Whether the run asks the core for its routing choices without their explanation and has
+    /// it forget finished tasks: on by default; tests turn it off to check that neither changes
+    /// anything a report shows.
+    var lean = true
     /// FNV-1a over every arrival's type, time and patience: equal across policies when they saw
     /// the same customers.
     private(set) var arrivalDigest: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -83,6 +87,9 @@ struct Replication {
         batchInterval = state.settings.predictive.batchInterval
         if setup.scenario.learning != nil { learning = LearningLoop(workers: setup.workers) }
     }
+
+    /// How many finished tasks the core remembers before the run has it forget them.
+    private static let finishedKept = 4096
 
     // MARK: - Loop
 
@@ -318,7 +325,9 @@ struct Replication {
     /// Executes a command at the current virtual time and absorbs its events; false when refused.
     @discardableResult
     private mutating func execute(_ command: Command) -> Bool {
-        let context = CommandContext(now: setup.scenario.start + now, actor: "simulator")
+        // The run reads only who was chosen, never why: the core skips building the explanation.
+        let context = CommandContext(
+            now: setup.scenario.start + now, actor: "simulator", routingDetail: lean ? .choiceOnly : .explained)
         let events: [Event]
         do {
             events = try state.execute(command, context: context)
@@ -409,7 +418,10 @@ struct Replication {
                 break
             }
         }
-        for worker in touched { metrics.workerLoadChanged(Int(worker), load: state.workers[Int(worker)].totalLoad, at: now) }
+        for worker in touched {
+            let load = lean ? state.load(ofWorkerAt: Int(worker)) : state.workers[Int(worker)].totalLoad
+            metrics.workerLoadChanged(Int(worker), load: load, at: now)
+        }
         touched.removeAll(keepingCapacity: true)
     }
 
@@ -460,6 +472,9 @@ struct Replication {
             metrics.completedOutsideCount(at: now)
         }
         slotOf[customer.task] = nil
+        // Tasks the simulator creates are numbered by the core and never named again once
+        // finished: forgetting how they ended keeps memory flat in the number of customers.
+        if lean, state.finished.count >= Self.finishedKept, !state.taskNumbersTaken { state.forgetFinishedTasks() }
         customers[slot].serial = 0
         customers[slot].stamp = 0
         customers[slot].holder = -1

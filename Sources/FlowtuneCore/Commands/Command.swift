@@ -102,13 +102,34 @@ public struct CommandContext: Sendable, Hashable {
     public var actor: String
     /// What caused the command, recorded on its events.
     public var cause: String?
+    /// How much of each routing decision's explanation to build. The engine explains in full; the
+    /// simulator, which reads only the choice, asks for ``RoutingDetail/choiceOnly``. The worker
+    /// or task chosen is the same either way.
+    public var routingDetail: RoutingDetail
 
     /// Creates a context.
-    public init(now: Date, actor: String = "system", cause: String? = nil) {
+    public init(now: Date, actor: String = "system", cause: String? = nil, routingDetail: RoutingDetail = .explained) {
         self.now = now
         self.actor = actor
         self.cause = cause
+        self.routingDetail = routingDetail
     }
+}
+
+/// How much of a routing decision's explanation the core builds.
+///
+/// ```swift
+/// // A simulation run that only needs who got the work:
+/// let context = CommandContext(now: clock.now, actor: "simulator", routingDetail: .choiceOnly)
+/// ```
+public enum RoutingDetail: Sendable, Hashable {
+    /// Candidates with their score breakdown, exclusions by rule, why the runner-up lost: what
+    /// the engine stores with every decision.
+    case explained
+    /// The choice, the policy and version that made it and how many candidates passed the hard
+    /// filters; no candidates, exclusions or runner-up text. For the skill-score, round-robin
+    /// and longest-idle policies; the prediction policies always explain in full.
+    case choiceOnly
 }
 
 /// A refused command: what was wrong and which field to fix.

@@ -14,7 +14,13 @@ extension WorkspaceState {
     }
 
     /// ``route(task:now:)`` for the facts of a task already looked up, with its queue's number.
-    func route(_ task: RoutedTask, queueNumber: Int, now: Date) -> (worker: WorkerID?, decision: RoutingDecision) {
+    ///
+    /// With `detail` ``RoutingDetail/choiceOnly`` the decision names the policy and counts the
+    /// candidates but leaves out the candidates' terms, the exclusions and the runner-up: the
+    /// scan and the ranking are the same, so the worker chosen is too.
+    func route(
+        _ task: RoutedTask, queueNumber: Int, now: Date, detail: RoutingDetail = .explained
+    ) -> (worker: WorkerID?, decision: RoutingDecision) {
         let queue = queues[queueNumber].queue
         let policy = settings.routingPolicy.parameters
         let weights = policy.weights
@@ -31,6 +37,29 @@ extension WorkspaceState {
         var candidateCount = 0
         let declined = task.declinedBy
         let thisQueue = Int32(queueNumber)
+        if detail == .choiceOnly {
+            // The same filters in the same order, without tallying who was left out and why.
+            queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
+                hot.withUnsafeBufferPointer { hot in
+                    for position in eligible.indices {
+                        let eligibility = eligible[position]
+                        let worker = hot[eligibility.worker]
+                        guard worker.available, worker.serving < 0 || worker.serving == thisQueue,
+                            channel >= 0, worker.capacity[channel] != 0, worker.load[channel] < worker.capacity[channel],
+                            !(eligibility.delay > 0) || !(task.queuedAt + eligibility.delay > now),
+                            declined.isEmpty || !declined.contains(workers[eligibility.worker].worker.id)
+                        else { continue }
+                        candidateCount += 1
+                        let terms = WorkerTerms(
+                            skillFit: eligibility.skillFit, idle: Self.idleValue(worker, now: nowValue),
+                            rotation: rotationValue(eligibility.worker))
+                        best.consider(position, score: Self.total(taskTerms, terms, weights))
+                    }
+                }
+            }
+            let chosen = best.ranked.first.map { workers[queues[queueNumber].eligible[$0.index].worker].worker.id }
+            return (chosen, Self.choiceOnly(policy, direction: .taskToWorker, candidateCount: candidateCount))
+        }
         queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
             hot.withUnsafeBufferPointer { hot in
                 for position in eligible.indices {
@@ -93,7 +122,13 @@ extension WorkspaceState {
     ///
     /// Within one queue, channel and priority the oldest task scores highest, so only the head of
     /// each line (skipping tasks this worker declined) needs scoring.
-    public func route(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
+    ///
+    /// With `detail` ``RoutingDetail/choiceOnly`` the decision names the policy and counts the
+    /// heads scored, without their terms, the lines left out or the runner-up; the task chosen is
+    /// the same. The prediction policies always explain in full.
+    public func route(
+        worker id: WorkerID, now: Date, detail: RoutingDetail = .explained
+    ) -> (task: TaskID, decision: RoutingDecision)? {
         if settings.routingPolicy.usesPredictions { return routePredictive(worker: id, now: now) }
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
@@ -112,11 +147,12 @@ extension WorkspaceState {
         var candidateCount = 0
         // Queues with work that this worker, assigned to one queue, leaves to others.
         var otherQueues: [QueueID] = []
+        let explain = detail == .explained
         for eligibility in workers[workerNumber].queues {
             let queueNumber = eligibility.queue
             if queues[queueNumber].waitingCount == 0 { continue }
             if worker.serving >= 0, worker.serving != Int32(queueNumber) {
-                otherQueues.append(queues[queueNumber].queue.id)
+                if explain { otherQueues.append(queues[queueNumber].queue.id) }
                 continue
             }
             let queue = queues[queueNumber].queue
@@ -127,16 +163,20 @@ extension WorkspaceState {
                     var entry = head
                     if !head.declinedBy.isEmpty, head.declinedBy.contains(id) {
                         guard let other = line.first(where: { !$0.declinedBy.contains(id) }) else {
-                            exclusions.add(.declined, skipped.count)
-                            skipped.append(head.task)
+                            if explain {
+                                exclusions.add(.declined, skipped.count)
+                                skipped.append(head.task)
+                            }
                             continue
                         }
                         entry = other
                     }
                     let wait = max(0, now.timeIntervalSince(entry.queuedAt))
                     if eligibility.delay > 0, entry.queuedAt + eligibility.delay > now {
-                        exclusions.add(.relaxation(eligibility.delay), skipped.count)
-                        skipped.append(entry.task)
+                        if explain {
+                            exclusions.add(.relaxation(eligibility.delay), skipped.count)
+                            skipped.append(entry.task)
+                        }
                         continue
                     }
                     candidateCount += 1
@@ -153,6 +193,9 @@ extension WorkspaceState {
             }
         }
         guard let winner = best.ranked.first else { return nil }
+        if !explain {
+            return (heads[winner.index].task, Self.choiceOnly(policy, direction: .workerToTask, candidateCount: candidateCount))
+        }
         let candidates = best.ranked.map { entry in
             let head = heads[entry.index]
             var scored = workerTerms
@@ -166,6 +209,17 @@ extension WorkspaceState {
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
             runnerUpLost: Self.whyRunnerUpLost(candidates))
         return (heads[winner.index].task, decision)
+    }
+
+    /// The record of a decision made with ``RoutingDetail/choiceOnly``: who decided and how many
+    /// candidates there were, nothing to explain the choice.
+    private static func choiceOnly(
+        _ policy: (name: String, version: Int, weights: RoutingWeights), direction: RoutingDecision.Direction,
+        candidateCount: Int
+    ) -> RoutingDecision {
+        RoutingDecision(
+            policy: policy.name, policyVersion: policy.version, direction: direction, candidates: [],
+            candidateCount: candidateCount, excluded: [], runnerUpLost: nil)
     }
 
     // MARK: - Terms

@@ -369,7 +369,9 @@ extension WorkspaceState {
         // The task's next step joins the back of its line like any arrival: the freed worker takes
         // the best waiting task, which is this one only if it outranks the others. When it does,
         // it goes to whichever free worker suits it best, as a new task would.
-        if route(worker: worker, now: run.context.now)?.task == id { offer(task: id, &run) }
+        if route(worker: worker, now: run.context.now, detail: run.context.routingDetail)?.task == id {
+            offer(task: id, &run)
+        }
         fill(worker: worker, &run)
         offer(task: id, &run)
     }
@@ -497,7 +499,8 @@ extension WorkspaceState {
             offerPredictive(task: id, queueNumber: queueNumber, &run)
             return
         }
-        let (worker, decision) = route(routed, queueNumber: queueNumber, now: run.context.now)
+        let (worker, decision) = route(
+            routed, queueNumber: queueNumber, now: run.context.now, detail: run.context.routingDetail)
         guard let worker else { return }
         let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
         emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
@@ -511,7 +514,7 @@ extension WorkspaceState {
         }
         guard let index = workerIndex[id] else { return }
         while workers[index].worker.status == .available,
-            let (task, decision) = route(worker: id, now: run.context.now),
+            let (task, decision) = route(worker: id, now: run.context.now, detail: run.context.routingDetail),
             let queue = self.queue(tasks[task]!.queue)
         {
             emit(
