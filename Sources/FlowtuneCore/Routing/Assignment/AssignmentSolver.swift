@@ -14,8 +14,11 @@
 /// The solver is shortest augmenting path with dual potentials (Crouse's variant of
 /// Jonker–Volgenant); see `AssignmentCore` for the rule that keeps it exact when not every task
 /// can be placed. From 32 rows up it first tries a sparse set of candidate pairs and keeps that
-/// answer only when the duals prove it optimal on the full matrix. Time is O(n²·m) in the worst
-/// case for n rows and m columns, and far less on typical matrices.
+/// answer only when the duals prove it optimal on the full matrix. When they do not and the matrix
+/// is near square (structured costs: task types, worker speeds, ties), an ε-scaling auction finds
+/// nearly optimal prices and the exact search starts from them, placing only the rows they leave
+/// unsettled; that answer too is kept only when every reduced cost of the full matrix confirms it.
+/// Time is O(n²·m) in the worst case for n rows and m columns, and far less on typical matrices.
 ///
 /// ```swift
 /// let problem = try AssignmentProblem(taskCount: 2, workerCount: 2, costs: [3, 1, 2, .infinity])
