@@ -114,7 +114,8 @@ public actor WorkspaceEngine {
                 return taken
             }
             if submissions.isEmpty { return }
-            for submission in submissions { decide(submission) }
+            // By index: iterating would copy each command, retaining all it holds.
+            for index in submissions.indices { decide(submissions[index]) }
             await Task.yield()
         }
     }
@@ -135,8 +136,8 @@ public actor WorkspaceEngine {
             events: events, firstSequence: state.version - Int64(events.count) + 1,
             createdTask: createdTask(submission.command, events))
         if submission.reportingTask, let id = outcome.createdTask ?? Self.task(of: submission.command) {
-            outcome.task = state.task(id)
-            if outcome.task == nil { outcome.finishedState = state.finished[id] }
+            let task = state.task(id)
+            outcome.report = .task(task, finished: task == nil ? state.finished[id] : nil)
         }
         // A command with no events still waits for the batches decided before it (see `commit`).
         if events.isEmpty && pending.isEmpty && !isFlushing {
@@ -241,7 +242,9 @@ public actor WorkspaceEngine {
                 durableVersion = try await append.value
                 publish(batch, from: from)
                 current = startAppend()
-                for waiter in waiters { waiter.resume() }
+                // Popped, so that each outcome moves to its caller rather than being copied.
+                var waiters = waiters
+                while let waiter = waiters.popLast() { waiter.resume() }
             } catch {
                 // Everything decided after the last durable batch is void: reload the state from
                 // the log, which holds exactly what was acknowledged, then fail those commands.
@@ -456,23 +459,35 @@ public struct CommandOutcome: Sendable, Hashable {
     public var firstSequence: Int64
     /// The task a creation made or, for a retried creation, found.
     public var createdTask: TaskID?
+    /// What `reportingTask` asked for, boxed: an outcome is copied on its way to the caller, and
+    /// a task inline would make every copy larger, reported or not.
+    var report = TaskReport.none
+
     /// With `reportingTask`: the task the command was about, as the command left it; nil when
     /// it was not asked for, the command names no task, or the task has ended.
-    public var task: WorkTask?
+    public var task: WorkTask? {
+        if case .task(let task, _) = report { return task }
+        return nil
+    }
+
     /// With `reportingTask`: how the task the command was about ended, when it has.
-    public var finishedState: WorkTask.State?
+    public var finishedState: WorkTask.State? {
+        if case .task(_, let finished) = report { return finished }
+        return nil
+    }
 
     /// Creates an outcome.
-    public init(
-        events: [Event], firstSequence: Int64, createdTask: TaskID? = nil, task: WorkTask? = nil,
-        finishedState: WorkTask.State? = nil
-    ) {
+    public init(events: [Event], firstSequence: Int64, createdTask: TaskID? = nil) {
         self.events = events
         self.firstSequence = firstSequence
         self.createdTask = createdTask
-        self.task = task
-        self.finishedState = finishedState
     }
+}
+
+/// The task a command was about, as the command left it.
+enum TaskReport: Sendable, Hashable {
+    case none
+    indirect case task(WorkTask?, finished: WorkTask.State?)
 }
 
 /// A command handed to the engine from outside the actor, with the continuation its submitter waits on.
@@ -498,8 +513,8 @@ private enum Waiter {
     case command(UnsafeContinuation<CommandOutcome, any Error>, CommandOutcome)
     case batch(UnsafeContinuation<Void, any Error>)
 
-    func resume() {
-        switch self {
+    consuming func resume() {
+        switch consume self {
         case .command(let continuation, let outcome): continuation.resume(returning: outcome)
         case .batch(let continuation): continuation.resume()
         }

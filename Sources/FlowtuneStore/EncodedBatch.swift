@@ -43,14 +43,16 @@ struct EncodedBatch: Sendable {
     /// - Throws: ``EventStoreError/Code/invalidEvent`` naming the first event that cannot be encoded.
     init(_ events: [Event]) throws(EventStoreError) {
         var assembler = ChunkAssembler(capacity: max(events.count * 224, 256))
-        for (index, event) in events.enumerated() {
+        // By index rather than `enumerated()`, which hands out copies: copying an event retains
+        // every reference it holds, and releasing the copy costs as much again.
+        for index in events.indices {
             do {
                 let start = assembler.beginEvent()
-                let layout = try assembler.writer.write(event: event)
+                let layout = try assembler.writer.write(event: events[index])
                 assembler.endEvent(at: start, task: layout.task)
             } catch {
                 throw EventStoreError(
-                    .invalidEvent, "cannot encode event \(index + 1) of the batch (\(event.type)): \(error.reason)")
+                    .invalidEvent, "cannot encode event \(index + 1) of the batch (\(events[index].type)): \(error.reason)")
             }
         }
         self = assembler.finish()

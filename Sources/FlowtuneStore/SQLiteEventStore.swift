@@ -56,10 +56,12 @@ public final class SQLiteEventStore: EventStore {
     /// The connections; internal so that tests can inspect the file as SQLite sees it.
     let database: any DatabaseWriter
 
-    /// The first event of tasks this store has written or looked up, so that most index rows need
-    /// no lookup in `tasks`. Only committed entries go in: a task's first event never changes once
-    /// committed, so an entry never goes stale, even when another process appends too.
-    private let firstEvents = Mutex(TaskFirstEvents())
+    /// The first event of tasks this store has written or looked up, by workspace, so that most
+    /// index rows need no lookup in `tasks`. An append takes its workspace's entries out, adds to
+    /// them as it goes and puts them back only once it has committed, so every entry is committed:
+    /// a task's first event never changes then, so an entry never goes stale, even when another
+    /// process appends too.
+    private let firstEvents = Mutex([WorkspaceID: TaskFirstEvents]())
 
     /// Opens the store at `path`, creating the file and its parent directories if needed, and
     /// brings its schema up to date.
@@ -130,7 +132,8 @@ public final class SQLiteEventStore: EventStore {
         let batch = try EncodedBatch(events)
         return try await database.writeWithoutTransaction { db in
             var version = expectedVersion
-            var learned: [String: Int64] = [:]
+            // Dropped if the transaction fails: it may hold tasks the rollback took back.
+            var firsts = firstEvents.withLock { $0.removeValue(forKey: workspace) } ?? TaskFirstEvents()
             try db.inTransaction(.immediate) {
                 let current = try Self.version(of: workspace, in: db)
                 guard current == expectedVersion else {
@@ -139,9 +142,7 @@ public final class SQLiteEventStore: EventStore {
                         "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
                 }
                 guard !events.isEmpty else { return .commit }
-                learned = try Self.insert(batch, into: workspace, after: current, db) { task in
-                    firstEvents.withLock { $0.first(of: task, in: workspace.rawValue) }
-                }
+                try Self.insert(batch, into: workspace, after: current, db, firsts: &firsts)
                 version = current + Int64(events.count)
                 try db.execute(
                     sql: """
@@ -151,9 +152,7 @@ public final class SQLiteEventStore: EventStore {
                     arguments: [workspace.rawValue, version])
                 return .commit
             }
-            if !learned.isEmpty {
-                firstEvents.withLock { $0.remember(learned, in: workspace.rawValue) }
-            }
+            firstEvents.withLock { $0[workspace] = firsts }
             return version
         }
     }
@@ -161,13 +160,13 @@ public final class SQLiteEventStore: EventStore {
     /// Inserts the chunks and task index entries through the C API on GRDB's cached statements,
     /// binding the blobs and task ids straight from the encoded buffer: no `Data` per row.
     ///
-    /// `knownFirst` answers the first event of a task from memory when it can; a task it does not
-    /// know is looked up in `tasks`, and a task not there either starts there, at its first run.
-    /// Returns the first events of the tasks this batch met, to remember once it is committed.
+    /// `firsts` answers the first event of a task from memory when it can; a task it does not know
+    /// is looked up in `tasks`, and a task not there either starts there, at its first run. Either
+    /// way `firsts` learns it.
     static func insert(
         _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database,
-        knownFirst: (String) -> Int64?
-    ) throws -> [String: Int64] {
+        firsts: inout TaskFirstEvents
+    ) throws {
         let chunkStatement = try db.cachedStatement(sql: """
             INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
             """)
@@ -180,9 +179,9 @@ public final class SQLiteEventStore: EventStore {
             """)
         let chunks = chunkStatement.sqliteStatement
         let newTasks = newTaskStatement.sqliteStatement
-        let firsts = firstStatement.sqliteStatement
+        let stored = firstStatement.sqliteStatement
         let runs = runStatement.sqliteStatement
-        let handles = [chunks, newTasks, firsts, runs]
+        let handles = [chunks, newTasks, stored, runs]
         for handle in handles { sqlite3_reset(handle) }
         defer {
             for handle in handles {
@@ -191,7 +190,6 @@ public final class SQLiteEventStore: EventStore {
             }
         }
         for handle in handles { try check(bindText(handle, 1, workspace.rawValue), db) }
-        var learned: [String: Int64] = [:]
         try batch.bytes.withUnsafeBytes { bytes in
             // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
             let base = bytes.baseAddress!
@@ -204,7 +202,7 @@ public final class SQLiteEventStore: EventStore {
             for entry in batch.taskEntries {
                 let sequence = version + Int64(entry.event) + 1
                 let task = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[entry.task]), as: UTF8.self)
-                var first = learned[task] ?? knownFirst(task)
+                var first = firsts.first(of: task)
                 if first == nil {
                     // Most tasks met for the first time are new: try to start them here, and look
                     // for the one already stored only when that finds it.
@@ -212,23 +210,22 @@ public final class SQLiteEventStore: EventStore {
                     try check(sqlite3_bind_int64(newTasks, 3, sequence), db)
                     try step(newTasks, db, newTaskStatement)
                     if sqlite3_changes(db.sqliteConnection) == 0 {
-                        try check(bindText(firsts, 2, base, entry.task), db)
-                        let code = sqlite3_step(firsts)
+                        try check(bindText(stored, 2, base, entry.task), db)
+                        let code = sqlite3_step(stored)
                         guard code == SQLITE_ROW else { throw error(code, db, sql: firstStatement.sql) }
-                        first = sqlite3_column_int64(firsts, 0)
-                        sqlite3_reset(firsts)
+                        first = sqlite3_column_int64(stored, 0)
+                        sqlite3_reset(stored)
+                        firsts.remember(first!, of: task)
                     } else {
-                        learned[task] = sequence
+                        firsts.remember(sequence, of: task)
                         continue
                     }
                 }
-                learned[task] = first
                 try check(sqlite3_bind_int64(runs, 2, first!), db)
                 try check(sqlite3_bind_int64(runs, 3, sequence), db)
                 try step(runs, db, runStatement)
             }
         }
-        return learned
     }
 
     /// Inserts a batch as the second schema indexed it, one `task_events` row per run keyed by the
@@ -476,37 +473,27 @@ private func error(_ code: Int32, _ db: Database, sql: String?) -> DatabaseError
     return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
 }
 
-/// The first events of recently met tasks, by workspace and task id, in two generations: when the
-/// newer fills up it becomes the older and the oldest entries are dropped, so memory stays bounded
-/// while the tasks still moving, met again and again, stay.
+/// The first events of one workspace's recently met tasks, by task id, in two generations: when
+/// the newer fills up it becomes the older and the oldest entries are dropped, so memory stays
+/// bounded while the tasks still moving, met again and again, stay.
 struct TaskFirstEvents: Sendable {
     /// How many entries a generation holds before it is retired.
     static let generationSize = 100_000
 
-    private struct Key: Hashable {
-        var workspace: String
-        var task: String
-    }
-
-    private var newer: [Key: Int64] = [:]
-    private var older: [Key: Int64] = [:]
+    private var newer: [String: Int64] = [:]
+    private var older: [String: Int64] = [:]
 
     /// The task's first event, if it is remembered.
-    mutating func first(of task: String, in workspace: String) -> Int64? {
-        let key = Key(workspace: workspace, task: task)
-        if let first = newer[key] { return first }
-        guard let first = older[key] else { return nil }
-        insert(first, for: key)
+    mutating func first(of task: String) -> Int64? {
+        if let first = newer[task] { return first }
+        guard let first = older[task] else { return nil }
+        remember(first, of: task)
         return first
     }
 
-    /// Remembers the first events of tasks of one workspace.
-    mutating func remember(_ firsts: [String: Int64], in workspace: String) {
-        for (task, first) in firsts { insert(first, for: Key(workspace: workspace, task: task)) }
-    }
-
-    private mutating func insert(_ first: Int64, for key: Key) {
-        newer[key] = first
+    /// Remembers a task's first event.
+    mutating func remember(_ first: Int64, of task: String) {
+        newer[task] = first
         if newer.count >= Self.generationSize {
             older = newer
             newer = [:]

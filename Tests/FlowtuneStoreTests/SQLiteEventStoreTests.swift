@@ -410,15 +410,15 @@ struct SQLiteEventStoreTests {
     func firstEventsAreBounded() {
         var firsts = TaskFirstEvents()
         let size = TaskFirstEvents.generationSize
-        firsts.remember(Dictionary(uniqueKeysWithValues: (0..<size).map { ("t\($0)", Int64($0)) }), in: "acme")
+        for index in 0..<size { firsts.remember(Int64(index), of: "t\(index)") }
         // The first generation is full and now the older one: still answered.
-        #expect(firsts.first(of: "t0", in: "acme") == 0)
-        #expect(firsts.first(of: "t0", in: "zeta") == nil)
-        firsts.remember(Dictionary(uniqueKeysWithValues: (size..<(2 * size)).map { ("t\($0)", Int64($0)) }), in: "acme")
+        #expect(firsts.first(of: "t0") == 0)
+        #expect(firsts.first(of: "t\(size)") == nil)
+        for index in size..<(2 * size) { firsts.remember(Int64(index), of: "t\(index)") }
         // A second full generation retired the first, except t0, which was met again meanwhile.
-        #expect(firsts.first(of: "t1", in: "acme") == nil)
-        #expect(firsts.first(of: "t0", in: "acme") == 0)
-        #expect(firsts.first(of: "t\(2 * size - 1)", in: "acme") == Int64(2 * size - 1))
+        #expect(firsts.first(of: "t1") == nil)
+        #expect(firsts.first(of: "t0") == 0)
+        #expect(firsts.first(of: "t\(2 * size - 1)") == Int64(2 * size - 1))
     }
 
     @Test("a closed and reopened file store reads back everything it acknowledged")
