@@ -25,9 +25,19 @@ struct PlanningBench: AsyncParsableCommand {
     @Option(help: "Staffing plans timed per model; the median is reported.") var plans = 2000
     @Option(help: "Calls in the busiest 15 minutes of the staffed day.") var peakCalls = 250.0
     @Option(help: "Generated scheduling instances of each kind (seeds 1 to this).") var seeds = 10
+    @Option(help: "The first seed: instances are seeds first-seed to first-seed + seeds − 1.") var firstSeed = 1
+    @Option(help: "Prices of the generated weeks, comma-separated: headcount, paid, premium.") var prices = "headcount,paid,premium"
     @Option(help: "Time limit per scheduling solve, in seconds.") var timeLimit = 10.0
     @Option(help: "A directory to write each scheduling instance to in CPLEX LP format, to time other solvers on it.")
     var save: String?
+
+    func validate() throws {
+        let unknown = prices.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !["headcount", "paid", "premium"].contains($0) }
+        guard unknown.isEmpty, !prices.isEmpty else {
+            throw ValidationError("--prices takes headcount, paid and premium, comma-separated; not \(unknown.joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         try staffing()
@@ -72,12 +82,12 @@ struct PlanningBench: AsyncParsableCommand {
         let variants: [(ShiftSchedulingProblem.GeneratedDemand, ShiftSchedulingProblem.GeneratedCost)] = days == 1
             ? [(.officeHours, .headcount)]
             : weekVariants
-        print("scheduling: \(days) day(s) × 96 intervals, \(templates) templates, \(variants.count) kind(s) × \(max(1, seeds)) seeds, limit \(timeLimit) s")
+        print("scheduling: \(days) day(s) × 96 intervals, \(templates) templates, \(variants.count) kind(s) × \(max(1, seeds)) seeds from \(firstSeed), limit \(timeLimit) s")
         var times: [Double] = []
         var cpuTimes: [Double] = []
         var proven = 0
         for (demand, cost) in variants {
-            for seed in 1...max(1, seeds) {
+            for seed in firstSeed...(firstSeed + max(1, seeds) - 1) {
                 let problem = ShiftSchedulingProblem.contactCentre(
                     days: days, templates: templates, seed: UInt64(seed), cost: cost, demand: demand)
                 if let save {
@@ -108,7 +118,8 @@ struct PlanningBench: AsyncParsableCommand {
     /// The kinds of week measured: each demand shape with each way of pricing templates.
     private var weekVariants: [(ShiftSchedulingProblem.GeneratedDemand, ShiftSchedulingProblem.GeneratedCost)] {
         let demands: [ShiftSchedulingProblem.GeneratedDemand] = [.officeHours, .eveningPeak, .roundTheClock]
-        let costs: [ShiftSchedulingProblem.GeneratedCost] = [.headcount, .paidTime, .premiumPaidTime]
+        let named: [String: ShiftSchedulingProblem.GeneratedCost] = ["headcount": .headcount, "paid": .paidTime, "premium": .premiumPaidTime]
+        let costs = prices.split(separator: ",").compactMap { named[$0.trimmingCharacters(in: .whitespaces)] }
         return demands.flatMap { demand in costs.map { (demand, $0) } }
     }
 
