@@ -97,8 +97,8 @@ struct AssignmentCore: Sendable, Hashable {
     /// Adds every row that is not matched yet, in order, to a matching whose potentials already
     /// satisfy the invariant: matched rows have no negative reduced cost on the full matrix and
     /// are tight on their columns, and free columns' potentials are not below used ones'. Starting
-    /// from zero potentials and no matching this is the whole solve; starting from a matching
-    /// found on candidate pairs it only places the rows the candidates could not.
+    /// from zero potentials and no matching this is the whole solve; starting from an auction's
+    /// prices and the part of its matching they confirm (``solveRepaired``) it only places the rest.
     static func augmentRows(
         _ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int,
         u: UnsafeMutableBufferPointer<Double>, v: UnsafeMutableBufferPointer<Double>,
