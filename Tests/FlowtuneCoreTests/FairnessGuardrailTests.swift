@@ -72,19 +72,26 @@ struct FairnessGuardrailTests {
         // 400 s more: 700 / 1000 × 2 = 1.4, 40% over, though the share before it was the mean.
         #expect(ledger.overage(of: 0, team: "desk", seconds: 400, hard: false, settings: settings)?.rule
             == "fairness: load share would be 40% over the team's")
-        // Hard tasks by count: none yet, so (0 + 1) / (0 + 1) is not judged until the minimum.
-        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: true, settings: settings) == nil)
+        // Hard tasks by count, judged once the period holds the minimum of visits of any type; a
+        // worker at or below the team's mean count may always take one.
+        func hardRule(_ worker: Int) -> String? {
+            ledger.overage(of: worker, team: "desk", seconds: 0, hard: true, settings: settings)?.rule
+        }
+        #expect(hardRule(0) == nil, "none yet: 0 is the mean")
         ledger.start(task: "H1", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 400, settings: settings)
+        #expect(hardRule(1) == nil)
         ledger.start(task: "H2", worker: 1, team: "desk", predicted: 0, judged: 0, hard: true, at: 400, settings: settings)
-        // One each: a second for w0 makes (1 + 1) / (2 + 1) × 2 = 1.333, 33% over.
-        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: true, settings: settings)?.rule
-            == "fairness: hard-task share would be 33% over the team's")
+        // One each: w0 at the mean may take a third, 2 of 3 being the fairest split of three.
+        #expect(hardRule(0) == nil)
+        ledger.start(task: "H3", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 400, settings: settings)
+        // 2 of 3, above the mean of 1.5: a fourth would make (2 + 1) / (3 + 1) × 2 = 1.5, 50% over.
+        #expect(hardRule(0) == "fairness: hard-task share would be 50% over the team's")
         #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: false, settings: settings) == nil)
-        #expect(ledger.waivedTotal == 0 && ledger.assignmentsTotal == 4)
+        #expect(ledger.waivedTotal == 0 && ledger.assignmentsTotal == 5)
         // Accepted anyway (no one else could take it): counted as waived, for the worker and in total.
-        ledger.start(task: "H3", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 500, settings: settings)
-        #expect(ledger.waivedTotal == 1 && ledger.assignmentsTotal == 5)
-        #expect(ledger.teams["desk"]?.members[0]?.waived == 1)
+        ledger.start(task: "H4", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 500, settings: settings)
+        #expect(ledger.waivedTotal == 1 && ledger.assignmentsTotal == 6)
+        #expect(ledger.teams["desk"]?.members[0]?.waived == 1 && ledger.teams["desk"]?.members[1]?.waived == 0)
     }
 
     @Test("the ledger's load and judgement match a direct count of the visits, on random days")
@@ -139,7 +146,8 @@ struct FairnessGuardrailTests {
                         let relative = (own.reduce(0) { $0 + load($1) } + added) / (total + added) * n
                         if relative > 1 + settings.fairnessBound + 1e-12 { result.load = relative - 1 }
                     }
-                    if hard, hardTotal >= max(settings.fairnessMinimum, 1) {
+                    let ownHard = own.filter { visits[$0].hard }.count
+                    if hard, inPeriod.count >= settings.fairnessMinimum, Double(ownHard) * n > Double(hardTotal) {
                         let relative = Double(own.filter { visits[$0].hard }.count + 1) / Double(hardTotal + 1) * n
                         if relative > 1 + settings.fairnessBound + 1e-12 { result.hard = relative - 1 }
                     }

@@ -19,10 +19,11 @@ import Foundation
 /// would raise their share of the team's load — their load plus the task's predicted seconds,
 /// over the team's plus the same — above the mean by more than ``PredictiveSettings/fairnessBound``
 /// (relative: 0.3 → above 130% of the mean); for a hard task, likewise their hard-task count
-/// plus one. Judging the share as it would be after the assignment, rather than before it, keeps
-/// a worker just under the bound from stepping over it with a long task. The guardrail acts once
-/// the team's period holds ``PredictiveSettings/fairnessMinimum`` visits (hard tasks: that many
-/// hard visits). Being under the mean is never a reason to pass anyone over.
+/// plus one, unless their count is at or below the team's mean count (whole tasks split no
+/// more evenly). Judging the share as it would be after the assignment, rather than before it, keeps
+/// a worker just under the bound from stepping over it with a long task. The guardrail acts, on
+/// load and on hard tasks alike, once the team's period holds ``PredictiveSettings/fairnessMinimum``
+/// visits. Being under the mean is never a reason to pass anyone over.
 ///
 /// Routing passes such a worker over unless no one within the bound can take the task: work does
 /// not wait for fairness. An assignment accepted while its worker was over the bound is counted
@@ -189,8 +190,14 @@ public struct FairnessLedger: Sendable, Hashable {
             let relative = max((tally?.seconds ?? 0) + added, 0) / (load.seconds + added) * workers
             if relative > limit { overage.load = relative - 1 }
         }
-        if hard, load.hard >= max(settings.fairnessMinimum, 1) {
-            let relative = Double((tally?.hard ?? 0) + 1) / Double(load.hard + 1) * workers
+        // Hard shares are judged once the period holds the minimum of visits of any type: a team
+        // that gets few hard tasks is where one worker could end up with all of them. Counted in
+        // whole tasks, a worker at or below the team's mean count may always take one: no split
+        // of whole tasks is fairer, and otherwise, while the team has few, every worker would be
+        // over and the waiver would hand them all to the same one.
+        let ownHard = tally?.hard ?? 0
+        if hard, load.visits >= settings.fairnessMinimum, Double(ownHard) * workers > Double(load.hard) {
+            let relative = Double(ownHard + 1) / Double(load.hard + 1) * workers
             if relative > limit { overage.hard = relative - 1 }
         }
         return overage.load == nil && overage.hard == nil ? nil : overage
