@@ -190,3 +190,28 @@ struct RandomFloor {
         return (command, CommandContext(now: now, actor: "tester"))
     }
 }
+
+@Suite("Forgetting finished tasks")
+struct ForgettingTests {
+    @Test("numbering goes on past the forgotten tasks, open tasks and loads stay, a forgotten task is unknown")
+    func forgetting() throws {
+        var ws = TestWorkspace()
+        try ws.queue("desk")
+        try ws.worker("ana", capacity: 2)
+        try ws.simpleWorkflow("ticket", queue: "desk")
+        let done = try ws.create("ticket")
+        try ws.accept(done)
+        try ws.complete(done)
+        let open = try ws.create("ticket")
+        #expect(ws.state.finished[done] == .completed)
+        ws.state.forgetFinishedTasks()
+        #expect(ws.state.finished.isEmpty)
+        #expect(ws.state.task(open) != nil && ws.load(of: "ana") == 1)
+        #expect(ws.state.load(ofWorkerAt: 0) == ws.state.workers[0].totalLoad)
+        // Numbering never looks at finished tasks while no caller chose a numbered id.
+        let next = try ws.create("ticket")
+        #expect(next != done && next != open)
+        let error = try ws.refusal(.acceptOffer(done, worker: "ana"))
+        #expect(error.code == .notFound)
+    }
+}
