@@ -50,20 +50,25 @@ struct AssignmentRepairTests {
         var solved = 0
         for (index, problem) in AssignmentTests.instances(family).enumerated() {
             let best = AssignmentBruteForce.best(problem)
-            let repaired = Self.withCore(problem) { layout, matrix in
-                AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns).map { ($0, layout) }
-            }
             let rows = min(problem.taskCount, problem.slotCount)
             guard rows >= 2 else { continue }
-            guard let (core, layout) = repaired else {
-                #expect(best.assigned < rows, "\(family) #\(index): declined although all \(rows) rows fit")
-                continue
+            // Rows bidding in the auction, and columns bidding (as when rows are worker slots).
+            for columnsBid in [false, true] {
+                let label = "\(family) #\(index)\(columnsBid ? ", columns bid" : "")"
+                let repaired = Self.withCore(problem) { layout, matrix in
+                    AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns, columnsBid: columnsBid)
+                        .map { ($0, layout) }
+                }
+                guard let (core, layout) = repaired else {
+                    #expect(best.assigned < rows, "\(label): declined although all \(rows) rows fit")
+                    continue
+                }
+                let solution = AssignmentSolution(problem: problem, layout: layout, core: core)
+                #expect(solution.assignedCount == best.assigned, "\(label)")
+                #expect(AssignmentTests.close(solution.totalCost, best.cost), "\(label): \(solution.totalCost) vs \(best.cost)")
+                AssignmentTests.checkDuals(problem, solution, label)
+                solved += 1
             }
-            let solution = AssignmentSolution(problem: problem, layout: layout, core: core)
-            #expect(solution.assignedCount == best.assigned, "\(family) #\(index)")
-            #expect(AssignmentTests.close(solution.totalCost, best.cost), "\(family) #\(index): \(solution.totalCost) vs \(best.cost)")
-            AssignmentTests.checkDuals(problem, solution, "\(family) #\(index)")
-            solved += 1
         }
         #expect(solved > 10)
     }
@@ -119,10 +124,19 @@ struct AssignmentRepairTests {
         for (index, shape) in shapes.enumerated() {
             let problem = Self.instance(kind, tasks: shape.tasks, workers: shape.workers, capacities: shape.capacities, seed: UInt64(index + 1))
             let label = "\(kind) \(shape.tasks)×\(shape.workers) #\(index)"
-            let (repaired, dense) = Self.withCore(problem) { layout, matrix in
+            let (repaired, columnsBidding, dense) = Self.withCore(problem) { layout, matrix in
                 (AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns).map {
                     AssignmentSolution(problem: problem, layout: layout, core: $0)
+                }, AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns, columnsBid: true).map {
+                    AssignmentSolution(problem: problem, layout: layout, core: $0)
                 }, AssignmentSolution(problem: problem, layout: layout, core: AssignmentCore.augment(matrix, rows: layout.rows, columns: layout.columns)))
+            }
+            if let columnsBidding {
+                #expect(columnsBidding.assignedCount == dense.assignedCount, "\(label), columns bid")
+                #expect(AssignmentTests.close(columnsBidding.totalCost, dense.totalCost), "\(label), columns bid")
+                Self.checkCertificate(problem, columnsBidding, "\(label), columns bid")
+            } else {
+                #expect(dense.assignedCount < min(problem.taskCount, problem.slotCount), "\(label), columns bid: declined")
             }
             let solved = AssignmentSolver.solve(problem)
             #expect(solved.assignedCount == dense.assignedCount, "\(label)")

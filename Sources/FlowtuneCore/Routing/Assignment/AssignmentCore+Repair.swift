@@ -20,20 +20,28 @@ extension AssignmentCore {
     ///
     /// Before returning, every reduced cost of the full matrix is checked again (non-negative,
     /// zero on matched pairs) together with the free-column condition.
-    static func solveRepaired(_ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore? {
+    ///
+    /// With `columnsBid` the columns are the bidders in the auction and the rows (and padding) the
+    /// objects. The solver sets it when rows are worker slots: a worker's slots are identical rows,
+    /// and identical bidders drag the auction out, whereas tasks bidding for slots settle quickly.
+    static func solveRepaired(
+        _ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int, columnsBid: Bool = false
+    ) -> AssignmentCore? {
         guard nr > 1, nr <= nc else { return nil }
-        if nr == nc { return repairSquare(costs, rows: nr, columns: nc) }
+        if nr == nc { return repairSquare(costs, rows: nr, columns: nc, columnsBid: columnsBid) }
         var square = [Double](repeating: 0, count: nc * nc)
         square.withUnsafeMutableBufferPointer { square in
             _ = square.initialize(from: costs)
         }
         return square.withUnsafeBufferPointer { square in
-            repairSquare(square, rows: nr, columns: nc)
+            repairSquare(square, rows: nr, columns: nc, columnsBid: columnsBid)
         }
     }
 
     /// The repair on the `nc × nc` matrix `square`, whose rows from `nr` on are padding.
-    private static func repairSquare(_ square: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore? {
+    private static func repairSquare(
+        _ square: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int, columnsBid: Bool
+    ) -> AssignmentCore? {
         let n = nc
         let c = square.baseAddress!
         var u = [Double](repeating: 0, count: n), v = [Double](repeating: 0, count: n)
@@ -41,6 +49,10 @@ extension AssignmentCore {
         v.withUnsafeMutableBufferPointer { v in
             col4row.withUnsafeMutableBufferPointer { col4row in
                 row4col.withUnsafeMutableBufferPointer { row4col in
+                    if columnsBid {
+                        columnAuction(c, n: n, v: v, col4row: col4row, row4col: row4col)
+                        return
+                    }
                     // The auction runs on the real rows only: padding rows are all alike and
                     // would only bid against each other.
                     _ = auction(
@@ -122,5 +134,49 @@ extension AssignmentCore {
         core.setThresholds(UnsafeBufferPointer(rebasing: square[0..<(nr * nc)]))
         return core
     }
-}
 
+    /// The auction with the columns of the square matrix `c` bidding for its rows (padding
+    /// included), then column potentials and a matching for the pricing that follows: the rows'
+    /// potentials `w` are the auction's, each matched pair is made tight by raising its row's
+    /// potential by the auction's slack, and `v[j] = min_i (c[i][j] − w[i])`.
+    private static func columnAuction(
+        _ c: UnsafePointer<Double>, n: Int, v: UnsafeMutableBufferPointer<Double>,
+        col4row: UnsafeMutableBufferPointer<Int>, row4col: UnsafeMutableBufferPointer<Int>
+    ) {
+        var transposed = [Double](repeating: 0, count: n * n)
+        var w = [Double](repeating: 0, count: n)
+        var rowOfColumn = [Int](repeating: -1, count: n), columnOfRow = [Int](repeating: -1, count: n)
+        transposed.withUnsafeMutableBufferPointer { t in
+            for i in 0..<n {
+                for j in 0..<n { t[j * n + i] = c[i * n + j] }
+            }
+            w.withUnsafeMutableBufferPointer { w in
+                rowOfColumn.withUnsafeMutableBufferPointer { rowOfColumn in
+                    columnOfRow.withUnsafeMutableBufferPointer { columnOfRow in
+                        _ = auction(
+                            t.baseAddress!, rows: n, columns: n, workBudget: 25 * n * n,
+                            v: w, col4row: rowOfColumn, row4col: columnOfRow)
+                    }
+                }
+            }
+        }
+        func columnMinima() {
+            for j in 0..<n { v[j] = .infinity }
+            for i in 0..<n {
+                let row = c + i * n
+                let potential = w[i]
+                for j in 0..<n { v[j] = min(v[j], row[j] - potential) }
+            }
+        }
+        columnMinima()
+        for j in 0..<n where rowOfColumn[j] >= 0 {
+            let r = rowOfColumn[j]
+            w[r] += c[r * n + j] - w[r] - v[j]
+        }
+        columnMinima()
+        for j in 0..<n where rowOfColumn[j] >= 0 {
+            col4row[rowOfColumn[j]] = j
+            row4col[j] = rowOfColumn[j]
+        }
+    }
+}

@@ -36,7 +36,10 @@ struct AssignmentCore: Sendable, Hashable {
     var columnThreshold: Double
 
     /// Solves the matrix `costs` (row-major, `.infinity` for forbidden pairs); `rows ≤ columns`.
-    static func solve(_ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int) -> AssignmentCore {
+    /// `rowsAreSlots` says the rows are worker slots (see ``solveRepaired``); it affects speed only.
+    static func solve(
+        _ costs: UnsafeBufferPointer<Double>, rows nr: Int, columns nc: Int, rowsAreSlots: Bool = false
+    ) -> AssignmentCore {
         precondition(nr <= nc && costs.count == nr * nc)
         // Small matrices gain nothing from candidates; large ones usually finish on them. When the
         // candidates do not prove optimal, near-square matrices go to the auction and repair.
@@ -46,7 +49,9 @@ struct AssignmentCore: Sendable, Hashable {
             let nearSquare = 4 * (nc - nr) <= nr
             if !(nearSquare && crowded(costs, rows: nr, columns: nc)),
                let core = solveOnCandidates(costs, rows: nr, columns: nc, perLine: 10) { return core }
-            if nearSquare, let core = solveRepaired(costs, rows: nr, columns: nc) { return core }
+            if nearSquare, let core = solveRepaired(costs, rows: nr, columns: nc, columnsBid: rowsAreSlots) {
+                return core
+            }
         }
         return augment(costs, rows: nr, columns: nc)
     }

@@ -59,7 +59,7 @@ extension AssignmentSolution {
                     result.append(AssignmentAlternative(task: task, worker: worker, lostAssignments: 0, extraCost: max(0, found)))
                 } else {
                     let resolved = layout.withMatrix(problem, blocking: (task, worker)) { blocked in
-                        AssignmentCore.solve(blocked, rows: layout.rows, columns: layout.columns)
+                        AssignmentCore.solve(blocked, rows: layout.rows, columns: layout.columns, rowsAreSlots: layout.transposed)
                     }
                     let other = AssignmentSolution(problem: problem, layout: layout, core: resolved)
                     result.append(AssignmentAlternative(

@@ -32,7 +32,7 @@ public enum AssignmentSolver {
     public static func solve(_ problem: AssignmentProblem) -> AssignmentSolution {
         let layout = SlotLayout(problem)
         let core = layout.withMatrix(problem) { matrix in
-            AssignmentCore.solve(matrix, rows: layout.rows, columns: layout.columns)
+            AssignmentCore.solve(matrix, rows: layout.rows, columns: layout.columns, rowsAreSlots: layout.transposed)
         }
         return AssignmentSolution(problem: problem, layout: layout, core: core)
     }
