@@ -211,8 +211,11 @@ struct ReplicationCollector {
         add("fairness.load_deviation", .ratio, Self.largestDeviation(people, teams: setup.workers.map(\.team)) { busy[$0] })
         add("fairness.hard_deviation", .ratio, Self.largestDeviation(people, teams: setup.workers.map(\.team)) { Double(hardAccepted[$0]) })
         // How often the guardrail gave way: assignments accepted while they took their worker over
-        // the bound, of all the ledger counted over the run (none are counted without predictions).
-        add("fairness.waived", .share, share(state.fairness.waivedTotal, state.fairness.assignmentsTotal))
+        // the bound, of all the ledger counted over the run. Without predictions nothing is
+        // counted, and the measure is left out rather than reported as NaN.
+        if state.fairness.assignmentsTotal > 0 {
+            add("fairness.waived", .share, share(state.fairness.waivedTotal, state.fairness.assignmentsTotal))
+        }
 
         for (index, queue) in setup.queues.enumerated() {
             let id = queue.id.rawValue
