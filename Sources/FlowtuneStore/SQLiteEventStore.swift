@@ -193,12 +193,7 @@ public final class SQLiteEventStore: EventStore {
         try batch.bytes.withUnsafeBytes { bytes in
             // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
             let base = bytes.baseAddress!
-            for chunk in batch.chunks {
-                try check(sqlite3_bind_int64(chunks, 2, version + Int64(chunk.first) + 1), db)
-                try check(sqlite3_bind_int64(chunks, 3, Int64(chunk.count)), db)
-                try check(sqlite3_bind_blob(chunks, 4, base + chunk.bytes.lowerBound, Int32(chunk.bytes.count), nil), db)
-                try step(chunks, db, chunkStatement)
-            }
+            try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
             for entry in batch.taskEntries {
                 let sequence = version + Int64(entry.event) + 1
                 let task = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[entry.task]), as: UTF8.self)
@@ -254,17 +249,28 @@ public final class SQLiteEventStore: EventStore {
         try check(bindText(tasks, 1, workspace.rawValue), db)
         try batch.bytes.withUnsafeBytes { bytes in
             let base = bytes.baseAddress!
-            for chunk in batch.chunks {
-                try check(sqlite3_bind_int64(chunks, 2, version + Int64(chunk.first) + 1), db)
-                try check(sqlite3_bind_int64(chunks, 3, Int64(chunk.count)), db)
-                try check(sqlite3_bind_blob(chunks, 4, base + chunk.bytes.lowerBound, Int32(chunk.bytes.count), nil), db)
-                try step(chunks, db, chunkStatement)
-            }
+            try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
             for entry in batch.taskEntries {
                 try check(bindText(tasks, 2, base, entry.task), db)
                 try check(sqlite3_bind_int64(tasks, 3, version + Int64(entry.event) + 1), db)
                 try step(tasks, db, taskStatement)
             }
+        }
+    }
+
+    /// Steps `statement` (an `event_chunks` insert whose workspace is bound) once per chunk of
+    /// `batch`, binding each chunk's blob straight from `base`, the batch's encoded bytes.
+    private static func insertChunks(
+        of batch: EncodedBatch, from base: UnsafeRawPointer, after version: Int64, through statement: Statement,
+        _ db: Database
+    ) throws {
+        let chunks = statement.sqliteStatement
+        // SQLITE_STATIC (a nil destructor): the bytes outlive the step that reads them.
+        for chunk in batch.chunks {
+            try check(sqlite3_bind_int64(chunks, 2, version + Int64(chunk.first) + 1), db)
+            try check(sqlite3_bind_int64(chunks, 3, Int64(chunk.count)), db)
+            try check(sqlite3_bind_blob(chunks, 4, base + chunk.bytes.lowerBound, Int32(chunk.bytes.count), nil), db)
+            try step(chunks, db, statement)
         }
     }
 

@@ -6,19 +6,7 @@ import Testing
 /// Every schedule with 0…cap workers per template that covers the requirement.
 private func coveringSchedules(_ problem: ShiftSchedulingProblem, cap: Int) -> [[Int]] {
     var found: [[Int]] = []
-    var workers = [Int](repeating: 0, count: problem.templates.count)
-    func visit(_ index: Int) {
-        if index == workers.count {
-            if problem.isCovered(by: workers) { found.append(workers) }
-            return
-        }
-        for count in 0...cap {
-            workers[index] = count
-            visit(index + 1)
-        }
-        workers[index] = 0
-    }
-    visit(0)
+    forEachCoveringSchedule(problem, cap: cap) { found.append($0) }
     return found
 }
 

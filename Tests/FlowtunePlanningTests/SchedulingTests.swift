@@ -4,13 +4,12 @@ import Testing
 
 @testable import FlowtunePlanning
 
-/// The cheapest covering schedule by trying every combination of 0…cap workers per template.
-private func bruteForce(_ problem: ShiftSchedulingProblem, cap: Int) -> Double {
-    var best = Double.infinity
+/// Calls `body` with every schedule of 0…cap workers per template that covers the requirement.
+func forEachCoveringSchedule(_ problem: ShiftSchedulingProblem, cap: Int, _ body: ([Int]) -> Void) {
     var workers = [Int](repeating: 0, count: problem.templates.count)
     func visit(_ index: Int) {
         if index == workers.count {
-            if problem.isCovered(by: workers) { best = min(best, problem.cost(of: workers)) }
+            if problem.isCovered(by: workers) { body(workers) }
             return
         }
         for count in 0...cap {
@@ -20,6 +19,12 @@ private func bruteForce(_ problem: ShiftSchedulingProblem, cap: Int) -> Double {
         workers[index] = 0
     }
     visit(0)
+}
+
+/// The cheapest covering schedule by trying every combination of 0…cap workers per template.
+private func bruteForce(_ problem: ShiftSchedulingProblem, cap: Int) -> Double {
+    var best = Double.infinity
+    forEachCoveringSchedule(problem, cap: cap) { best = min(best, problem.cost(of: $0)) }
     return best
 }
 

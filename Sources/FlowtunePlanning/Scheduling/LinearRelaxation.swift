@@ -28,16 +28,9 @@ final class LinearRelaxation {
         Clp_setMaximumSeconds(model, timeLimit)
         Clp_loadProblem(model, matrix.columnCount, matrix.rowCount, matrix.columnStarts, matrix.rowIndices, matrix.values,
                         matrix.columnLower, matrix.columnUpper, matrix.costs, matrix.rowLower, matrix.rowUpper)
-        Clp_dual(model, 0)
-        switch Clp_status(model) {
-        case 0: break
-        case 3: throw ShiftSchedulingError(reason: "the time limit of \(timeLimit) s ran out before the linear relaxation was solved")
-        case let status: throw ShiftSchedulingError(reason: "the linear relaxation did not solve (CLP status \(status))")
-        }
-        objective = Clp_objectiveValue(model)
-        solution = Array(UnsafeBufferPointer(start: Clp_primalColumnSolution(model), count: columns))
-        let statuses = Int(Clp_getNumRows(model)) + columns
-        basis = Array(UnsafeBufferPointer(start: Clp_statusArray(model), count: statuses))
+        try resolve(
+            timedOut: "the time limit of \(timeLimit) s ran out before the linear relaxation was solved",
+            failed: "the linear relaxation did not solve")
     }
 
     deinit { Clp_deleteModel(model) }
@@ -57,11 +50,19 @@ final class LinearRelaxation {
         let lower = cuts.map { Double($0.workers) }
         let upper = [Double](repeating: .infinity, count: cuts.count)
         Clp_addRows(model, Int32(cuts.count), lower, upper, starts, columnIndices, elements)
+        try resolve(
+            timedOut: "the time limit ran out before the relaxation with its cuts was solved",
+            failed: "the relaxation with its cuts did not solve")
+    }
+
+    /// Runs dual simplex from the model's current basis and reads back the objective, the
+    /// solution and the basis; `timedOut` and `failed` say what was being solved when it stops.
+    private func resolve(timedOut: String, failed: String) throws {
         Clp_dual(model, 0)
         switch Clp_status(model) {
         case 0: break
-        case 3: throw ShiftSchedulingError(reason: "the time limit ran out before the relaxation with its cuts was solved")
-        case let status: throw ShiftSchedulingError(reason: "the relaxation with its cuts did not solve (CLP status \(status))")
+        case 3: throw ShiftSchedulingError(reason: timedOut)
+        case let status: throw ShiftSchedulingError(reason: "\(failed) (CLP status \(status))")
         }
         objective = Clp_objectiveValue(model)
         solution = Array(UnsafeBufferPointer(start: Clp_primalColumnSolution(model), count: columns))
