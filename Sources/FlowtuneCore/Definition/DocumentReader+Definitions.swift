@@ -107,6 +107,13 @@ extension DocumentReader {
             reader.report("must be \(positive ? "more than 0" : "0 or more"), not \(value)", at: fields.path(key), node.mark)
             return nil
         }
+        func span(_ reader: inout DocumentReader, _ key: String, positive: Bool) -> TimeInterval? {
+            guard let node = fields[key], let value = reader.duration(node, at: fields.path(key)) else { return nil }
+            if positive ? value > 0 : value >= 0 { return value }
+            let rule = positive ? "longer than 0" : "0 or longer"
+            reader.report("must be \(rule), not \(DurationText.format(value))", at: fields.path(key), node.mark)
+            return nil
+        }
         func count(_ reader: inout DocumentReader, _ key: String, atLeast minimum: Int) -> Int? {
             guard let node = fields[key], let value = reader.wholeNumber(node, at: fields.path(key)) else { return nil }
             if value >= minimum { return value }
@@ -119,13 +126,7 @@ extension DocumentReader {
         settings.customerCostPerHour = amount(&self, "customer_cost_per_hour", positive: false)
         settings.missedPromiseCost = amount(&self, "missed_promise_cost", positive: false)
         settings.fairnessBound = amount(&self, "fairness_bound", positive: false)
-        if let node = fields["fairness_period"], let period = duration(node, at: fields.path("fairness_period")) {
-            if period > 0 {
-                settings.fairnessPeriod = period
-            } else {
-                report("must be longer than 0, not \(DurationText.format(period))", at: fields.path("fairness_period"), node.mark)
-            }
-        }
+        settings.fairnessPeriod = span(&self, "fairness_period", positive: true)
         if let node = fields["fairness_window"] {
             // The guardrail once counted a number of assignments; a file written then should say
             // what it means now rather than be read as something else.
@@ -134,13 +135,7 @@ extension DocumentReader {
                 at: fields.path("fairness_window"), node.mark)
         }
         settings.fairnessMinimum = count(&self, "fairness_minimum", atLeast: 0)
-        if let node = fields["batch_interval"], let interval = duration(node, at: fields.path("batch_interval")) {
-            if interval >= 0 {
-                settings.batchInterval = interval
-            } else {
-                report("must be 0 or longer, not \(DurationText.format(interval))", at: fields.path("batch_interval"), node.mark)
-            }
-        }
+        settings.batchInterval = span(&self, "batch_interval", positive: false)
         return settings
     }
 
