@@ -160,6 +160,15 @@ struct FairnessGuardrailTests {
                     #expect((got?.hard == nil) == (expected.hard == nil), "seed \(seed) event \(number) worker \(worker)")
                     if let l = got?.load, let e = expected.load { #expect(abs(l - e) < 1e-6) }
                     if let h = got?.hard, let e = expected.hard { #expect(abs(h - e) < 1e-9) }
+                    if let got {
+                        // The waiver's rank is the hard overage, 0 within it; the batch's units one
+                        // for being over and one per started tenth of the mean share over on hard tasks.
+                        let hardOver = expected.hard ?? 0
+                        #expect(abs(got.waiverRank - hardOver) < 1e-9)
+                        var units = 1
+                        while Double(units - 1) / 10 < hardOver - 1e-9 { units += 1 }
+                        #expect(got.penaltyUnits == units, "seed \(seed) event \(number): \(hardOver)")
+                    }
                     let own = visits.indices.filter { counted($0) && visits[$0].worker == worker }
                     let tally = ledger.teams["desk"]?.members[worker]
                     #expect((tally?.visits ?? 0) == own.count, "seed \(seed) event \(number) worker \(worker)")
@@ -292,6 +301,108 @@ struct FairnessGuardrailTests {
             $0.hasPrefix("fairness waived: W would take ana over the bound (fairness: load share would be 56% over the team's)")
                 && $0.hasSuffix("work does not wait for fairness")
         })
+    }
+
+    /// A desk where a fraud task (hard) would take every free worker over the bound: ana, the
+    /// quickest on fraud, has two of the team's three fraud visits; bo one after a long visit, cy a
+    /// long billing visit. Visits one at a time, each worker alone on the floor.
+    private func hardDesk(policy: RoutingPolicyKind) throws -> TestWorkspace {
+        var ws = TestWorkspace(policy: policy)
+        var settings = ws.settings
+        settings.predictive.fairnessMinimum = 3
+        if policy == .optimalBatch { settings.predictive.batchInterval = 10 }
+        try ws.run(.configure(settings))
+        try ws.desk()
+        try ws.paidWorker("ana", cost: 40)
+        try ws.paidWorker("bo", cost: 30)
+        try ws.paidWorker("cy", cost: 20)
+        var table = deskTable()
+        table.set(Prediction(handlingTime: 900, handlingTimeUpper: 1500, resolution: 0.95), taskType: "fraud", worker: "ana")
+        table.set(Prediction(handlingTime: 1500, handlingTimeUpper: 2400, resolution: 0.90), taskType: "fraud", worker: "bo")
+        try ws.run(.publishPredictions(table))
+        for (task, worker, type, seconds) in [("F1", "ana", "fraud", 900.0), ("F2", "ana", "fraud", 900), ("F3", "bo", "fraud", 3000), ("B1", "cy", "billing", 3000)]
+            as [(TaskID, WorkerID, String, Double)]
+        {
+            try ws.set(["ana", "bo", "cy"].filter { $0 != worker }, .away)
+            try ws.set([worker], .available)
+            try ws.create("support", id: task, attributes: ["type": .string(type)])
+            if policy == .optimalBatch { try ws.run(.routeWaiting) }
+            #expect(try ws.accept(task) == worker)
+            ws.advance(seconds)
+            try ws.complete(task)
+        }
+        try ws.set(["ana", "bo", "cy"], .available)
+        return ws
+    }
+
+    /// Each worker's overage for one more fraud task, counted directly from the visits above:
+    /// loads ana 1800 s, bo 3000, cy 3000 (7800 in all), hard visits 2, 1, 0 of 3, three workers;
+    /// the task judged at each one's upper quantile (ana 1500 s, bo 2400, cy everyone's 3600).
+    private static let hardDeskOverage: [WorkerID: (load: Double?, hard: Double?)] = {
+        func load(_ own: Double, _ upper: Double) -> Double? {
+            let relative = (own + upper) / (7800 + upper) * 3
+            return relative > 1.3 ? relative - 1 : nil
+        }
+        func hard(_ own: Int) -> Double? {
+            // At or below the mean count (1) a worker may always take one.
+            guard own * 3 > 3 else { return nil }
+            let relative = Double(own + 1) / Double(3 + 1) * 3
+            return relative > 1.3 ? relative - 1 : nil
+        }
+        return ["ana": (load(1800, 1500), hard(2)), "bo": (load(3000, 2400), hard(1)), "cy": (load(3000, 3600), hard(0))]
+    }()
+
+    @Test("when every free worker is over the bound, a hard task goes to the one least over on hard tasks, not the best-scoring")
+    func waiverLeastOverOnHard() throws {
+        var ws = try hardDesk(policy: .predictive)
+        // The direct count: ana is within on load but 125% over on hard tasks, bo and cy over on
+        // load only (59% and 74%).
+        let expected = Self.hardDeskOverage
+        #expect(expected["ana"]!.load == nil && abs(expected["ana"]!.hard! - 1.25) < 1e-12)
+        #expect(expected["bo"]!.hard == nil && expected["cy"]!.hard == nil)
+        #expect(expected["bo"]!.load != nil && expected["cy"]!.load != nil)
+        for worker in ["ana", "bo", "cy"] as [WorkerID] {
+            let number = try #require(ws.state.workerIndex[worker])
+            let got = try #require(ws.state.fairnessOverage(number, type: ws.state.predictionIndex.types["fraud"]))
+            #expect(got.hard.map { abs($0 - expected[worker]!.hard!) < 1e-12 } ?? (expected[worker]!.hard == nil))
+            #expect(got.load.map { abs($0 - expected[worker]!.load!) < 1e-12 } ?? (expected[worker]!.load == nil))
+        }
+        // ana scores best (0.95 resolution in 900 s against bo's 0.90 in 1500 s), and with the
+        // waiver ranked by score alone she would take her third of four fraud tasks. bo and cy are
+        // equally within on hard tasks; of them bo scores better.
+        let offer = try #require(try ws.run(.createTask(NewTask(id: "F4", workflow: "support", attributes: ["type": "fraud"]))).offers.first)
+        #expect(offer.worker == "bo")
+        #expect(offer.decision.candidate("ana") == nil)
+        let note = try #require(offer.decision.notes.first { $0.hasPrefix("fairness waived") })
+        #expect(note.contains("ana fairness: hard-task share would be 125% over the team's"))
+        #expect(note.hasSuffix("it goes to those it takes least over on hard tasks"))
+        try ws.accept("F4")
+        #expect(ws.state.fairness.waivedTotal == 1)
+
+        // A billing task is not hard: ranked by score alone, as before, among those over on load.
+        var billing = try hardDesk(policy: .predictive)
+        let plain = try #require(try billing.run(.createTask(NewTask(id: "B2", workflow: "support", attributes: ["type": "billing"]))).offers.first)
+        #expect(plain.worker == "ana", "ana is within the bound for a billing task: (1800 + 420) / (7800 + 420) × 3 = 0.81")
+    }
+
+    @Test("a batch gives a hard task that takes everyone over the bound to the one least over on hard tasks")
+    func batchWaiverLeastOverOnHard() throws {
+        var ws = try hardDesk(policy: .optimalBatch)
+        try ws.create("support", id: "F4", attributes: ["type": "fraud"])
+        let batch = ws.state.batchAssignment(now: ws.now)
+        // Units by the direct count: ana 1 + ⌈12.5⌉ = 14, bo and cy 1 each.
+        let units = Dictionary(uniqueKeysWithValues: (0..<batch.columnCount).map {
+            (ws.state.workers[batch.columns[$0].worker].worker.id, batch.penaltyUnits(row: 0, column: $0))
+        })
+        #expect(units == ["ana": 14, "bo": 1, "cy": 1])
+        let best = OptimalBatchTests.bruteForce(batch)
+        #expect(best.assigned == 1 && best.over == 1)
+        let offers = try ws.run(.routeWaiting).offers
+        #expect(offers.map(\.worker) == ["bo"])
+        #expect(abs((offers.first?.decision.candidates.first?.score ?? .nan) - best.score) < 1e-9)
+        #expect(offers.first?.decision.notes.contains {
+            $0.hasPrefix("fairness waived: bo fairness: load share would be") && $0.contains("or less over on hard tasks")
+        } == true)
     }
 
     @Test("the guardrail waits for the period to hold the minimum number of visits")

@@ -6,8 +6,9 @@ import Testing
 @Suite("Optimal-batch routing")
 struct OptimalBatchTests {
     /// The best assignment of a batch by brute force: every way of giving each task one column
-    /// with a free place, or none; best by most tasks, then fewest pairs over the fairness bound,
-    /// then highest total score.
+    /// with a free place, or none; best by most tasks, then fewest penalty units over the fairness
+    /// bound (a pair over it counts 1, and 1 more per tenth of the team's mean share a hard-task
+    /// share would be over), then highest total score.
     struct Best {
         var assigned: Int
         var over: Int
@@ -35,7 +36,7 @@ struct OptimalBatchTests {
                 guard let score = batch.score(row: row, column: column) else { continue }
                 capacity[column] -= 1
                 place(row + 1, Best(
-                    assigned: current.assigned + 1, over: current.over + (batch.isOverBound(row: row, column: column) ? 1 : 0),
+                    assigned: current.assigned + 1, over: current.over + batch.penaltyUnits(row: row, column: column),
                     score: current.score + score))
                 capacity[column] += 1
             }

@@ -4,11 +4,13 @@ import Foundation
 ///
 /// Columns are a worker's free capacity on one channel (a task only uses capacity on its own
 /// channel); rows are the waiting tasks in line order: queue, channel, priority, waiting time.
-/// The problem's cost of a pair is −score, plus a penalty per pair that would take its worker
-/// over the fairness bound (judged prospectively, pair by pair: see ``FairnessLedger``) of more
-/// than twice any difference of total score, so that among the assignments that serve
-/// the most tasks the solver first uses over-bound workers as little as it can — only where no
-/// one else can take the task — and then takes the best total score.
+/// The problem's cost of a pair is −score, plus, for a pair that would take its worker over the
+/// fairness bound (judged prospectively, pair by pair: see ``FairnessLedger``), a penalty of more
+/// than twice any difference of total score for each of its units
+/// (``FairnessLedger/Overage/penaltyUnits``: one, and one more per tenth of the team's mean share
+/// a hard-task share would be over), so that among the assignments that serve the most tasks the
+/// solver first uses over-bound workers as little as it can — only where no one else can take
+/// the task, and then those least over on hard tasks — and then takes the best total score.
 public struct BatchAssignment: Sendable {
     /// One waiting task.
     public struct Row: Sendable {
@@ -40,18 +42,22 @@ public struct BatchAssignment: Sendable {
     var columns: [Column] = []
     /// The score of each eligible pair, row-major; nil where ineligible.
     public internal(set) var scores: [Double?] = []
-    /// Whether each pair would take its worker over the fairness bound, row-major.
-    var overPairs: [Bool] = []
+    /// The penalty units of each pair, row-major: 0 within the fairness bound.
+    var overUnits: [Int] = []
     /// The problem handed to the solver.
     public internal(set) var problem: AssignmentProblem?
-    /// The cost added per pair with a worker over the fairness bound.
+    /// The cost added per penalty unit of a pair with a worker over the fairness bound.
     public internal(set) var penalty = 1.0
 
     /// The score of `row` on `column`, or nil.
     public func score(row: Int, column: Int) -> Double? { scores[row * columns.count + column] }
 
     /// Whether giving `row` to `column` would take the column's worker over the fairness bound.
-    public func isOverBound(row: Int, column: Int) -> Bool { overPairs[row * columns.count + column] }
+    public func isOverBound(row: Int, column: Int) -> Bool { overUnits[row * columns.count + column] > 0 }
+
+    /// The penalty units of giving `row` to `column`: 0 within the fairness bound, else 1 and one
+    /// more per tenth of the team's mean share the worker's hard-task share would be over it.
+    public func penaltyUnits(row: Int, column: Int) -> Int { overUnits[row * columns.count + column] }
 
     /// The number of columns.
     public var columnCount: Int { columns.count }
@@ -109,7 +115,7 @@ extension WorkspaceState {
         }
         let columnCount = batch.columns.count
         batch.scores = [Double?](repeating: nil, count: batch.rows.count * columnCount)
-        batch.overPairs = [Bool](repeating: false, count: batch.rows.count * columnCount)
+        batch.overUnits = [Int](repeating: 0, count: batch.rows.count * columnCount)
         let checkFairness = !fairness.isEmpty
         var lowest = Double.infinity
         var highest = -Double.infinity
@@ -126,23 +132,23 @@ extension WorkspaceState {
                 let pair = pairFit(row.predicted, worker: eligibility.worker, skillFit: eligibility.skillFit, now: nowValue)
                 let score = Self.predictiveTotal(row.terms, fit: pair.fit, idle: Self.idle(worker, now: nowValue), weights)
                 batch.scores[rowNumber * columnCount + column] = score
-                if checkFairness, fairnessOverage(eligibility.worker, type: row.predicted.predictions) != nil {
-                    batch.overPairs[rowNumber * columnCount + column] = true
+                if checkFairness, let overage = fairnessOverage(eligibility.worker, type: row.predicted.predictions) {
+                    batch.overUnits[rowNumber * columnCount + column] = overage.penaltyUnits
                 }
                 lowest = min(lowest, score)
                 highest = max(highest, score)
             }
         }
-        // More than twice the spread of any two assignments' total scores: one fewer over-bound
-        // pair always outweighs any gain in score, and a difference of costs splits uniquely
-        // into pairs over the bound and score.
+        // More than twice the spread of any two assignments' total scores: one penalty unit fewer
+        // always outweighs any gain in score, and a difference of costs splits uniquely into
+        // penalty units and score.
         let pairs = Double(min(batch.rows.count, batch.columns.reduce(0) { $0 + $1.free }))
         let penalty = lowest <= highest ? 2 * (highest - lowest) * pairs + 1 : 1
         batch.penalty = penalty
         var costs = [Double](repeating: .infinity, count: batch.scores.count)
         for index in costs.indices {
             guard let score = batch.scores[index] else { continue }
-            costs[index] = -score + (batch.overPairs[index] ? penalty : 0)
+            costs[index] = -score + Double(batch.overUnits[index]) * penalty
         }
         batch.problem = try? AssignmentProblem(
             taskCount: batch.rows.count, workerCount: columnCount, costs: costs, capacities: batch.columns.map(\.free))
@@ -188,8 +194,8 @@ extension WorkspaceState {
     }
 
     /// "the best assignment without this pairing costs X more", in score points, from the
-    /// solver's alternative: its extra cost splits into pairs over the fairness bound (each
-    /// costing `penalty`) and score, since the score part is less than half the penalty.
+    /// solver's alternative: its extra cost splits into penalty units over the fairness bound
+    /// (each costing `penalty`) and score, since the score part is less than half the penalty.
     static func alternativeText(_ alternative: AssignmentAlternative, penalty: Double) -> String {
         if alternative.lostAssignments > 0 {
             let fewer = alternative.lostAssignments
@@ -200,7 +206,8 @@ extension WorkspaceState {
         var text = "the best assignment without this pairing costs \(format(score)) more"
         if over >= 1 {
             let count = Int(over)
-            text += " and gives \(count) more \(count == 1 ? "task" : "tasks") to workers over the fairness bound"
+            text += " and goes \(count) \(count == 1 ? "step" : "steps") further over the fairness bound"
+                + " (a task given to a worker over it, or a tenth of the team's mean share on hard tasks)"
         }
         return text
     }
@@ -248,7 +255,7 @@ extension WorkspaceState {
         if chosenOver, let overage = fairnessOverage(chosenWorker, type: task.predicted.predictions) {
             notes.append(
                 "fairness waived: \(workers[chosenWorker].worker.id.rawValue) \(overage.rule), but no assignment serving as many tasks "
-                    + "leaves this task to a worker within the bound, and work does not wait for fairness")
+                    + "leaves this task to a worker within the bound, or less over on hard tasks, and work does not wait for fairness")
         } else {
             excluded.append(contentsOf: fairnessExclusions(overOthers))
         }

@@ -168,7 +168,7 @@ extension WorkspaceState {
 
     /// ``route(task:now:)`` under the prediction policies: the free eligible worker with the best
     /// predicted fit (net value), workers over the fairness bound passed over unless no one else
-    /// qualifies.
+    /// qualifies, and then the task given to those it takes least over on hard tasks.
     func routePredictive(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
         guard let task = tasks[id], let queueNumber = queueNumber(task.queue) else { return nil }
         let queue = queues[queueNumber].queue
@@ -183,6 +183,7 @@ extension WorkspaceState {
         var overBest = TopCandidates(capacity: capacity)
         var exclusions = ExclusionTally()
         var overWorkers: [(worker: Int, overage: FairnessLedger.Overage)] = []
+        var overScored: [(position: Int, score: Double, rank: Double)] = []
         var unpredicted: [Int] = []
         var candidateCount = 0
         let declined = task.declinedBy
@@ -211,11 +212,15 @@ extension WorkspaceState {
                 let score = Self.predictiveTotal(taskTerms, fit: pair.fit, idle: Self.idle(worker, now: nowValue), weights)
                 if checkFairness, let overage = fairnessOverage(eligibility.worker, type: predicted.predictions) {
                     overWorkers.append((eligibility.worker, overage))
-                    overBest.consider(position, score: score)
+                    overScored.append((position, score, overage.waiverRank))
                 } else {
                     best.consider(position, score: score)
                 }
             }
+        }
+        // No one within the bound: the task goes to those it takes least over on hard tasks.
+        if best.ranked.isEmpty, let least = overScored.lazy.map(\.rank).min() {
+            for entry in overScored where entry.rank <= least { overBest.consider(entry.position, score: entry.score) }
         }
         var notes = [taskNotes(predicted, id: id)]
         let waived = best.ranked.isEmpty && !overBest.ranked.isEmpty
@@ -280,8 +285,10 @@ extension WorkspaceState {
 
     func fairnessWaivedNote(_ over: [(worker: Int, overage: FairnessLedger.Overage)]) -> String {
         let rules = over.prefix(3).map { "\(workers[$0.worker].worker.id.rawValue) \($0.overage.rule)" }
-        return "fairness waived: this task would take every eligible worker over the fairness bound (" + rules.joined(separator: "; ")
+        var note = "fairness waived: this task would take every eligible worker over the fairness bound (" + rules.joined(separator: "; ")
             + (over.count > 3 ? "; \(over.count - 3) more" : "") + "), and work does not wait for fairness"
+        if over.contains(where: { $0.overage.hard != nil }) { note += "; it goes to those it takes least over on hard tasks" }
+        return note
     }
 
     func unpredictedNote(_ unpredicted: [Int], type: String) -> String {
@@ -299,7 +306,8 @@ extension WorkspaceState {
     /// wait: a task that has waited 2,100 s is taken before any that arrived later.
     ///
     /// A task that would take this worker over the fairness bound is left to another free worker
-    /// within it; when no one else can take it, this worker does: work does not wait for fairness.
+    /// within it, or less over on hard tasks; when no one else can take it, this worker does: work
+    /// does not wait for fairness.
     func routePredictive(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
@@ -370,7 +378,7 @@ extension WorkspaceState {
             if checkFairness, let overage = fairnessOverage(workerNumber, type: predicted.predictions) {
                 if hasFairAlternative(
                     to: workerNumber, queue: head.queue, channel: head.channel, task: head.task, type: predicted.predictions,
-                    now: now)
+                    now: now, rank: overage.waiverRank)
                 {
                     passedOver.append((head.task, overage))
                     continue
@@ -393,7 +401,8 @@ extension WorkspaceState {
         if let overage = waivedFor[ranked[0].index] {
             notes.append(
                 "fairness waived: \(heads[ranked[0].index].task.rawValue) would take \(id.rawValue) over the bound "
-                    + "(\(overage.rule)), but no other free worker within it can take it, and work does not wait for fairness")
+                    + "(\(overage.rule)), but no other free worker within it, or less over on hard tasks, can take it, "
+                    + "and work does not wait for fairness")
         }
         let candidates = ranked.map { entry in
             let head = heads[entry.index]
@@ -416,9 +425,12 @@ extension WorkspaceState {
     }
 
     /// Whether a free worker other than `worker`, whom `task` (of `type`) would not take over the
-    /// fairness bound, could take it from queue number `queueNumber` on channel number `channel` now.
+    /// fairness bound — or would take less far over the hard-task bound than `rank`, this
+    /// worker's ``FairnessLedger/Overage/waiverRank`` — could take it from queue number
+    /// `queueNumber` on channel number `channel` now.
     func hasFairAlternative(
-        to worker: Int, queue queueNumber: Int, channel: Int, task id: TaskID, type: PredictionIndex.TypeEntry?, now: Date
+        to worker: Int, queue queueNumber: Int, channel: Int, task id: TaskID, type: PredictionIndex.TypeEntry?, now: Date,
+        rank: Double = 0
     ) -> Bool {
         guard let task = tasks[id] else { return false }
         let thisQueue = Int32(queueNumber)
@@ -427,7 +439,7 @@ extension WorkspaceState {
             guard other.available, other.serving < 0 || other.serving == thisQueue, other.hasCapacity(on: channel),
                 eligibility.delay <= 0 || task.queuedAt + eligibility.delay <= now,
                 !task.declinedBy.contains(workers[eligibility.worker].worker.id),
-                fairnessOverage(eligibility.worker, type: type) == nil
+                fairnessOverage(eligibility.worker, type: type).map({ $0.waiverRank < rank }) ?? true
             else { continue }
             return true
         }

@@ -26,9 +26,11 @@ import Foundation
 /// visits. Being under the mean is never a reason to pass anyone over.
 ///
 /// Routing passes such a worker over unless no one within the bound can take the task: work does
-/// not wait for fairness. An assignment accepted while its worker was over the bound is counted
-/// as **waived**, per worker over the period and in total, so that a desk sees how often the rule
-/// gave way.
+/// not wait for fairness. The task then goes to the worker it takes least over the hard-task
+/// bound (those over on load only count as within it; see ``Overage/waiverRank``), the
+/// best-scoring among equals. An assignment accepted while its worker was over the bound is
+/// counted as **waived**, per worker over the period and in total, so that a desk sees how often
+/// the rule gave way.
 ///
 /// The ledger is a fold of the log: visits start at `OfferAccepted` (under the team the worker is
 /// in then, with the table in force; without a published table nothing is counted) and end when
@@ -171,6 +173,22 @@ public struct FairnessLedger: Sendable, Hashable {
         }
 
         static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
+
+        /// How far over the hard-task bound the worker would be, 0 when within it: what the
+        /// waiver ranks by when no one within the bound can take a task, least first.
+        ///
+        /// Hard tasks are counted whole, so a waiver that gave each to the best-scoring worker
+        /// would give a run of them to the same one — the quickest on that type — and their count
+        /// would stay over the bound for the rest of the period. Load needs no such ranking: it is
+        /// time, which the next tasks' time evens out, and a worker passed over for being over on
+        /// load only is no further from the team's hard-task share than one within it.
+        var waiverRank: Double { hard ?? 0 }
+
+        /// The penalty units `optimal-batch` charges for this pair: one for being over the bound,
+        /// and one more for each tenth of the team's mean share the worker's hard-task share would
+        /// be over it, so that among assignments equally over the bound the solver gives hard
+        /// tasks to the workers least over on them.
+        var penaltyUnits: Int { 1 + Int((waiverRank * 10 - 1e-9).rounded(.up)) }
     }
 
     /// Whether the ledger counts anything: when not, routing skips the check.
