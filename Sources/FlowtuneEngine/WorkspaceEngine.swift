@@ -23,8 +23,10 @@ public actor WorkspaceEngine {
     private var state: WorkspaceState
     /// The version of the log known to be durable.
     private var durableVersion: Int64
-    /// Events decided but not yet handed to the store.
-    private var pending: [Event] = []
+    /// Events decided but not yet handed to the store, one array per command: the array its
+    /// outcome holds too, so that joining a batch copies no event (a copy retains everything an
+    /// event holds, and freeing it releases it all again).
+    private var pending: [[Event]] = []
     /// The commands waiting for `pending` to be durable, each resumed exactly once, by `flush`.
     private var pendingWaiters: [Waiter] = []
     /// Commands submitted from outside the actor and not yet decided. A submitter leaves its
@@ -114,8 +116,11 @@ public actor WorkspaceEngine {
                 return taken
             }
             if submissions.isEmpty { return }
-            // By index: iterating would copy each command, retaining all it holds.
-            for index in submissions.indices { decide(submissions[index]) }
+            // Through the buffer: iterating, or subscripting the array, would copy each
+            // submission, retaining all its command holds.
+            submissions.withUnsafeBufferPointer { submissions in
+                for index in submissions.indices { decide(submissions[index]) }
+            }
             await Task.yield()
         }
     }
@@ -144,7 +149,7 @@ public actor WorkspaceEngine {
             submission.continuation.resume(returning: outcome)
             return
         }
-        pending += events
+        if !events.isEmpty { pending.append(events) }
         pendingWaiters.append(.command(submission.continuation, outcome))
         startFlushing()
     }
@@ -169,14 +174,14 @@ public actor WorkspaceEngine {
     ) async throws -> [Result<CommandOutcome, CommandError>] {
         if let recovery { await recovery.value }
         var results: [Result<CommandOutcome, CommandError>] = []
-        var decided: [Event] = []
+        var decided: [[Event]] = []
         results.reserveCapacity(commands.count)
         for command in commands {
             let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
             do {
                 let events = try state.execute(command, context: context)
                 if reallocation != nil { reallocation!.observe(events, state: state) }
-                decided += events
+                if !events.isEmpty { decided.append(events) }
                 results.append(.success(CommandOutcome(
                     events: events, firstSequence: state.version - Int64(events.count) + 1,
                     createdTask: createdTask(command, events))))
@@ -212,7 +217,7 @@ public actor WorkspaceEngine {
     ///
     /// A command with no events still waits for the batches decided before it, because what it
     /// answered may depend on them (a retried creation finds the task an earlier command made).
-    private func commit(_ events: [Event]) async throws {
+    private func commit(_ events: [[Event]]) async throws {
         if events.isEmpty && pending.isEmpty && !isFlushing { return }
         pending += events
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
@@ -264,7 +269,7 @@ public actor WorkspaceEngine {
     }
 
     /// Takes the pending batch and its waiters and starts appending it; nil when no command waits.
-    private func startAppend() -> (batch: [Event], waiters: [Waiter], append: Task<Int64, any Error>)? {
+    private func startAppend() -> (batch: [[Event]], waiters: [Waiter], append: Task<Int64, any Error>)? {
         guard !pendingWaiters.isEmpty else { return nil }
         let batch = pending
         let waiters = pendingWaiters
@@ -277,7 +282,10 @@ public actor WorkspaceEngine {
         }
         let store = store
         let workspace = workspace
-        return (batch, waiters, Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) })
+        return (
+            batch, waiters,
+            Task.detached { try await store.append(eventsOf: batch, to: workspace, expectedVersion: version) }
+        )
     }
 
     private func reload() async {
@@ -303,11 +311,15 @@ public actor WorkspaceEngine {
         subscribers[id] = nil
     }
 
-    private func publish(_ batch: [Event], from version: Int64) {
+    private func publish(_ batch: [[Event]], from version: Int64) {
         guard !subscribers.isEmpty else { return }
-        for (offset, event) in batch.enumerated() {
-            let stored = StoredEvent(workspace: workspace, sequence: version + Int64(offset) + 1, event: event)
-            for continuation in subscribers.values { continuation.yield(stored) }
+        var sequence = version
+        for events in batch {
+            for event in events {
+                sequence += 1
+                let stored = StoredEvent(workspace: workspace, sequence: sequence, event: event)
+                for continuation in subscribers.values { continuation.yield(stored) }
+            }
         }
     }
 

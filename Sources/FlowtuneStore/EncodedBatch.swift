@@ -43,17 +43,21 @@ struct EncodedBatch: Sendable {
     /// - Throws: ``EventStoreError/Code/invalidEvent`` naming the first event that cannot be encoded.
     init(_ events: [Event]) throws(EventStoreError) {
         var assembler = ChunkAssembler(capacity: max(events.count * 224, 256))
-        // By index rather than `enumerated()`, which hands out copies: copying an event retains
-        // every reference it holds, and releasing the copy costs as much again.
-        for index in events.indices {
-            do {
-                let start = assembler.beginEvent()
-                let layout = try assembler.writer.write(event: events[index])
-                assembler.endEvent(at: start, task: layout.task)
-            } catch {
-                throw EventStoreError(
-                    .invalidEvent, "cannot encode event \(index + 1) of the batch (\(events[index].type)): \(error.reason)")
-            }
+        try assembler.add(events, numberedFrom: 1)
+        self = assembler.finish()
+    }
+
+    /// Encodes the events of several commands, one array per command, as one batch in order.
+    ///
+    /// - Throws: ``EventStoreError/Code/invalidEvent`` naming the first event that cannot be encoded.
+    init(eventsOf commands: [[Event]]) throws(EventStoreError) {
+        var total = 0
+        for index in commands.indices { total += commands[index].count }
+        var assembler = ChunkAssembler(capacity: max(total * 224, 256))
+        var number = 1
+        for index in commands.indices {
+            try assembler.add(commands[index], numberedFrom: number)
+            number += commands[index].count
         }
         self = assembler.finish()
     }
@@ -123,6 +127,29 @@ struct ChunkAssembler: ~Copyable {
     private mutating func closeChunk() {
         chunks.append(EncodedBatch.Chunk(first: chunkFirst, count: events - chunkFirst, bytes: chunkStart..<writer.count))
         chunkStart = -1
+    }
+
+    /// Encodes `events`, which are the batch's events from number `first` on (counting from 1),
+    /// the number an error names.
+    mutating func add(_ events: [Event], numberedFrom first: Int) throws(EventStoreError) {
+        // Through the buffer rather than `enumerated()` or the array's subscript, which hand out
+        // copies: copying an event retains every reference it holds, and releasing the copy costs
+        // as much again.
+        let failure = events.withUnsafeBufferPointer { events -> EventStoreError? in
+            for index in events.indices {
+                do throws(EncodingFailure) {
+                    let start = beginEvent()
+                    let layout = try writer.write(event: events[index])
+                    endEvent(at: start, task: layout.task)
+                } catch {
+                    return EventStoreError(
+                        .invalidEvent,
+                        "cannot encode event \(first + index) of the batch (\(events[index].type)): \(error.reason)")
+                }
+            }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
     consuming func finish() -> EncodedBatch {

@@ -129,8 +129,19 @@ public final class SQLiteEventStore: EventStore {
     public func append(_ events: [Event], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         // Encode before taking the writer: the writer connection is the one serial resource, so
         // it should only bind and step.
-        let batch = try EncodedBatch(events)
-        return try await database.writeWithoutTransaction { db in
+        try await append(EncodedBatch(events), to: workspace, expectedVersion: expectedVersion)
+    }
+
+    /// Appends the events of several commands, one array per command, in order, as one append:
+    /// the same as ``append(_:to:expectedVersion:)`` with the arrays joined, without joining them.
+    ///
+    /// - Throws: as ``append(_:to:expectedVersion:)``.
+    public func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
+        try await append(EncodedBatch(eventsOf: commands), to: workspace, expectedVersion: expectedVersion)
+    }
+
+    private func append(_ batch: EncodedBatch, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
+        try await database.writeWithoutTransaction { db in
             var version = expectedVersion
             // Dropped if the transaction fails: it may hold tasks the rollback took back.
             var firsts = firstEvents.withLock { $0.removeValue(forKey: workspace) } ?? TaskFirstEvents()
@@ -141,15 +152,14 @@ public final class SQLiteEventStore: EventStore {
                         .versionConflict,
                         "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
                 }
-                guard !events.isEmpty else { return .commit }
+                guard batch.count > 0 else { return .commit }
                 try Self.insert(batch, into: workspace, after: current, db, firsts: &firsts)
-                version = current + Int64(events.count)
-                try db.execute(
-                    sql: """
-                        INSERT INTO workspaces(id, version) VALUES (?, ?)
-                        ON CONFLICT(id) DO UPDATE SET version = excluded.version
-                        """,
-                    arguments: [workspace.rawValue, version])
+                version = current + Int64(batch.count)
+                // Cached, as every statement of an append: parsing it again per batch showed in profiles.
+                try db.cachedStatement(sql: """
+                    INSERT INTO workspaces(id, version) VALUES (?, ?)
+                    ON CONFLICT(id) DO UPDATE SET version = excluded.version
+                    """).execute(arguments: [workspace.rawValue, version])
                 return .commit
             }
             firstEvents.withLock { $0[workspace] = firsts }
@@ -160,9 +170,12 @@ public final class SQLiteEventStore: EventStore {
     /// Inserts the chunks and task index entries through the C API on GRDB's cached statements,
     /// binding the blobs and task ids straight from the encoded buffer: no `Data` per row.
     ///
-    /// `firsts` answers the first event of a task from memory when it can; a task it does not know
-    /// is looked up in `tasks`, and a task not there either starts there, at its first run. Either
-    /// way `firsts` learns it.
+    /// `firsts` answers the first event of a task from memory when it can. The tasks it does not
+    /// know are taken to start in this batch and inserted into `tasks` together, many rows per
+    /// statement; only when some were there already (a task first met by an earlier process on
+    /// the file) are their first events looked up. Then each run that is not its task's first
+    /// event gets its `task_runs` row, again many rows per statement. Either way `firsts` learns
+    /// every task of the batch.
     static func insert(
         _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database,
         firsts: inout TaskFirstEvents
@@ -170,57 +183,128 @@ public final class SQLiteEventStore: EventStore {
         let chunkStatement = try db.cachedStatement(sql: """
             INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
             """)
-        let newTaskStatement = try db.cachedStatement(sql: """
-            INSERT INTO tasks(workspace, task, first) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
-            """)
-        let firstStatement = try db.cachedStatement(sql: taskFirstQuery)
-        let runStatement = try db.cachedStatement(sql: """
-            INSERT INTO task_runs(workspace, first, sequence) VALUES (?, ?, ?)
-            """)
         let chunks = chunkStatement.sqliteStatement
-        let newTasks = newTaskStatement.sqliteStatement
-        let stored = firstStatement.sqliteStatement
-        let runs = runStatement.sqliteStatement
-        let handles = [chunks, newTasks, stored, runs]
-        for handle in handles { sqlite3_reset(handle) }
+        sqlite3_reset(chunks)
         defer {
-            for handle in handles {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
-            }
+            sqlite3_reset(chunks)
+            sqlite3_clear_bindings(chunks)
         }
-        for handle in handles { try check(bindText(handle, 1, workspace.rawValue), db) }
+        try check(bindText(chunks, 1, workspace.rawValue), db)
         try batch.bytes.withUnsafeBytes { bytes in
             // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
             let base = bytes.baseAddress!
             try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
-            for entry in batch.taskEntries {
-                let sequence = version + Int64(entry.event) + 1
-                let task = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[entry.task]), as: UTF8.self)
-                var first = firsts.first(of: task)
-                if first == nil {
-                    // Most tasks met for the first time are new: try to start them here, and look
-                    // for the one already stored only when that finds it.
-                    try check(bindText(newTasks, 2, base, entry.task), db)
-                    try check(sqlite3_bind_int64(newTasks, 3, sequence), db)
-                    try step(newTasks, db, newTaskStatement)
-                    if sqlite3_changes(db.sqliteConnection) == 0 {
-                        try check(bindText(stored, 2, base, entry.task), db)
-                        let code = sqlite3_step(stored)
-                        guard code == SQLITE_ROW else { throw error(code, db, sql: firstStatement.sql) }
-                        first = sqlite3_column_int64(stored, 0)
+            let entries = batch.taskEntries
+            guard !entries.isEmpty else { return }
+
+            // Each entry's task's first event: known, or (negative) the index in `starts` of a task
+            // taken to start at this entry.
+            var firstOf = [Int64](repeating: 0, count: entries.count)
+            var starts: [Int] = []
+            var startOf: [TaskKey: Int] = [:]
+            for index in entries.indices {
+                let key = TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[index].task]))
+                if let first = firsts.first(of: key) {
+                    firstOf[index] = first
+                } else if let start = startOf[key] {
+                    firstOf[index] = -Int64(start) - 1
+                } else {
+                    startOf[key] = starts.count
+                    firstOf[index] = -Int64(starts.count) - 1
+                    starts.append(index)
+                }
+            }
+
+            // The first event each started task really has: the entry's own, unless the task was
+            // already in `tasks`.
+            var startFirsts = starts.map { version + Int64(entries[$0].event) + 1 }
+            if !starts.isEmpty {
+                let inserted = try insertRows(
+                    starts.count, table: "tasks(workspace, task, first)", columns: 2, conflict: " ON CONFLICT DO NOTHING",
+                    workspace: workspace, db
+                ) { handle, row, parameter in
+                    try check(bindText(handle, parameter, base, entries[starts[row]].task), db)
+                    try check(sqlite3_bind_int64(handle, parameter + 1, startFirsts[row]), db)
+                }
+                if inserted < starts.count {
+                    let statement = try db.cachedStatement(sql: taskFirstQuery)
+                    let stored = statement.sqliteStatement
+                    defer {
                         sqlite3_reset(stored)
-                        firsts.remember(first!, of: task)
-                    } else {
-                        firsts.remember(sequence, of: task)
-                        continue
+                        sqlite3_clear_bindings(stored)
+                    }
+                    try check(bindText(stored, 1, workspace.rawValue), db)
+                    for row in starts.indices {
+                        sqlite3_reset(stored)
+                        try check(bindText(stored, 2, base, entries[starts[row]].task), db)
+                        let code = sqlite3_step(stored)
+                        guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
+                        startFirsts[row] = sqlite3_column_int64(stored, 0)
                     }
                 }
-                try check(sqlite3_bind_int64(runs, 2, first!), db)
-                try check(sqlite3_bind_int64(runs, 3, sequence), db)
-                try step(runs, db, runStatement)
+            }
+
+            var runs: [(first: Int64, sequence: Int64)] = []
+            runs.reserveCapacity(entries.count - starts.count)
+            for index in entries.indices {
+                let sequence = version + Int64(entries[index].event) + 1
+                var first = firstOf[index]
+                if first < 0 { first = startFirsts[Int(-first - 1)] }
+                // A task's own first event needs no run row: `tasks` names it.
+                if first != sequence { runs.append((first, sequence)) }
+            }
+            if !runs.isEmpty {
+                _ = try insertRows(
+                    runs.count, table: "task_runs(workspace, first, sequence)", columns: 2, conflict: "",
+                    workspace: workspace, db
+                ) { handle, row, parameter in
+                    try check(sqlite3_bind_int64(handle, parameter, runs[row].first), db)
+                    try check(sqlite3_bind_int64(handle, parameter + 1, runs[row].sequence), db)
+                }
+            }
+            for row in starts.indices {
+                firsts.remember(startFirsts[row], of: TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[starts[row]].task])))
             }
         }
+    }
+
+    /// How many rows one statement of ``insertRows(_:table:columns:conflict:workspace:_:bind:)``
+    /// inserts at most: enough that stepping and resetting are paid once for many rows, few enough
+    /// that the statement stays small.
+    static let rowsPerInsert = 64
+
+    /// Inserts `count` rows into `table` (its column list, the workspace first) through multi-row
+    /// `INSERT … VALUES` statements of up to ``rowsPerInsert`` rows, and returns how many rows were
+    /// inserted. `bind` binds row `row`'s `columns` values from parameter `parameter` on.
+    private static func insertRows(
+        _ count: Int, table: String, columns: Int, conflict: String, workspace: WorkspaceID, _ db: Database,
+        bind: (SQLiteStatement, Int, Int32) throws -> Void
+    ) throws -> Int {
+        var inserted = 0
+        var row = 0
+        while row < count {
+            let rows = min(rowsPerInsert, count - row)
+            // `?1` is the workspace in every row; each bare `?` takes the next number.
+            let values = Array(
+                repeating: "(?1" + String(repeating: ", ?", count: columns) + ")", count: rows
+            ).joined(separator: ", ")
+            let statement = try db.cachedStatement(sql: "INSERT INTO \(table) VALUES \(values)\(conflict)")
+            let handle = statement.sqliteStatement
+            sqlite3_reset(handle)
+            defer {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
+            try check(bindText(handle, 1, workspace.rawValue), db)
+            for offset in 0..<rows {
+                try bind(handle, row + offset, Int32(2 + offset * columns))
+            }
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
+            inserted += Int(sqlite3_changes(db.sqliteConnection))
+            row += rows
+        }
+        return inserted
     }
 
     /// Inserts a batch as the second schema indexed it, one `task_events` row per run keyed by the
@@ -385,7 +469,8 @@ public final class SQLiteEventStore: EventStore {
         """
 
     private static func version(of workspace: WorkspaceID, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT version FROM workspaces WHERE id = ?", arguments: [workspace.rawValue]) ?? 0
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT version FROM workspaces WHERE id = ?"), arguments: [workspace.rawValue]) ?? 0
     }
 
     /// Up to `limit` events after `after`: from the chunk holding event `after + 1` on.
@@ -486,11 +571,11 @@ struct TaskFirstEvents: Sendable {
     /// How many entries a generation holds before it is retired.
     static let generationSize = 100_000
 
-    private var newer: [String: Int64] = [:]
-    private var older: [String: Int64] = [:]
+    private var newer: [TaskKey: Int64] = [:]
+    private var older: [TaskKey: Int64] = [:]
 
     /// The task's first event, if it is remembered.
-    mutating func first(of task: String) -> Int64? {
+    mutating func first(of task: TaskKey) -> Int64? {
         if let first = newer[task] { return first }
         guard let first = older[task] else { return nil }
         remember(first, of: task)
@@ -498,11 +583,73 @@ struct TaskFirstEvents: Sendable {
     }
 
     /// Remembers a task's first event.
-    mutating func remember(_ first: Int64, of task: String) {
+    mutating func remember(_ first: Int64, of task: TaskKey) {
         newer[task] = first
         if newer.count >= Self.generationSize {
             older = newer
             newer = [:]
+        }
+    }
+
+    /// The first event of the task with id `task`, if it is remembered.
+    mutating func first(of task: String) -> Int64? {
+        first(of: TaskKey(task))
+    }
+
+    /// Remembers the first event of the task with id `task`.
+    mutating func remember(_ first: Int64, of task: String) {
+        remember(first, of: TaskKey(task))
+    }
+}
+
+/// A task id as the store's memory of first events keys it: an id of up to 16 UTF-8 bytes (most
+/// are) packed into two words and its length, read straight from the encoded batch without making
+/// a `String`; a longer one as its string.
+struct TaskKey: Hashable, Sendable {
+    private var low: UInt64
+    private var high: UInt64
+    private var count: Int
+    private var long: String?
+
+    /// The key of the id whose UTF-8 bytes are `bytes`.
+    init(_ bytes: UnsafeRawBufferPointer) {
+        count = bytes.count
+        long = nil
+        low = 0
+        high = 0
+        guard let base = bytes.baseAddress, count > 0 else { return }
+        if count > 16 {
+            long = String(decoding: bytes, as: UTF8.self)
+        } else if count >= 8 {
+            // From 9 bytes on the words overlap; with the length beside them the packing is still
+            // one-to-one.
+            low = base.loadUnaligned(as: UInt64.self)
+            high = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for index in 0..<count {
+                low |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
+            }
+        }
+    }
+
+    /// The key of the id `id`.
+    init(_ id: String) {
+        var id = id
+        self = id.withUTF8 { TaskKey(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (lhs: TaskKey, rhs: TaskKey) -> Bool {
+        guard lhs.low == rhs.low, lhs.high == rhs.high, lhs.count == rhs.count else { return false }
+        return lhs.count <= 16 || lhs.long == rhs.long
+    }
+
+    func hash(into hasher: inout Hasher) {
+        if let long {
+            hasher.combine(long)
+        } else {
+            // One word for the hasher instead of three: ids that mix to the same word only cost
+            // the table an equality check.
+            hasher.combine(low &+ (high &* 0x9E37_79B9_7F4A_7C15) &+ UInt64(count) << 56)
         }
     }
 }

@@ -153,6 +153,32 @@ struct SQLiteEventStoreTests {
         }
     }
 
+    @Test("the events of several commands append as one batch, stored and indexed as if joined")
+    func appendGrouped() async throws {
+        try await withStore { store, _ in
+            let events = SampleEvents.lifecycles(12)
+            // Uneven groups, an empty one among them, cutting lifecycles apart.
+            let groups = [Array(events[0..<1]), [], Array(events[1..<7]), Array(events[7..<8]), Array(events[8...])]
+            #expect(try await store.append(eventsOf: groups, to: "acme", expectedVersion: 0) == 12)
+            #expect(try await store.read("acme", after: 0, limit: .max).map(\.event) == events)
+
+            try await withStore { joined, _ in
+                _ = try await joined.append(events, to: "acme", expectedVersion: 0)
+                for task in events.compactMap(\.taskID) {
+                    let grouped = try await store.events(of: task, in: "acme")
+                    #expect(grouped == (try await joined.events(of: task, in: "acme")))
+                    #expect(!grouped.isEmpty)
+                }
+            }
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append(eventsOf: [events], to: "acme", expectedVersion: 3)
+            }
+            #expect(error?.code == .versionConflict)
+            let version = try await store.version(of: "acme")
+            #expect(version == 12)
+        }
+    }
+
     @Test("an event the format cannot hold fails the whole append before anything is written")
     func unencodableEvent() async throws {
         try await withStore { store, _ in
@@ -172,6 +198,30 @@ struct SQLiteEventStoreTests {
             let stored = try await store.read("acme", after: 0, limit: 10)
             #expect(version == 0)
             #expect(stored.isEmpty)
+        }
+    }
+
+    @Test("an event that cannot be encoded in a grouped append is named by its place in the whole batch")
+    func unencodableEventInGroups() async throws {
+        try await withStore { store, _ in
+            var deep: JSONValue = 1
+            for _ in 0..<(EventCodec.maximumJSONDepth + 1) { deep = .array([deep]) }
+            let bad = Event(
+                time: SampleEvents.start, actor: "api",
+                payload: .taskCreated(TaskCreated(
+                    task: "task-deep", workflow: "claims", workflowVersion: 1, channel: .default, priority: 5,
+                    attributes: deep)))
+            let groups = [SampleEvents.lifecycle(task: 1), [], SampleEvents.lifecycle(task: 2), [bad]]
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append(eventsOf: groups, to: "acme", expectedVersion: 0)
+            }
+            #expect(error?.code == .invalidEvent)
+            let position = groups[0].count + groups[2].count + 1
+            let message = error?.message ?? ""
+            let namesPosition = message.range(of: "event \(position) of the batch (") != nil
+            #expect(namesPosition, "\(message)")
+            let version = try await store.version(of: "acme")
+            #expect(version == 0)
         }
     }
 
@@ -403,6 +453,88 @@ struct SQLiteEventStoreTests {
             }
             #expect(firsts == ["task-7@1", "task-8@3", "task-9@7"])
             #expect(runs == ["1@5", "3@11"])
+        }
+    }
+
+    @Test("the task index holds, row for row, what a scan of the log gives, over batches of many tasks and across a reopening")
+    func taskIndexMatchesScan() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("events.db").path
+            // Lifecycles dealt out round-robin, so that each batch holds one event of each of many
+            // tasks (more than one multi-row statement's worth), a task's events land in several
+            // batches, and some tasks reach past the reopening; ids long and short.
+            var lifecycles = (0..<300).map { SampleEvents.lifecycle(task: $0) }
+            for index in stride(from: 0, to: 300, by: 7) {
+                // Four offers of a task whose id is too long to pack.
+                guard case .taskOffered(_, let worker, let expires, let decision) = lifecycles[index][1].payload else {
+                    Issue.record("the sample lifecycle's second event is not an offer")
+                    return
+                }
+                let offer = Event(
+                    time: SampleEvents.start, actor: "system",
+                    payload: .taskOffered(
+                        task: TaskID("a-task-id-longer-than-sixteen-bytes-\(index)"), worker: worker,
+                        expiresAt: expires, decision: decision))
+                lifecycles[index] = Array(repeating: offer, count: 4)
+            }
+            var log: [Event] = []
+            var batches: [[Event]] = []
+            for round in 0..<4 {
+                var batch: [Event] = []
+                for (index, lifecycle) in lifecycles.enumerated() where (index + round) % 3 != 0 || round == 3 {
+                    if round < lifecycle.count { batch.append(lifecycle[round]) }
+                }
+                batches.append(batch)
+            }
+            do {
+                let store = try SQLiteEventStore(path: path)
+                for batch in batches.prefix(2) {
+                    _ = try await store.append(batch, to: "acme", expectedVersion: Int64(log.count))
+                    log += batch
+                }
+                try store.close()
+            }
+            let store = try SQLiteEventStore(path: path)
+            defer { try? store.close() }
+            for batch in batches.dropFirst(2) {
+                _ = try await store.append(batch, to: "acme", expectedVersion: Int64(log.count))
+                log += batch
+            }
+
+            // The reference: each task's first sequence, and the first sequence of each later run of
+            // its events that are consecutive within one chunk.
+            let chunkStarts = try await store.database.read { db in
+                Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'"))
+            }
+            var firsts: [String: Int64] = [:]
+            var runs: Set<String> = []
+            var previous: TaskID?
+            for (offset, event) in log.enumerated() {
+                let sequence = Int64(offset + 1)
+                if chunkStarts.contains(sequence) { previous = nil }
+                defer { previous = event.taskID }
+                guard let task = event.taskID, task != previous else { continue }
+                if let first = firsts[task.rawValue] {
+                    runs.insert("\(first)@\(sequence)")
+                } else {
+                    firsts[task.rawValue] = sequence
+                }
+            }
+            let (storedFirsts, storedRuns) = try await store.database.read { db in
+                (
+                    try Row.fetchAll(db, sql: "SELECT task, first FROM tasks WHERE workspace = 'acme'")
+                        .map { ($0["task"] as String, $0["first"] as Int64) },
+                    try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs WHERE workspace = 'acme'")
+                        .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
+                )
+            }
+            #expect(Dictionary(uniqueKeysWithValues: storedFirsts) == firsts)
+            #expect(storedRuns.count == runs.count)
+            #expect(Set(storedRuns) == runs)
+            for task in firsts.keys.sorted() {
+                let id = TaskID(task)
+                #expect(try await store.events(of: id, in: "acme").map(\.event) == log.filter { $0.taskID == id })
+            }
         }
     }
 
