@@ -36,6 +36,18 @@ public struct ShiftScheduler: Sendable {
     /// CBC's defaults, which left 3 unsolved after 6 s. Five root rounds of all generators
     /// instead did better on office-hours weeks and worse on the other demand shapes.
     var solverOptions: [(String, String)] = [("cuts", "off"), ("gomory", "root")]
+    /// The neighbourhoods searched around the best dive, in order, each with CBC's options
+    /// for its sub-program.
+    var neighbourhoods: [(Neighbourhood, [(String, String)])] = [
+        (.disagreement, [("cuts", "off"), ("gomory", "root")]), (.disagreement, [("cuts", "off")]),
+        (.random, [("cuts", "off")]), (.random, [("cuts", "off")]),
+    ]
+    /// The seed of the random neighbourhoods: the same problem is searched the same way.
+    var neighbourhoodSeed: UInt64 = 1
+    /// The share of the time limit one neighbourhood's sub-program may take.
+    var neighbourhoodTryShare = 0.03
+    /// The share of the time limit the whole neighbourhood search may take.
+    var neighbourhoodShare = 0.1
 
     /// A scheduler stopping after `timeLimit` seconds or at `relativeGap` (0: proven optimal).
     public init(timeLimit: Double = 10, relativeGap: Double = 0) {
@@ -90,10 +102,23 @@ public struct ShiftScheduler: Sendable {
                 return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
                                      linearRelaxation: plainRelaxation, isOptimal: true, nodes: 0, seconds: elapsed())
             }
+            var searchNodes = 0
+            if !neighbourhoods.isEmpty {
+                let searched = searchNeighbourhoods(
+                    problem, start: start, relaxed: relaxation.solution, cuts: cuts, bound: relaxationBound, unit: unit,
+                    budget: timeLimit * neighbourhoodShare, elapsed: elapsed)
+                start = searched.workers
+                searchNodes = searched.nodes
+                if problem.cost(of: start) <= relaxationBound + 1e-9 {
+                    return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
+                                         linearRelaxation: plainRelaxation, isOptimal: true, nodes: searchNodes,
+                                         seconds: elapsed())
+                }
+            }
             let remaining = timeLimit - elapsed()
             guard remaining > 0.001 else {
                 return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
-                                     linearRelaxation: plainRelaxation, isOptimal: false, nodes: 0, seconds: elapsed())
+                                     linearRelaxation: plainRelaxation, isOptimal: false, nodes: searchNodes, seconds: elapsed())
             }
             // CBC starts from the best dive. With the time-of-day cuts' bound the dive is
             // usually a unit above the optimum and CBC's root heuristics close that unit (on 36
@@ -114,7 +139,7 @@ public struct ShiftScheduler: Sendable {
             let optimal = result.provenOptimal && abs(cost - result.objective) <= 1e-6 * max(1, abs(cost))
                 || cost <= bound + 1e-9
             return ShiftSchedule(problem: problem, workers: workers, lowerBound: optimal ? cost : bound,
-                                 linearRelaxation: plainRelaxation, isOptimal: optimal, nodes: result.nodes,
+                                 linearRelaxation: plainRelaxation, isOptimal: optimal, nodes: searchNodes + result.nodes,
                                  seconds: elapsed())
         }
     }
@@ -227,21 +252,75 @@ struct SparseColumns {
         columnUpper = problem.coverage.map { column in Double(column.map { problem.required[$0] }.max() ?? 0) }
     }
 
+    /// The program left when the templates not `free` are fixed at `workers`: the free
+    /// templates alone, over the intervals and cuts the fixed ones leave short, each needing
+    /// what they leave. Nil when an interval left short has no free template covering it.
+    init?(_ problem: ShiftSchedulingProblem, cuts: [WorkerCut], fixing workers: [Int], free: [Bool]) {
+        var staff = [Int](repeating: 0, count: problem.required.count)
+        for (column, intervals) in problem.coverage.enumerated() where !free[column] && workers[column] > 0 {
+            for interval in intervals { staff[interval] += workers[column] }
+        }
+        var rowOf = [Int32](repeating: -1, count: problem.required.count + cuts.count)
+        rowLower = []
+        for interval in problem.required.indices where problem.required[interval] > staff[interval] {
+            rowOf[interval] = Int32(rowLower.count)
+            rowLower.append(Double(problem.required[interval] - staff[interval]))
+        }
+        for (index, cut) in cuts.enumerated() {
+            let fixed = cut.templates.reduce(0) { $0 + (free[$1] ? 0 : workers[$1]) }
+            guard cut.workers > fixed else { continue }
+            rowOf[problem.required.count + index] = Int32(rowLower.count)
+            rowLower.append(Double(cut.workers - fixed))
+        }
+        var cutRows = [[Int]](repeating: [], count: problem.templates.count)
+        for (index, cut) in cuts.enumerated() {
+            for column in cut.templates { cutRows[column].append(problem.required.count + index) }
+        }
+        columnStarts = [0]
+        rowIndices = []
+        costs = []
+        columnUpper = []
+        var covered = [Bool](repeating: false, count: rowLower.count)
+        for column in problem.templates.indices where free[column] {
+            var largest = 0.0
+            for row in problem.coverage[column] + cutRows[column] where rowOf[row] >= 0 {
+                let index = Int(rowOf[row])
+                rowIndices.append(Int32(index))
+                covered[index] = true
+                if row < problem.required.count { largest = max(largest, rowLower[index]) }
+            }
+            columnStarts.append(CoinBigIndex(rowIndices.count))
+            costs.append(problem.templates[column].cost)
+            columnUpper.append(largest)
+        }
+        guard covered.allSatisfy({ $0 }) else { return nil }
+        values = [Double](repeating: 1, count: rowIndices.count)
+        rowUpper = [Double](repeating: .infinity, count: rowLower.count)
+        columnLower = [Double](repeating: 0, count: costs.count)
+    }
+
     var columnCount: Int32 { Int32(costs.count) }
     var rowCount: Int32 { Int32(rowLower.count) }
 
     /// CBC's branch and cut from `start` (costs on a grid of `unit` when given), stopping at
-    /// the limit or gap.
+    /// the limit or gap. `lower` and `upper` replace the columns' bounds (a sub-program with
+    /// some templates fixed); `cutoff` rejects every schedule costing that much or more, and
+    /// `solutionLimit` stops the search at that many schedules found.
     func branchAndCut(
-        start: [Int], unit: Double?, timeLimit: Double, relativeGap: Double, options: [(String, String)]
+        start: [Int]?, unit: Double?, timeLimit: Double, relativeGap: Double, options: [(String, String)],
+        lower: [Double]? = nil, upper: [Double]? = nil, cutoff: Double? = nil, solutionLimit: Int? = nil
     ) -> (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int) {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
-        Cbc_loadProblem(model, columnCount, rowCount, columnStarts, rowIndices, values, columnLower, columnUpper, costs,
-                        rowLower, rowUpper)
+        Cbc_loadProblem(model, columnCount, rowCount, columnStarts, rowIndices, values, lower ?? columnLower,
+                        upper ?? columnUpper, costs, rowLower, rowUpper)
         for column in 0..<columnCount { Cbc_setInteger(model, column) }
-        let indices = start.indices.filter { start[$0] > 0 }
-        Cbc_setMIPStartI(model, Int32(indices.count), indices.map { Int32($0) }, indices.map { Double(start[$0]) })
+        if let start {
+            let indices = start.indices.filter { start[$0] > 0 }
+            Cbc_setMIPStartI(model, Int32(indices.count), indices.map { Int32($0) }, indices.map { Double(start[$0]) })
+        }
+        if let cutoff { Cbc_setParameter(model, "cutoff", String(cutoff)) }
+        if let solutionLimit { Cbc_setParameter(model, "maxSolutions", String(solutionLimit)) }
         // A schedule must improve on the last by a unit, less a margin for the relaxation's
         // tolerance: a node whose bound sits on the next unit down is still searched.
         if let unit { Cbc_setParameter(model, "increment", String(unit * (1 - 1e-4))) }
@@ -256,7 +335,7 @@ struct SparseColumns {
         guard let best = Cbc_bestSolution(model) else {
             return (nil, .infinity, bound, false, nodes)
         }
-        let solution = (0..<start.count).map { Int(best[$0].rounded()) }
+        let solution = (0..<costs.count).map { Int(best[$0].rounded()) }
         return (solution, Cbc_getObjValue(model), bound, Cbc_isProvenOptimal(model) != 0, nodes)
     }
 }
