@@ -1,14 +1,15 @@
-import AsyncHTTPClient
 import FlowtuneCore
 import FlowtuneServer
 import Foundation
-import NIOCore
-import NIOHTTP1
 import Synchronization
 
 /// Drives full task lifecycles over the HTTP API: N clients, each creating a task, accepting its
 /// offer as the worker it was offered to, and completing every step with evidence until the task
 /// finishes, then starting the next. Bounded by a count of lifecycles and by a duration.
+///
+/// The clients are ``LifecycleDriver``'s: keep-alive connections on one thread, requests written
+/// as bytes and answers read for the few fields needed, because the load generator shares the
+/// server's cores and whatever it spends is taken from the server it measures.
 struct LoadGenerator: Sendable {
     /// What to run and how hard.
     struct Settings: Sendable {
@@ -35,8 +36,14 @@ struct LoadGenerator: Sendable {
         var failures: Int
         var lastFailure: String?
         var seconds: Double
-        /// Create sent → offer accepted, in nanoseconds, one per lifecycle.
+        /// Create sent → the answer showing the task offered to a worker, in nanoseconds, one per lifecycle.
         var createToAssigned: LatencySummary
+        /// Create sent → the offer accepted.
+        var createToAccepted: LatencySummary
+        /// One round trip of each request.
+        var create: LatencySummary
+        var accept: LatencySummary
+        var complete: LatencySummary
 
         var rate: Double { seconds > 0 ? Double(lifecycles) / seconds : 0 }
 
@@ -45,160 +52,85 @@ struct LoadGenerator: Sendable {
                 format: "%d lifecycles in %.2fs: %.0f lifecycles/s; create→assigned p50 %.2f ms, p99 %.2f ms",
                 lifecycles, seconds, rate, createToAssigned.p50 / 1000, createToAssigned.p99 / 1000)
             if abandoned > 0 { text += "; \(abandoned) abandoned waiting for an offer" }
-            if failures > 0 { text += "; \(failures) failed requests (last: \(lastFailure ?? "?"))" }
+            if failures > 0 { text += "; \(failures) failed (last: \(lastFailure ?? "?"))" }
+            func line(_ name: String, _ summary: LatencySummary) -> String {
+                String(format: "\n  %@ p50 %.2f ms, p99 %.2f ms", name, summary.p50 / 1000, summary.p99 / 1000)
+            }
+            text += line("create→accepted", createToAccepted)
+            text += line("create round trip", create)
+            text += line("accept round trip", accept)
+            text += line("complete round trip", complete)
             return text
         }
     }
 
-    let api: APIClient
+    /// The server, such as `http://127.0.0.1:8080`.
+    let url: String
     let key: String
     let settings: Settings
-    /// The evidence sent with every completion, as JSON text.
-    let evidenceJSON: String
-    /// The body of every creation.
-    let createBody: String
 
-    init(api: APIClient, key: String, settings: Settings) {
-        self.api = api
+    init(url: String, key: String, settings: Settings) {
+        self.url = url
         self.key = key
         self.settings = settings
-        evidenceJSON = jsonText(.object(settings.evidence))
-        var task: [String: JSONValue] = ["workflow": .string(settings.workflow)]
-        if let channel = settings.channel { task["channel"] = .string(channel) }
-        createBody = jsonText(.object(task))
     }
 
-    /// Runs the clients until `count` lifecycles have started or `duration` has passed.
+    /// A generator for the server `api` talks to; its own connections are not used.
+    init(api: APIClient, key: String, settings: Settings) {
+        self.init(url: api.base, key: key, settings: settings)
+    }
+
+    /// A problem with the server's address: not plain HTTP, or not on this machine.
+    struct AddressProblem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Host and port of `url`, which must be `http://HOST[:PORT][/]`.
+    static func address(_ url: String) throws -> (host: String, port: Int) {
+        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host,
+            !host.isEmpty, components.path.isEmpty || components.path == "/"
+        else {
+            throw AddressProblem(description: "--url must be http://HOST[:PORT] on this machine, such as http://127.0.0.1:8080")
+        }
+        return (host, components.port ?? 80)
+    }
+
+    /// Runs the clients until `count` lifecycles have started or `duration` has passed. A server
+    /// that cannot be reached is reported as a failure, with no lifecycles.
     func run() async -> Report {
-        let started = Locked(0)
-        let results = Locked(Tally())
-        // Steps whose completion needs an outcome named; learned from the server's answer.
-        let needsOutcome = Locked<Set<String>>([])
-        let start = ContinuousClock.now
-        let deadline = start + .seconds(settings.duration)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<settings.clients {
-                group.addTask {
-                    while ContinuousClock.now < deadline, !Task.isCancelled {
-                        let claimed = started.withLock { count -> Bool in
-                            guard count < settings.count else { return false }
-                            count += 1
-                            return true
-                        }
-                        guard claimed else { return }
-                        let outcome = await lifecycle(deadline: deadline, needsOutcome: needsOutcome)
-                        results.withLock { $0.add(outcome) }
-                    }
-                }
-            }
-        }
-        let elapsed = ContinuousClock.now - start
-        let tally = results.withLock { $0 }
-        return Report(
-            lifecycles: tally.completed, abandoned: tally.abandoned, failures: tally.failures, lastFailure: tally.lastFailure,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            createToAssigned: LatencySummary(nanoseconds: tally.latencies))
-    }
-
-    private struct Tally {
-        var completed = 0
-        var abandoned = 0
-        var failures = 0
-        var lastFailure: String?
-        var latencies: [UInt64] = []
-
-        mutating func add(_ outcome: Outcome) {
-            switch outcome {
-            case .completed(let latency):
-                completed += 1
-                latencies.append(latency)
-            case .abandoned: abandoned += 1
-            case .failed(let reason):
-                failures += 1
-                lastFailure = reason
-            }
-        }
-    }
-
-    private enum Outcome {
-        case completed(createToAssigned: UInt64)
-        case abandoned
-        case failed(String)
-    }
-
-    private func lifecycle(deadline: ContinuousClock.Instant, needsOutcome: Locked<Set<String>>) async -> Outcome {
         do {
-            let began = monotonicNanoseconds()
-            var answer = try await api.sendReading(.POST, "/v1/tasks", key: key, json: createBody)
-            guard answer.isSuccess, let id = answer.json["id"]?.stringValue else {
-                return .failed("create: \(answer.status) \(answer.json["detail"]?.stringValue ?? "")")
-            }
-            var assignedAfter: UInt64?
-            // A workflow has a handful of steps; the bound stops a looping workflow.
-            for _ in 0..<16 {
-                if answer.json["state"]?.stringValue == "completed" {
-                    return .completed(createToAssigned: assignedAfter ?? 0)
-                }
-                if answer.json["state"]?.stringValue != "offered" {
-                    answer = try await awaitOffer(id, deadline: deadline)
-                    guard answer.json["state"]?.stringValue == "offered" else { return .abandoned }
-                }
-                guard let worker = answer.json["worker"]?.stringValue, let step = answer.json["step"]?.stringValue else {
-                    return .failed("task \(id) offered without a worker")
-                }
-                let workerJSON = "{\"worker\":\(Self.quoted(worker))}"
-                let accepted = try await api.sendReading(.POST, "/v1/tasks/\(id)/accept", key: key, json: workerJSON)
-                guard accepted.isSuccess else { return .failed("accept: \(accepted.status) \(accepted.json["detail"]?.stringValue ?? "")") }
-                if assignedAfter == nil { assignedAfter = monotonicNanoseconds() - began }
-                var withOutcome = needsOutcome.withLock({ $0.contains(step) })
-                answer = try await api.sendReading(
-                    .POST, "/v1/tasks/\(id)/complete", key: key, json: completeBody(worker: worker, outcome: withOutcome))
-                if answer.status == 422, answer.json["field"]?.stringValue == "outcome", !withOutcome {
-                    needsOutcome.withLock { _ = $0.insert(step) }
-                    withOutcome = true
-                    answer = try await api.sendReading(
-                        .POST, "/v1/tasks/\(id)/complete", key: key, json: completeBody(worker: worker, outcome: true))
-                }
-                guard answer.isSuccess else { return .failed("complete: \(answer.status) \(answer.json["detail"]?.stringValue ?? "")") }
-            }
-            return .failed("task \(id) did not finish within 16 steps")
+            return try await drive()
         } catch {
-            return .failed("\(error)")
+            let none = LatencySummary(nanoseconds: [])
+            return Report(
+                lifecycles: 0, abandoned: 0, failures: 1, lastFailure: "\(error)", seconds: 0, createToAssigned: none,
+                createToAccepted: none, create: none, accept: none, complete: none)
         }
     }
 
-    // MARK: Bodies
-    //
-    // Written once or spliced from strings, and answers read with the server's fast JSON reader:
-    // the load generator shares the server's cores, so what it spends is taken from the server.
-
-    private func completeBody(worker: String, outcome: Bool) -> String {
-        var body = "{\"evidence\":\(evidenceJSON)"
-        if outcome { body += ",\"outcome\":\(Self.quoted(settings.outcome))" }
-        return body + ",\"worker\":\(Self.quoted(worker))}"
-    }
-
-    /// A string as JSON: ids and names as they come, through the encoder only when they need escaping.
-    static func quoted(_ text: String) -> String {
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        return plain ? "\"\(text)\"" : jsonText(.string(text))
-    }
-
-    /// Polls a queued task until it is offered, for at most `offerWait` seconds.
-    private func awaitOffer(_ id: String, deadline: ContinuousClock.Instant) async throws -> APIClient.Answer {
-        let until = min(deadline, .now + .seconds(settings.offerWait))
-        while true {
-            let answer = try await api.sendReading(.GET, "/v1/tasks/\(id)", key: key)
-            let task = answer.json["task"] ?? .null
-            if task["state"]?.stringValue == "offered" || ContinuousClock.now >= until {
-                return APIClient.Answer(status: answer.status, json: task)
-            }
-            try await Task.sleep(for: .milliseconds(2))
-        }
+    private func drive() async throws -> Report {
+        let (host, port) = try Self.address(url)
+        var driver = LifecycleDriver.Settings(host: host, port: port, key: key)
+        driver.clients = settings.clients
+        driver.count = settings.count
+        driver.duration = settings.duration
+        driver.workflow = settings.workflow
+        driver.channel = settings.channel
+        driver.evidence = jsonText(.object(settings.evidence))
+        driver.outcome = settings.outcome
+        driver.offerWait = settings.offerWait
+        let report = try await LifecycleDriver.run(driver)
+        return Report(
+            lifecycles: report.lifecycles, abandoned: report.abandoned, failures: report.failures,
+            lastFailure: report.lastFailure, seconds: report.seconds,
+            createToAssigned: LatencySummary(nanoseconds: report.createToAssigned),
+            createToAccepted: LatencySummary(nanoseconds: report.createToAccepted),
+            create: LatencySummary(nanoseconds: report.create), accept: LatencySummary(nanoseconds: report.accept),
+            complete: LatencySummary(nanoseconds: report.complete))
     }
 }
 
-/// A value shared between concurrent clients behind a lock; a class so closures can share it.
+/// A value shared between concurrent tasks behind a lock; a class so closures can share it.
 final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
@@ -206,30 +138,5 @@ final class Locked<Value: Sendable>: Sendable {
 
     func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
         mutex.withLock { body(&$0) }
-    }
-}
-
-extension APIClient {
-    /// ``send(_:_:key:json:)``, reading the answer with the server's fast JSON reader (and the
-    /// decoder for whatever it leaves).
-    func sendReading(_ method: HTTPMethod, _ path: String, key: String, json body: String? = nil) async throws -> Answer {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await http.execute(request, timeout: timeout)
-        let buffer = try await response.body.collect(upTo: 16 << 20)
-        let json: JSONValue
-        if buffer.readableBytes == 0 {
-            json = .null
-        } else if let fast = FastJSON.parse(buffer) {
-            json = fast
-        } else {
-            json = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))) ?? .null
-        }
-        return Answer(status: Int(response.status.code), json: json)
     }
 }

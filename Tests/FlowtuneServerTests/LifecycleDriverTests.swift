@@ -1,0 +1,126 @@
+import FlowtuneCore
+import FlowtuneServer
+import Foundation
+import Testing
+
+@Suite("Lifecycle driver against a live server")
+struct LifecycleDriverTests {
+    private func driverSettings(_ live: LiveServer, key: String = ServerFixture.adminKey) -> LifecycleDriver.Settings {
+        var settings = LifecycleDriver.Settings(host: "127.0.0.1", port: live.port, key: key)
+        settings.evidence = #"{"resolution":"fixed"}"#
+        settings.duration = 30
+        return settings
+    }
+
+    /// Runs `body` against a live server with the small desk (one worker, who holds one task at a time).
+    private func withDesk(_ body: (FlowtuneServer, LiveServer) async throws -> Void) async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try await FlowtuneServer.open(liveConfiguration(directory))
+        try await defineDesk(server)
+        let live = try await LiveServer.start(server)
+        do {
+            try await body(server, live)
+        } catch {
+            try await live.stop()
+            try server.close()
+            throw error
+        }
+        try await live.stop()
+        try server.close()
+    }
+
+    @Test func runsEveryLifecycleToCompletion() async throws {
+        try await withDesk { server, live in
+            var settings = driverSettings(live)
+            // Three clients and one worker who takes one task at a time: two of every three
+            // tasks wait in the queue, and are read again until they are offered.
+            settings.clients = 3
+            settings.count = 12
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles == 12)
+            #expect(report.failures == 0, "\(report.lastFailure ?? "")")
+            #expect(report.abandoned == 0)
+            #expect(report.polls > 0)
+            #expect(report.createToAssigned.count == 12)
+            #expect(report.createToAccepted.count == 12)
+            #expect(report.create.count == 12 && report.accept.count == 12 && report.complete.count == 12)
+            #expect(zip(report.createToAssigned, report.createToAccepted).allSatisfy { $0 < $1 })
+            let state = await server.host.engine.currentState
+            #expect(state.finished.count == 12)
+            #expect(state.finished.values.allSatisfy { $0 == .completed })
+            #expect(state.tasks.isEmpty)
+        }
+    }
+
+    @Test func learnsWhichStepsNeedAnOutcome() async throws {
+        try await withDesk { server, live in
+            let definition = try WorkspaceDefinition(yaml: """
+                queues:
+                  - id: inbox
+                    requirement: { skills: { support: 3 } }
+                workflows:
+                  - id: branching
+                    steps:
+                      - id: first
+                        queue: inbox
+                        ownership: { source_system: helpdesk, decision_owner: lead, response_window: 1h }
+                        next: { solved: end, escalate: second }
+                      - id: second
+                        queue: inbox
+                        ownership: { source_system: helpdesk, decision_owner: lead, response_window: 1h }
+                """)
+            for command in definition.commands { try await server.host.engine.submit(command, actor: "fixture") }
+            var settings = driverSettings(live)
+            settings.workflow = "branching"
+            settings.outcome = "solved"
+            settings.clients = 1
+            settings.count = 4
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles == 4)
+            #expect(report.failures == 0, "\(report.lastFailure ?? "")")
+            // The first completion is refused for want of an outcome; every later one names it.
+            #expect(report.complete.count == 5)
+            #expect(await server.host.engine.currentState.finished.values.filter { $0 == .completed }.count == 4)
+        }
+    }
+
+    @Test func countsRefusedRequestsAsFailures() async throws {
+        try await withDesk { server, live in
+            var settings = driverSettings(live, key: "not-a-key")
+            settings.clients = 2
+            settings.count = 6
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles == 0)
+            #expect(report.failures == 6)
+            #expect(report.lastFailure?.hasPrefix("create: 401") == true)
+            #expect(await server.host.engine.currentState.tasks.isEmpty)
+        }
+    }
+
+    @Test func stopsStartingLifecyclesAtTheDeadline() async throws {
+        try await withDesk { _, live in
+            var settings = driverSettings(live)
+            settings.clients = 2
+            settings.count = 1_000_000
+            settings.duration = 0.5
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles > 0)
+            #expect(report.lifecycles < 1_000_000)
+            #expect(report.failures == 0, "\(report.lastFailure ?? "")")
+        }
+    }
+
+    @Test func saysWhenNoServerAnswers() async throws {
+        // A port that was just listened on and is now closed.
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try await FlowtuneServer.open(liveConfiguration(directory))
+        let live = try await LiveServer.start(server)
+        let port = live.port
+        try await live.stop()
+        try server.close()
+        let settings = LifecycleDriver.Settings(host: "127.0.0.1", port: port, key: ServerFixture.adminKey)
+        await #expect(throws: LifecycleDriver.ConnectionFailure.self) { try await LifecycleDriver.run(settings) }
+    }
+}
