@@ -1,9 +1,11 @@
-import HeapModule
-
 /// The simulator's future: what happens next and when, on a virtual clock in seconds from the
 /// scenario's start. Events at the same time come out in the order they were scheduled.
+///
+/// A plain binary heap on one array: every entry's (time, sequence) is distinct, so the order
+/// entries come out in is fixed by the keys alone, and a binary heap needs fewer comparisons and
+/// moves per operation than the min-max heap of swift-collections.
 struct EventCalendar {
-    private var heap = Heap<Entry>()
+    private var heap: [Entry] = []
     private var sequence: UInt64 = 0
 
     /// Something the simulator does at a time: entries carry small indexes, never task ids,
@@ -38,17 +40,46 @@ struct EventCalendar {
     }
 
     /// The time of the next entry, or infinity when nothing is scheduled.
-    var nextTime: Double { heap.min?.time ?? .infinity }
+    var nextTime: Double { heap.first?.time ?? .infinity }
 
     /// How many entries are scheduled.
     var count: Int { heap.count }
 
     mutating func schedule(_ kind: Kind, at time: Double) {
         sequence += 1
-        heap.insert(Entry(time: time, sequence: sequence, kind: kind))
+        heap.append(Entry(time: time, sequence: sequence, kind: kind))
+        heap.withUnsafeMutableBufferPointer { entries in
+            // Moves the new entry up past every parent that comes after it.
+            let entry = entries[entries.count - 1]
+            var hole = entries.count - 1
+            while hole > 0 {
+                let parent = (hole - 1) / 2
+                guard entry < entries[parent] else { break }
+                entries[hole] = entries[parent]
+                hole = parent
+            }
+            entries[hole] = entry
+        }
     }
 
     mutating func next() -> Entry? {
-        heap.popMin()
+        guard let first = heap.first else { return nil }
+        let last = heap.removeLast()
+        if heap.isEmpty { return first }
+        heap.withUnsafeMutableBufferPointer { entries in
+            // Moves the last entry down from the root past every child that comes before it.
+            let count = entries.count
+            var hole = 0
+            while true {
+                var child = 2 * hole + 1
+                if child >= count { break }
+                if child + 1 < count, entries[child + 1] < entries[child] { child += 1 }
+                guard entries[child] < last else { break }
+                entries[hole] = entries[child]
+                hole = child
+            }
+            entries[hole] = last
+        }
+        return first
     }
 }

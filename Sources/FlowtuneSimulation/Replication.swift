@@ -19,12 +19,18 @@ struct Replication {
     private var customers: [Customer] = []
     private var freeSlots: [Int32] = []
     private var slotOf: [TaskID: Int32] = [:]
+    /// The customer and the worker the events at hand are most likely about — the command's
+    /// own, then the last one looked up — checked before hashing an id.
+    private var likelySlot: Int32 = -1
+    private var likelyWorker: Int32 = -1
     private var nextStamp: UInt64 = 0
     private var arrivalGenerators: [SeededGenerator]
     private var arrivalCounts: [Int]
     private var creatingSlot: Int32 = -1
     private var pendingAccepts: [(slot: Int32, stamp: UInt64)] = []
     private var touched: [Int32] = []
+    /// The events of the command executed last.
+    private var eventBuffer: [Event] = []
     private var metrics: ReplicationCollector
     private var openCounted = 0
     private var nextStatusChange = 0
@@ -137,14 +143,17 @@ struct Replication {
         case .accept(let slot, let stamp):
             let customer = customers[Int(slot)]
             guard customer.stamp == stamp, customer.holder >= 0 else { return }
+            expect(slot: slot, worker: customer.holder)
             execute(.acceptOffer(customer.task, worker: setup.workerIDs[Int(customer.holder)]))
         case .complete(let slot, let stamp):
             let customer = customers[Int(slot)]
             guard customer.stamp == stamp, customer.holder >= 0 else { return }
+            expect(slot: slot, worker: customer.holder)
             complete(slot: Int(slot), customer)
         case .abandon(let slot, let serial):
             let customer = customers[Int(slot)]
             guard customer.serial == serial, !customer.answered else { return }
+            expect(slot: slot, worker: customer.holder)
             execute(.cancelTask(customer.task, reason: "abandoned after waiting \(DurationText.format(now - customer.arrival))"))
         case .publishPredictions:
             publishPredictions()
@@ -318,6 +327,7 @@ struct Replication {
         while let (slot, stamp) = pendingAccepts.popLast() {
             let customer = customers[Int(slot)]
             guard customer.stamp == stamp, customer.holder >= 0 else { continue }
+            expect(slot: slot, worker: customer.holder)
             execute(.acceptOffer(customer.task, worker: setup.workerIDs[Int(customer.holder)]))
         }
     }
@@ -328,9 +338,14 @@ struct Replication {
         // The run reads only who was chosen, never why: the core skips building the explanation.
         let context = CommandContext(
             now: setup.scenario.start + now, actor: "simulator", routingDetail: lean ? .choiceOnly : .explained)
-        let events: [Event]
+        // One buffer serves every command of the run: taken out while the core fills it and
+        // this replication reads it, so that neither copies it.
+        var events = eventBuffer
+        eventBuffer = []
+        events.removeAll(keepingCapacity: true)
+        defer { eventBuffer = events }
         do {
-            events = try state.execute(command, context: context)
+            try state.execute(command, context: context, appendingTo: &events)
         } catch {
             // An accept that lost its offer to a timeout, say: the world moved on, as it does live.
             metrics.refusedCommands += 1
@@ -343,18 +358,21 @@ struct Replication {
     // MARK: - Events
 
     private mutating func absorb(_ events: [Event]) {
-        for event in events {
-            switch event.payload {
+        // Each payload is read where it lies: copying whole events out of the array (time, actor,
+        // cause and payload) cost more than most of what follows.
+        for index in events.indices {
+            switch events[index].payload {
             case .taskCreated(let created):
                 guard creatingSlot >= 0 else { continue }
                 customers[Int(creatingSlot)].task = created.task
                 slotOf[created.task] = creatingSlot
+                likelySlot = creatingSlot
                 if learning != nil { customers[Int(creatingSlot)].typeKey = typeKey(of: created.task) }
                 let type = customers[Int(creatingSlot)].type
                 if let first = setup.firstStep[type] { enter(Int(creatingSlot), step: first) }
 
             case .taskOffered(let task, let worker, _, _):
-                guard let slot = slotOf[task], let number = setup.workerNumber[worker] else { continue }
+                guard let slot = slot(of: task), let number = workerNumber(worker) else { continue }
                 nextStamp += 1
                 customers[Int(slot)].stamp = nextStamp
                 customers[Int(slot)].holder = Int32(number)
@@ -369,16 +387,16 @@ struct Replication {
                 }
 
             case .offerAccepted(let task, _):
-                guard let slot = slotOf[task] else { continue }
+                guard let slot = slot(of: task) else { continue }
                 accepted(Int(slot))
 
             case .offerDeclined(let task, let worker, _):
-                guard let slot = slotOf[task] else { continue }
+                guard let slot = slot(of: task) else { continue }
                 customers[Int(slot)].holder = -1
-                if let number = setup.workerNumber[worker] { touched.append(Int32(number)) }
+                if let number = workerNumber(worker) { touched.append(Int32(number)) }
 
             case .stepCompleted(let completion):
-                guard let slot = slotOf[completion.task] else { continue }
+                guard let slot = slot(of: completion.task) else { continue }
                 releaseHolder(Int(slot))
                 switch completion.next {
                 case .end:
@@ -388,31 +406,31 @@ struct Replication {
                 }
 
             case .movedToException(let task, _):
-                guard let slot = slotOf[task] else { continue }
+                guard let slot = slot(of: task) else { continue }
                 releaseHolder(Int(slot))
                 if !customers[Int(slot)].reworking { finish(Int(slot), as: .exception) }
 
             case .exceptionResolved(let task, .resume(let step), _):
-                guard let slot = slotOf[task], customers[Int(slot)].reworking else { continue }
+                guard let slot = slot(of: task), customers[Int(slot)].reworking else { continue }
                 customers[Int(slot)].reworking = false
                 customers[Int(slot)].reworks += 1
                 if customers[Int(slot)].counted { metrics.reworks += 1 }
                 enter(Int(slot), step: step)
 
             case .taskCancelled(let task, _):
-                guard let slot = slotOf[task] else { continue }
+                guard let slot = slot(of: task) else { continue }
                 releaseHolder(Int(slot))
                 finish(Int(slot), as: .abandoned)
 
             case .overrideApplied(let task, .reassign(let worker), _):
-                guard let slot = slotOf[task], let number = setup.workerNumber[worker] else { continue }
+                guard let slot = slot(of: task), let number = workerNumber(worker) else { continue }
                 releaseHolder(Int(slot))
                 customers[Int(slot)].holder = Int32(number)
                 touched.append(Int32(number))
                 startService(Int(slot))
 
             case .escalated(let task, _, _, _):
-                if let slot = slotOf[task], customers[Int(slot)].counted { metrics.escalations += 1 }
+                if let slot = slot(of: task), customers[Int(slot)].counted { metrics.escalations += 1 }
 
             default:
                 break
@@ -423,6 +441,30 @@ struct Replication {
             metrics.workerLoadChanged(Int(worker), load: load, at: now)
         }
         touched.removeAll(keepingCapacity: true)
+    }
+
+    /// The slot of a customer in the system.
+    private mutating func slot(of task: TaskID) -> Int32? {
+        if likelySlot >= 0, customers[Int(likelySlot)].serial != 0, customers[Int(likelySlot)].task == task {
+            return likelySlot
+        }
+        guard let slot = slotOf[task] else { return nil }
+        likelySlot = slot
+        return slot
+    }
+
+    /// The number of a scenario worker.
+    private mutating func workerNumber(_ worker: WorkerID) -> Int? {
+        if likelyWorker >= 0, setup.workerIDs[Int(likelyWorker)] == worker { return Int(likelyWorker) }
+        guard let number = setup.workerNumber[worker] else { return nil }
+        likelyWorker = Int32(number)
+        return number
+    }
+
+    /// Notes the customer and worker a command is about, before executing it.
+    private mutating func expect(slot: Int32, worker: Int32) {
+        likelySlot = slot
+        likelyWorker = worker
     }
 
     private mutating func enter(_ slot: Int, step: StepID) {

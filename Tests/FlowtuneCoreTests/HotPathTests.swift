@@ -126,3 +126,80 @@ struct HotPathTests {
         }
     }
 }
+
+/// Executing into a caller's buffer, and keeping a worker's load per channel in a short list,
+/// give what executing into a fresh array and the dictionary gave.
+@Suite("Command buffer and channel load")
+struct CommandBufferTests {
+    @Test("executing into a reused buffer appends exactly the events a fresh array gets")
+    func bufferMatchesFreshArray() throws {
+        var random = SeededGenerator(seed: 7)
+        var plain = TestWorkspace()
+        try plain.queue("chat")
+        try plain.queue("mail")
+        for name in ["ana", "ben", "cy"] {
+            try plain.worker(WorkerID(name), channels: ["chat": 2, "email": 1])
+        }
+        try plain.simpleWorkflow("talk", queue: "chat")
+        try plain.simpleWorkflow("write", queue: "mail")
+        var buffered = plain.state
+        var buffer: [Event] = []
+        let context = { (seconds: Double) in CommandContext(now: t0 + seconds, actor: "tester", cause: "test") }
+        for round in 0..<400 {
+            let seconds = Double(round) * 7
+            let open = plain.state.tasks.keys.sorted()
+            let command: Command
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0, 1:
+                let chat = Bool.random(using: &random)
+                command = .createTask(NewTask(workflow: chat ? "talk" : "write", channel: chat ? "chat" : "email"))
+            case 2:
+                guard let id = open.randomElement(using: &random), case .offered(let worker, _) = plain.state.task(id)?.state
+                else { command = .fireTimers; break }
+                command = Bool.random(using: &random) ? .acceptOffer(id, worker: worker) : .rejectOffer(id, worker: worker)
+            case 3:
+                guard let id = open.randomElement(using: &random), case .assigned(let worker) = plain.state.task(id)?.state
+                else { command = .cancelTask(TaskID("T\(round)"), reason: "not there"); break }
+                command = .completeStep(id, worker: worker, outcome: nil, evidence: [:])
+            default:
+                command = open.randomElement(using: &random).map { .cancelTask($0, reason: "gone") } ?? .fireTimers
+            }
+            let kept = buffer.count
+            let fresh = Result { () throws(CommandError) in try plain.state.execute(command, context: context(seconds)) }
+            let appended = Result { () throws(CommandError) -> [Event] in
+                try buffered.execute(command, context: context(seconds), appendingTo: &buffer)
+                return Array(buffer[kept...])
+            }
+            #expect(fresh == appended, "round \(round): \(command)")
+            if case .failure = appended { #expect(buffer.count == kept, "a refused command appends nothing") }
+            #expect(buffered == plain.state, "round \(round)")
+            if buffer.count > 50 { buffer.removeAll(keepingCapacity: true) }
+        }
+    }
+
+    @Test("a worker's load per channel reads as a dictionary of the channels in use")
+    func loadPerChannel() throws {
+        var ws = TestWorkspace()
+        try ws.queue("inbox")
+        try ws.worker("ana", channels: ["chat": 2, "email": 1])
+        try ws.simpleWorkflow("ticket", queue: "inbox")
+        #expect(ws.state.worker("ana")?.load == [:])
+        let chat = try ws.create("ticket", channel: "chat")
+        let email = try ws.create("ticket", channel: "email")
+        try ws.create("ticket", channel: "email")  // waits: ana's one email place is taken
+        var record = try #require(ws.state.worker("ana"))
+        #expect(record.load == ["chat": 1, "email": 1])
+        #expect(record.totalLoad == 2)
+        #expect(record.load(on: "chat") == 1 && record.load(on: "voice") == 0)
+        #expect(record.hasCapacity(on: "chat") && !record.hasCapacity(on: "email"))
+        _ = try ws.accept(chat)
+        _ = try ws.complete(chat)
+        record = try #require(ws.state.worker("ana"))
+        #expect(record.load == ["email": 1], "a channel whose count went back to zero is left out")
+        _ = try ws.accept(email)
+        _ = try ws.complete(email)
+        record = try #require(ws.state.worker("ana"))
+        #expect(record.load == ["email": 1], "the waiting email task took the freed place")
+        #expect(WorkspaceState.fold(ws.log, settings: ws.settings) == ws.state)
+    }
+}

@@ -29,23 +29,27 @@ public struct Event: Sendable, Hashable, Codable {
 }
 
 /// The facts Flowtune records.
+///
+/// The cases a workspace records rarely (definitions, settings, adaptive moves, reallocations)
+/// are `indirect`: boxed, they keep the enum the size of the routine task events, which every
+/// command copies into its result. Boxing changes neither equality nor the encoded form.
 public enum EventPayload: Sendable, Hashable, Codable {
     /// A workflow was defined or redefined; the workflow carries its version.
-    case workflowDefined(Workflow)
+    indirect case workflowDefined(Workflow)
     /// A version of a decision was published, or an earlier one restored.
-    case decisionPublished(DecisionPublication)
+    indirect case decisionPublished(DecisionPublication)
     /// A decision was evaluated for a task entering a step, and the step took its outputs.
-    case decisionApplied(DecisionApplication)
+    indirect case decisionApplied(DecisionApplication)
     /// A queue was defined or redefined.
-    case queueDefined(Queue)
+    indirect case queueDefined(Queue)
     /// A worker was registered or its profile changed.
-    case workerRegistered(Worker)
+    indirect case workerRegistered(Worker)
     /// A worker's status changed.
     case workerStatusChanged(worker: WorkerID, status: Worker.Status)
     /// The workspace's routing policy changed.
     case policyChanged(RoutingPolicyKind)
     /// The workspace's settings changed; the payload holds all of them.
-    case settingsChanged(WorkspaceState.Settings)
+    indirect case settingsChanged(WorkspaceState.Settings)
     /// A task was created and entered its first step.
     case taskCreated(TaskCreated)
     /// Routing offered a task to a worker; the decision explains why.
@@ -71,22 +75,22 @@ public enum EventPayload: Sendable, Hashable, Codable {
     /// The task was withdrawn.
     case taskCancelled(task: TaskID, reason: String)
     /// A step's adaptive response window moved.
-    case thresholdChanged(ResponseWindowChange)
+    indirect case thresholdChanged(ResponseWindowChange)
     /// A slot of a workflow's exception rate ended.
     case exceptionRateObserved(ExceptionRateObservation)
     /// A workflow's exception rate left its expected band.
-    case exceptionRateAlert(ExceptionRateSignal)
+    indirect case exceptionRateAlert(ExceptionRateSignal)
     /// A workflow's exception rate came back into its expected band.
-    case exceptionRateRecovered(ExceptionRateSignal)
+    indirect case exceptionRateRecovered(ExceptionRateSignal)
     /// A table of predictions was published for routing to use.
     case predictionsPublished(PredictionTable)
     /// A queue was predicted to miss its promise over the coming intervals; recorded when it
     /// turns at risk, not again while it stays so.
     case queueAtRisk(QueueRisk)
     /// A move of a worker to a queue at risk was proposed, to apply at once or for an operator.
-    case reallocationProposed(ReallocationProposal)
+    indirect case reallocationProposed(ReallocationProposal)
     /// A worker now serves another queue, automatically or as an operator approved.
-    case workerReallocated(WorkerReallocation)
+    indirect case workerReallocated(WorkerReallocation)
     /// An operator declined a proposed move.
     case reallocationDeclined(ReallocationDecline)
 

@@ -129,7 +129,21 @@ extension WorkspaceState {
     public func route(
         worker id: WorkerID, now: Date, detail: RoutingDetail = .explained
     ) -> (task: TaskID, decision: RoutingDecision)? {
-        if settings.routingPolicy.usesPredictions { return routePredictive(worker: id, now: now) }
+        route(freedWorker: id, now: now, detail: detail).map { ($0.task, $0.decision) }
+    }
+
+    /// ``route(worker:now:detail:)`` with the number of the chosen task's queue, which its offer's
+    /// expiry needs: known from the line the task heads, where looking the task up again would
+    /// copy it.
+    func route(
+        freedWorker id: WorkerID, now: Date, detail: RoutingDetail
+    ) -> (task: TaskID, queue: Int, decision: RoutingDecision)? {
+        if settings.routingPolicy.usesPredictions {
+            guard let (task, decision) = routePredictive(worker: id, now: now),
+                let queue = tasks[task].flatMap({ queueNumber($0.queue) })
+            else { return nil }
+            return (task, queue, decision)
+        }
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
         guard worker.available else { return nil }
@@ -193,8 +207,9 @@ extension WorkspaceState {
             }
         }
         guard let winner = best.ranked.first else { return nil }
+        let chosen = heads[winner.index]
         if !explain {
-            return (heads[winner.index].task, Self.choiceOnly(policy, direction: .workerToTask, candidateCount: candidateCount))
+            return (chosen.task, chosen.eligibility.queue, Self.choiceOnly(policy, direction: .workerToTask, candidateCount: candidateCount))
         }
         let candidates = best.ranked.map { entry in
             let head = heads[entry.index]
@@ -208,7 +223,7 @@ extension WorkspaceState {
             policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
             runnerUpLost: Self.whyRunnerUpLost(candidates))
-        return (heads[winner.index].task, decision)
+        return (chosen.task, chosen.eligibility.queue, decision)
     }
 
     /// The record of a decision made with ``RoutingDetail/choiceOnly``: who decided and how many

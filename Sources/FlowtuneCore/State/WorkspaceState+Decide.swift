@@ -19,12 +19,33 @@ extension WorkspaceState {
     /// after each event, so the events returned fold to exactly the state left behind.
     @discardableResult
     public mutating func execute(_ command: Command, context: CommandContext) throws(CommandError) -> [Event] {
-        var run = Run(context: context)
+        var events: [Event] = []
         // A creation makes two events (three with a decision); reserving room for four saves
         // growing the array along the way.
-        run.events.reserveCapacity(4)
+        events.reserveCapacity(4)
+        try execute(command, context: context, appendingTo: &events)
+        return events
+    }
+
+    /// Decides `command`, applies the events it causes in place, and appends them to `events`.
+    ///
+    /// The same as ``execute(_:context:)`` for a caller that runs many commands in a row (the
+    /// simulator): emptying and reusing one buffer saves allocating an array per command.
+    ///
+    /// ```swift
+    /// var events: [Event] = []
+    /// for command in commands {
+    ///     events.removeAll(keepingCapacity: true)
+    ///     try state.execute(command, context: context, appendingTo: &events)
+    /// }
+    /// ```
+    public mutating func execute(
+        _ command: Command, context: CommandContext, appendingTo events: inout [Event]
+    ) throws(CommandError) {
+        var run = Run(context: context)
+        swap(&run.events, &events)
+        defer { swap(&run.events, &events) }
         try execute(command, &run)
-        return run.events
     }
 
     /// The events of one command as they are applied.
@@ -33,13 +54,15 @@ extension WorkspaceState {
         var events: [Event] = []
     }
 
-    mutating func emit(_ payload: EventPayload, _ run: inout Run, actor: String? = nil) {
-        let event = Event(
-            time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: payload)
-        evolve(event)
-        run.events.append(event)
+    mutating func emit(_ payload: consuming EventPayload, _ run: inout Run, actor: String? = nil) {
+        let recordsAdaptiveMove = payload.recordsAdaptiveMove
+        // Built in place in the result and applied from there: an event copied into the array
+        // after applying it cost a retain and a release of each of its fields.
+        run.events.append(Event(
+            time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: payload))
+        run.events.withUnsafeBufferPointer { events in evolve(events[events.count - 1]) }
         // An event that moved an adaptive threshold is followed at once by the record of the move.
-        if !pendingAdaptive.isEmpty, !payload.recordsAdaptiveMove { recordPendingAdaptive(&run) }
+        if !pendingAdaptive.isEmpty, !recordsAdaptiveMove { recordPendingAdaptive(&run) }
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -299,7 +322,8 @@ extension WorkspaceState {
         emit(.taskCreated(created), &run)
         // The task entered the first step of the version just looked up: only a step that uses
         // decisions needs the task and step looked up again.
-        if workflow.firstStep?.decisions.isEmpty == false { applyStepDecisions(to: id, &run) }
+        // (Read through the array, not `firstStep`, which would copy the whole step to look at one field.)
+        if !workflow.steps.isEmpty, !workflow.steps[0].decisions.isEmpty { applyStepDecisions(to: id, &run) }
         offer(task: id, &run)
     }
 
@@ -395,7 +419,7 @@ extension WorkspaceState {
                 throw CommandError(
                     .conflict,
                     "worker \(worker) has no free capacity on channel \(task.channel)"
-                        + " (\(target.load[task.channel] ?? 0) of \(target.worker.capacity(on: task.channel)) in use)",
+                        + " (\(target.load(on: task.channel)) of \(target.worker.capacity(on: task.channel)) in use)",
                     field: "worker")
             }
             let previous = task.state.worker
@@ -514,12 +538,11 @@ extension WorkspaceState {
         }
         guard let index = workerIndex[id] else { return }
         while workers[index].worker.status == .available,
-            let (task, decision) = route(worker: id, now: run.context.now, detail: run.context.routingDetail),
-            let queue = self.queue(tasks[task]!.queue)
+            let (task, queueNumber, decision) = route(
+                freedWorker: id, now: run.context.now, detail: run.context.routingDetail)
         {
-            emit(
-                .taskOffered(task: task, worker: id, expiresAt: run.context.now + queue.offerTimeout, decision: decision),
-                &run, actor: "system")
+            let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
+            emit(.taskOffered(task: task, worker: id, expiresAt: expiresAt, decision: decision), &run, actor: "system")
         }
     }
 
@@ -540,16 +563,21 @@ extension WorkspaceState {
             closeExceptionRateSlot(of: workflow, due: timer.due, &run)
             return
         }
-        guard let id = timer.task, let task = tasks[id] else { return }
-        switch timer.kind {
-        case .slotEnd:
-            return
-
-        case .offerExpiry(let worker, _):
-            guard case .offered(worker, let expiresAt) = task.state, expiresAt == timer.due else { return }
-            emit(.offerDeclined(task: task.id, worker: worker, reason: .timedOut), &run, actor: "system")
-            offer(task: task.id, &run)
+        guard let id = timer.task, let index = tasks.index(forKey: id) else { return }
+        if case .offerExpiry(let worker, _) = timer.kind {
+            // Most offers are accepted before they lapse: read the state in place rather than
+            // copy the whole task to find that out.
+            let state = Self.inPlace(&tasks.values[index]) { $0.state }
+            guard case .offered(worker, let expiresAt) = state, expiresAt == timer.due else { return }
+            emit(.offerDeclined(task: id, worker: worker, reason: .timedOut), &run, actor: "system")
+            offer(task: id, &run)
             fill(worker: worker, &run)
+            return
+        }
+        let task = tasks.values[index]
+        switch timer.kind {
+        case .slotEnd, .offerExpiry:
+            return
 
         case .relaxation(let queuedAt):
             guard task.state == .queued, task.queuedAt == queuedAt else { return }

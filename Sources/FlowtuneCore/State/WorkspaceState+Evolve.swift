@@ -86,11 +86,14 @@ extension WorkspaceState {
             // Changed in place: copying the task out and back costs a second hash and a retain of
             // each of its fields, on every offer.
             guard let entry = tasks.index(forKey: id) else { return }
-            if tasks.values[entry].state == .queued { dequeue(tasks.values[entry]) }
+            let (waiting, place) = Self.inPlace(&tasks.values[entry]) { ($0.state == .queued, WaitingPlace($0)) }
+            if waiting { dequeue(place) }
             tasks.values[entry].state = .offered(worker: worker, expiresAt: expiresAt)
-            let channel = tasks.values[entry].channel
-            addLoad(worker, channel: channel, delta: 1, at: time)
-            if let index = workerIndex[worker] { rotationCursor = index }
+            let channel = place.channel
+            if let index = workerIndex[worker] {
+                addLoad(workerAt: index, channel: channel, delta: 1, at: time)
+                rotationCursor = index
+            }
             schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
 
         case .offerAccepted(let id, let worker):
@@ -177,9 +180,10 @@ extension WorkspaceState {
             }
 
         case .taskCancelled(let id, _):
-            guard var task = tasks[id] else { return }
+            // Taken out rather than copied out and removed, as a completion's last step is.
+            guard var task = tasks.removeValue(forKey: id) else { return }
             release(&task, at: time)
-            finish(task, as: .cancelled, at: time)
+            finished[id] = .cancelled
 
         case .thresholdChanged(let change):
             applyWindowChange(change)
@@ -287,7 +291,7 @@ extension WorkspaceState {
         } else {
             index = workers.count
             workerIndex[worker.id] = index
-            workers.append(WorkerRecord(worker: worker, load: [:], idleSince: time))
+            workers.append(WorkerRecord(worker: worker, idleSince: time))
             hot.append(WorkerHot(
                 available: false, idleSince: time.timeIntervalSinceReferenceDate, busy: 0, capacity: .zero, load: .zero))
         }
@@ -367,20 +371,14 @@ extension WorkspaceState {
 
     private mutating func addLoad(_ worker: WorkerID, channel: Channel, delta: Int, at time: Date) {
         guard let index = workerIndex[worker] else { return }
-        // One hash of the channel rather than three: find the entry once and change it in place.
-        if let entry = workers[index].load.index(forKey: channel) {
-            let load = workers[index].load.values[entry] + delta
-            if load == 0 {
-                workers[index].load.remove(at: entry)
-            } else {
-                workers[index].load.values[entry] = load
-            }
-        } else if delta != 0 {
-            workers[index].load[channel] = delta
-        }
+        addLoad(workerAt: index, channel: channel, delta: delta, at: time)
+    }
+
+    private mutating func addLoad(workerAt index: Int, channel: Channel, delta: Int, at time: Date) {
+        workers[index].addLoad(delta, on: channel)
         if let number = number(of: channel) { hot[index].load[number] += Int32(delta) }
         hot[index].busy += Int32(delta)
-        if delta < 0, workers[index].load.isEmpty {
+        if delta < 0, workers[index].totalLoad == 0 {
             workers[index].idleSince = time
             hot[index].idleSince = time.timeIntervalSinceReferenceDate
         }
@@ -440,6 +438,10 @@ extension WorkspaceState {
     }
 
     private mutating func dequeue(_ task: WorkTask) {
+        dequeue(WaitingPlace(task))
+    }
+
+    private mutating func dequeue(_ task: WaitingPlace) {
         guard let queue = queueNumber(task.queue) else { return }
         let level = Self.level(of: task.priority)
         guard let channel = channelNumber(task.channel), channel < queues[queue].waiting.count else { return }
@@ -498,6 +500,24 @@ extension WorkspaceState {
     mutating func takeNextDueTimer(upTo now: Date) -> Timer? {
         guard let next = timers.min, next.due <= now else { return nil }
         return timers.removeMin()
+    }
+}
+
+/// Where a waiting task stands in its queue's lines: the few fields taking it out of line needs,
+/// read from the stored task without copying all of it.
+struct WaitingPlace {
+    var id: TaskID
+    var queue: QueueID
+    var channel: Channel
+    var priority: Int
+    var queuedAt: Date
+
+    init(_ task: borrowing WorkTask) {
+        id = task.id
+        queue = task.queue
+        channel = task.channel
+        priority = task.priority
+        queuedAt = task.queuedAt
     }
 }
 

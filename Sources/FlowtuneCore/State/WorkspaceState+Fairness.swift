@@ -55,6 +55,8 @@ extension WorkspaceState {
 
     /// Ends the visit of a task that leaves its worker: its load becomes the time it took.
     mutating func endVisit(task id: TaskID, at time: Date) {
+        // Without a prediction table no visit is open: skip hashing the id to find that out.
+        guard !fairness.open.isEmpty else { return }
         fairness.end(task: id, at: time.timeIntervalSinceReferenceDate, settings: settings.predictive)
     }
 }

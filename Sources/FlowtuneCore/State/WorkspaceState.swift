@@ -179,19 +179,47 @@ public struct IdempotentCreation: Sendable, Hashable {
 public struct WorkerRecord: Sendable, Hashable {
     /// The worker's profile and status.
     public internal(set) var worker: Worker
-    /// Offered and assigned tasks per channel.
-    public internal(set) var load: [Channel: Int]
+    /// Offered and assigned tasks per channel, for the channels with any.
+    public var load: [Channel: Int] {
+        var load: [Channel: Int] = [:]
+        for entry in channelLoads where entry.count != 0 { load[entry.channel] = entry.count }
+        return load
+    }
     /// When the worker last became free of all work.
     public internal(set) var idleSince: Date
     /// The queues the worker can ever serve, with how long a task must wait first.
     var queues: [Eligibility] = []
+    /// Offered and assigned tasks per channel the worker has ever had work on, zero counts
+    /// included: a worker uses a channel or two, and changing a count in this short list costs
+    /// less than hashing the channel's name into a dictionary on every offer and release.
+    var channelLoads: [ChannelLoad] = []
+
+    /// Creates a worker's record with no load.
+    init(worker: Worker, idleSince: Date) {
+        self.worker = worker
+        self.idleSince = idleSince
+    }
 
     /// All tasks offered to or held by the worker.
-    public var totalLoad: Int { load.values.reduce(0, +) }
+    public var totalLoad: Int { channelLoads.reduce(0) { $0 + $1.count } }
+
+    /// The tasks offered to or held by the worker on `channel`.
+    public func load(on channel: Channel) -> Int {
+        channelLoads.first { $0.channel == channel }?.count ?? 0
+    }
 
     /// Whether the worker can take one more task on `channel`.
     public func hasCapacity(on channel: Channel) -> Bool {
-        (load[channel] ?? 0) < worker.capacity(on: channel)
+        load(on: channel) < worker.capacity(on: channel)
+    }
+
+    /// Adds `delta` to the load on `channel`.
+    mutating func addLoad(_ delta: Int, on channel: Channel) {
+        if let entry = channelLoads.firstIndex(where: { $0.channel == channel }) {
+            channelLoads[entry].count += delta
+        } else if delta != 0 {
+            channelLoads.append(ChannelLoad(channel: channel, count: delta))
+        }
     }
 
     public static func == (lhs: WorkerRecord, rhs: WorkerRecord) -> Bool {
@@ -202,6 +230,12 @@ public struct WorkerRecord: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(worker.id)
     }
+}
+
+/// How many tasks a worker has on one channel.
+struct ChannelLoad: Sendable, Hashable {
+    var channel: Channel
+    var count: Int
 }
 
 /// A queue with its eligible workers and its waiting tasks.
