@@ -4,6 +4,8 @@ import FlowtuneStore
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
 import ServiceLifecycle
 
 /// The Flowtune HTTP server: the engine of one workspace behind the `/v1` API.
@@ -63,6 +65,7 @@ public struct FlowtuneServer: Sendable {
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flowtune"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: configuration.threads.map { .shared(Self.eventLoops($0)) } ?? .singleton,
             logger: logger)
         application.addServices(MetricsFeed(host: host), TimerService(host: host))
         application.addServices(RoutingLatencyFeed(host: host, telemetry: telemetry))
@@ -70,6 +73,19 @@ public struct FlowtuneServer: Sendable {
             WebhookDispatcher(host: host, repository: webhooks, policy: webhookPolicy, client: .shared, logger: logger))
         return application
     }
+
+    /// A group of `threads` event loops, one per count for the life of the process, as
+    /// `.singleton` is: servers of one process share it and it is never shut down.
+    private static func eventLoops(_ threads: Int) -> MultiThreadedEventLoopGroup {
+        eventLoopGroups.withLockedValue { groups in
+            if let group = groups[threads] { return group }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+            groups[threads] = group
+            return group
+        }
+    }
+
+    private static let eventLoopGroups = NIOLockedValueBox<[Int: MultiThreadedEventLoopGroup]>([:])
 
     /// Closes the store once the application has stopped.
     public func close() throws {

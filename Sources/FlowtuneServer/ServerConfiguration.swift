@@ -8,7 +8,7 @@ import Yams
 /// Read from a YAML file, then overridden by environment variables, then by command-line flags:
 ///
 /// ```yaml
-/// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576 }
+/// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576, threads: 1 }
 /// store: { path: flowtune.db }
 /// workspace: default
 /// log: { format: json, level: info }
@@ -17,7 +17,7 @@ import Yams
 ///   - { name: ops, role: operator, key_sha256: 5e88489... }
 ///   - { name: ana, role: worker, worker: ana, key: "a secret" }
 /// ```
-/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
+/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
 /// `FLOWTUNE_LOG_FORMAT`, and `FLOWTUNE_API_KEYS` as `name:role[:worker]=secret` separated by commas.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on.
@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     public var workspace = WorkspaceID("default")
     /// The largest request body accepted, in bytes.
     public var bodyLimit = 1 << 20
+    /// The threads that read and write connections (SwiftNIO event loops); one per core when
+    /// nil. Routes and the engine run on Swift's own threads either way, so on a small machine
+    /// fewer event loops leave more of the cores to them and to the store's writer.
+    public var threads: Int?
     /// The accepted API keys.
     public var keys: [APIKey] = []
     /// `text` or `json` logs.
@@ -134,6 +138,11 @@ public struct ServerConfiguration: Sendable {
                             throw Problem(source: at(item), field: "server.body_limit", message: "must be a positive number of bytes")
                         }
                         bodyLimit = number
+                    case "threads":
+                        guard let number = item.int, (1...256).contains(number) else {
+                            throw Problem(source: at(item), field: "server.threads", message: "must be a whole number from 1 to 256")
+                        }
+                        threads = number
                     default:
                         throw Problem(source: at(field), field: "server.\(field.string ?? "?")", message: "unknown field")
                     }
@@ -215,6 +224,12 @@ public struct ServerConfiguration: Sendable {
                 throw Problem(source: "FLOWTUNE_PORT", field: "port", message: "must be a port number")
             }
             port = number
+        }
+        if let value = environment["FLOWTUNE_THREADS"] {
+            guard let number = Int(value), (1...256).contains(number) else {
+                throw Problem(source: "FLOWTUNE_THREADS", field: "threads", message: "must be a whole number from 1 to 256")
+            }
+            threads = number
         }
         if let value = environment["FLOWTUNE_DB"] { databasePath = value }
         if let value = environment["FLOWTUNE_WORKSPACE"] { workspace = WorkspaceID(value) }

@@ -59,7 +59,7 @@ enum JSONBytes {
     /// Writes an API time, `2026-11-21T23:26:42.123Z`, quoted.
     static func writeTime(_ date: Date, into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeString(APITime.format(date))
+        APITime.write(date, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "\""))
     }
 

@@ -12,9 +12,7 @@ extension ServerConfiguration {
         case .json:
             logger = Logger(label: label) { label in JSONLogHandler(label: label, metadataProvider: RequestCaller.metadataProvider) }
         case .text:
-            logger = Logger(label: label) { label in
-                StreamLogHandler.standardError(label: label, metadataProvider: RequestCaller.metadataProvider)
-            }
+            logger = Logger(label: label) { label in TextLogHandler(label: label, metadataProvider: RequestCaller.metadataProvider) }
         }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         return logger
