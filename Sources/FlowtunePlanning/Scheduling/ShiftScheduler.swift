@@ -13,10 +13,13 @@ import Foundation
 /// every schedule's cost is too, so the relaxation rounded up to the next unit bounds the
 /// optimum; with costs off any grid nothing is rounded. Dives on the relaxation (round one
 /// template's count, re-solve warm, repeat) then give a covering schedule, usually within a
-/// unit of that bound: one that meets it is proven optimal without branching. Otherwise the
-/// best dive, trimmed of workers the cover does not need, is CBC's starting schedule and the
-/// cuts are rows of CBC's program, so a schedule comes back even when the limit is reached
-/// before CBC improves on it, with the bound it is measured against.
+/// unit of that bound: one that meets it is proven optimal without branching. Otherwise a
+/// neighbourhood search (``searchNeighbourhoods``) fixes the templates where the best dive and
+/// the relaxation agree and lets CBC look for a schedule a unit cheaper among the rest, a
+/// program a third the size, stopping at the first that meets the bound. What it ends with,
+/// trimmed of workers the cover does not need, is CBC's starting schedule and the cuts are
+/// rows of CBC's program, so a schedule comes back even when the limit is reached before CBC
+/// improves on it, with the bound it is measured against.
 ///
 /// ```swift
 /// let schedule = try ShiftScheduler(timeLimit: 5).solve(problem)
@@ -108,6 +111,7 @@ public struct ShiftScheduler: Sendable {
                     problem, start: start, relaxed: relaxation.solution, cuts: cuts, bound: relaxationBound, unit: unit,
                     budget: timeLimit * neighbourhoodShare, elapsed: elapsed)
                 start = searched.workers
+                trim(&start, problem: problem)
                 searchNodes = searched.nodes
                 if problem.cost(of: start) <= relaxationBound + 1e-9 {
                     return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
@@ -194,7 +198,7 @@ public struct ShiftSchedule: Sendable, Hashable, Codable {
     public var staffing: [Int]
     /// Staff beyond the requirement per interval.
     public var surplus: [Int]
-    /// Branch-and-bound nodes CBC explored.
+    /// Branch-and-bound nodes CBC explored, in the neighbourhood search and the main search.
     public var nodes: Int
     /// Wall-clock seconds the solve took.
     public var seconds: Double
