@@ -152,7 +152,8 @@ extension WorkspaceState {
         case .acceptOffer(let id, let worker):
             // Only the task's state is read: copying the whole task out would retain every field.
             let state = Self.inPlace(&tasks.values[try openTaskIndex(id)]) { $0.state }
-            try requireWorker(worker)
+            // The worker an offer is open to is registered: only another name needs looking up.
+            if state.worker != worker { try requireWorker(worker) }
             guard case .offered(let holder, let expiresAt) = state else {
                 throw CommandError(.conflict, "task \(id) has no open offer (it is \(state.name))", field: "task")
             }
@@ -340,7 +341,8 @@ extension WorkspaceState {
         let (state, stepID, workflowID, workflowVersion, decidedEvidence) = Self.inPlace(&tasks.values[index]) {
             ($0.state, $0.step, $0.workflow, $0.workflowVersion, $0.decidedEvidence)
         }
-        try requireWorker(worker)
+        // The worker holding the task is registered: only another name needs looking up.
+        if state.worker != worker { try requireWorker(worker) }
         guard let holder = state.worker else {
             throw CommandError(.conflict, "task \(id) is not assigned (it is \(state.name))", field: "task")
         }
