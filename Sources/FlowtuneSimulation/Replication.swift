@@ -36,6 +36,9 @@ struct Replication {
     private var nextStatusChange = 0
     /// The models learning from this replication's outcomes, when the scenario learns.
     private var learning: LearningLoop?
+    /// Whether the scenario learns: asked for every customer, where comparing `learning` with
+    /// nil would copy the models.
+    private let learns: Bool
     /// The task type names the core routes by (its type attribute, else the workflow), numbered.
     private var typeKeys: [String] = []
     private var typeKeyNumber: [String: Int32] = [:]
@@ -91,7 +94,8 @@ struct Replication {
         metrics = ReplicationCollector(setup: setup)
         customers.reserveCapacity(1024)
         batchInterval = state.settings.predictive.batchInterval
-        if setup.scenario.learning != nil { learning = LearningLoop(workers: setup.workers) }
+        learns = setup.scenario.learning != nil
+        if learns { learning = LearningLoop(workers: setup.workers) }
     }
 
     /// How many finished tasks the core remembers before the run has it forget them.
@@ -204,7 +208,7 @@ struct Replication {
 
     /// Teaches the models one finished visit of the customer's current step.
     private mutating func learn(from customer: Customer, profile: Simulator.Setup.Profile, cameBack: Bool) {
-        guard learning != nil, customer.typeKey >= 0 else { return }
+        guard learns, customer.typeKey >= 0 else { return }
         learning!.observe(
             taskType: typeKeys[Int(customer.typeKey)], step: profile.step, worker: Int(customer.holder),
             seconds: now - customer.serviceStart, cameBack: cameBack)
@@ -367,7 +371,7 @@ struct Replication {
                 customers[Int(creatingSlot)].task = created.task
                 slotOf[created.task] = creatingSlot
                 likelySlot = creatingSlot
-                if learning != nil { customers[Int(creatingSlot)].typeKey = typeKey(of: created.task) }
+                if learns { customers[Int(creatingSlot)].typeKey = typeKey(of: created.task) }
                 let type = customers[Int(creatingSlot)].type
                 if let first = setup.firstStep[type] { enter(Int(creatingSlot), step: first) }
 
