@@ -104,6 +104,36 @@ struct BinaryReader {
         Date(timeIntervalSinceReferenceDate: try readDouble())
     }
 
+    /// Reads the packing codes of `count` doubles written by ``BinaryWriter/write(packed:at:index:)``.
+    mutating func readPackedCodes(_ count: Int) throws(DecodingFailure) -> PackedCodes {
+        let length = (count + 3) / 4
+        try require(length, "packing codes")
+        let codes = PackedCodes(offset: offset, count: count)
+        offset += length
+        return codes
+    }
+
+    /// Reads the next double of a packed run.
+    mutating func readPacked(_ codes: inout PackedCodes) throws(DecodingFailure) -> Double {
+        guard codes.next < codes.count, let base else { throw failure("more packed values than codes") }
+        let byte = base.load(fromByteOffset: codes.offset + codes.next / 4, as: UInt8.self)
+        let code = (byte >> (2 * UInt8(codes.next % 4))) & 3
+        codes.next += 1
+        switch code {
+        case 0:
+            return 0
+        case 1:
+            try require(4, "packed float")
+            let bits = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            offset += 4
+            return Double(Float(bitPattern: bits))
+        case 3:
+            return try readDouble()
+        default:
+            throw failure("unknown packing code \(code)")
+        }
+    }
+
     mutating func readBool() throws(DecodingFailure) -> Bool {
         switch try readByte() {
         case 0: return false
@@ -182,4 +212,11 @@ struct BinaryReader {
         }
         return seen & 0x8080_8080_8080_8080 == 0
     }
+}
+
+/// Where the packing codes of a run of doubles lie, and which value comes next.
+struct PackedCodes {
+    var offset = 0
+    var count = 0
+    var next = 0
 }

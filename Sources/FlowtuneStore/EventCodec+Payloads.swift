@@ -25,6 +25,12 @@ enum PayloadTag: UInt8, Sendable {
     /// A routing by a policy that records models and notes: as `taskOffered`, then the
     /// decision's models and notes. Decisions without them keep the shorter form.
     case taskOfferedWithNotes = 16
+    /// As `taskOffered`, with the decision's numbers in their narrowest exact width
+    /// (``BinaryWriter/write(decision:compact:)``): how this build writes a routing. The earlier
+    /// forms are still read.
+    case taskOfferedCompact = 17
+    /// As `taskOfferedWithNotes`, with the decision's numbers in their narrowest exact width.
+    case taskOfferedCompactWithNotes = 18
     case workflowDefined = 64
     case queueDefined = 65
     case workerRegistered = 66
@@ -43,7 +49,8 @@ enum PayloadTag: UInt8, Sendable {
     /// Whether the payload is about one task, whose id is then its first field.
     var isAboutTask: Bool {
         switch self {
-        case .taskCreated, .taskOffered, .taskOfferedWithNotes, .offerAccepted, .offerDeclined, .stepCompleted,
+        case .taskCreated, .taskOffered, .taskOfferedWithNotes, .taskOfferedCompact, .taskOfferedCompactWithNotes,
+            .offerAccepted, .offerDeclined, .stepCompleted,
             .priorityChanged,
             .escalated, .movedToException, .exceptionClaimed, .exceptionResolved, .overrideApplied, .taskCancelled,
             .decisionApplied:
@@ -61,7 +68,7 @@ enum PayloadTag: UInt8, Sendable {
     var typeName: StaticString {
         switch self {
         case .taskCreated: "TaskCreated"
-        case .taskOffered, .taskOfferedWithNotes: "TaskRouted"
+        case .taskOffered, .taskOfferedWithNotes, .taskOfferedCompact, .taskOfferedCompactWithNotes: "TaskRouted"
         case .offerAccepted: "OfferAccepted"
         case .offerDeclined: "OfferDeclined"
         case .stepCompleted: "StepCompleted"
@@ -92,11 +99,18 @@ enum PayloadTag: UInt8, Sendable {
         }
     }
 
-    init(_ payload: EventPayload) {
+    /// The tag `payload` is written under; `compactDecisions` false gives a routing the form
+    /// earlier builds wrote, for tests of reading it.
+    init(_ payload: EventPayload, compactDecisions: Bool = true) {
         switch payload {
         case .taskCreated: self = .taskCreated
         case .taskOffered(_, _, _, let decision):
-            self = decision.models.isEmpty && decision.notes.isEmpty ? .taskOffered : .taskOfferedWithNotes
+            let plain = decision.models.isEmpty && decision.notes.isEmpty
+            if compactDecisions {
+                self = plain ? .taskOfferedCompact : .taskOfferedCompactWithNotes
+            } else {
+                self = plain ? .taskOffered : .taskOfferedWithNotes
+            }
         case .offerAccepted: self = .offerAccepted
         case .offerDeclined: self = .offerDeclined
         case .stepCompleted: self = .stepCompleted
@@ -146,7 +160,7 @@ private enum JSONTag: UInt8 {
 // MARK: - Encoding
 
 extension BinaryWriter {
-    mutating func write(payload: EventPayload) throws(EncodingFailure) {
+    mutating func write(payload: EventPayload, compactDecisions: Bool = true) throws(EncodingFailure) {
         switch payload {
         case .taskCreated(let created):
             write(id: created.task)
@@ -166,7 +180,7 @@ extension BinaryWriter {
             write(id: task)
             write(id: worker)
             write(date: expiresAt)
-            write(decision: decision)
+            write(decision: decision, compact: compactDecisions)
             if !decision.models.isEmpty || !decision.notes.isEmpty {
                 write(count: decision.models.count)
                 for (model, version) in decision.models.sorted(by: { $0.key < $1.key }) {
@@ -274,7 +288,10 @@ extension BinaryWriter {
         }
     }
 
-    mutating func write(decision: RoutingDecision) {
+    /// Writes a routing decision. `compact` writes the shared term weights, and each candidate's
+    /// score and term values, as packed doubles (``write(packed:at:index:)``): most are 0 or exact
+    /// as 4-byte floats (1, 0.5, 1.75), which then take 0 or 4 bytes instead of 8.
+    mutating func write(decision: RoutingDecision, compact: Bool) {
         write(string: decision.policy)
         write(int: decision.policyVersion)
         write(byte: decision.direction.code)
@@ -292,14 +309,28 @@ extension BinaryWriter {
             if shared {
                 write(byte: 1)
                 write(count: schema.count)
-                for term in schema {
-                    write(string: term.name)
-                    write(double: term.weight)
-                }
-                for candidate in candidates {
-                    write(string: candidate.id)
-                    write(double: candidate.score)
-                    for term in candidate.terms { write(double: term.value) }
+                if compact {
+                    for term in schema { write(string: term.name) }
+                    let weights = beginPacked(schema.count)
+                    for index in schema.indices { write(packed: schema[index].weight, at: weights, index: index) }
+                    for candidate in candidates {
+                        write(string: candidate.id)
+                        let values = beginPacked(1 + schema.count)
+                        write(packed: candidate.score, at: values, index: 0)
+                        for index in candidate.terms.indices {
+                            write(packed: candidate.terms[index].value, at: values, index: index + 1)
+                        }
+                    }
+                } else {
+                    for term in schema {
+                        write(string: term.name)
+                        write(double: term.weight)
+                    }
+                    for candidate in candidates {
+                        write(string: candidate.id)
+                        write(double: candidate.score)
+                        for term in candidate.terms { write(double: term.value) }
+                    }
                 }
             } else {
                 write(byte: 0)
@@ -449,17 +480,17 @@ extension BinaryReader {
                 task: task, workflow: workflow, workflowVersion: workflowVersion, channel: channel,
                 priority: priority, attributes: attributes, idempotencyKey: idempotencyKey,
                 fingerprint: fingerprint))
-        case .taskOffered:
+        case .taskOffered, .taskOfferedCompact:
             let task: TaskID = try readID()
             let worker: WorkerID = try readID()
             let expiresAt = try readDate()
-            let decision = try readDecision()
+            let decision = try readDecision(compact: tag == .taskOfferedCompact)
             return .taskOffered(task: task, worker: worker, expiresAt: expiresAt, decision: decision)
-        case .taskOfferedWithNotes:
+        case .taskOfferedWithNotes, .taskOfferedCompactWithNotes:
             let task: TaskID = try readID()
             let worker: WorkerID = try readID()
             let expiresAt = try readDate()
-            var decision = try readDecision()
+            var decision = try readDecision(compact: tag == .taskOfferedCompactWithNotes)
             let modelCount = try readCount(minimumElementSize: 2)
             for _ in 0..<modelCount {
                 let model = try readString()
@@ -574,34 +605,43 @@ extension BinaryReader {
         }
     }
 
-    mutating func readDecision() throws(DecodingFailure) -> RoutingDecision {
+    mutating func readDecision(compact: Bool) throws(DecodingFailure) -> RoutingDecision {
         let policy = try readString()
         let policyVersion = try readInt()
         let direction = try readDirection()
         let candidateCount = try readInt()
-        // Each candidate takes at least an id length byte and an 8-byte score.
-        let count = try readCount(minimumElementSize: 9)
+        // Each candidate takes at least an id length byte and an 8-byte score, or in the compact
+        // form a byte of packing codes.
+        let count = try readCount(minimumElementSize: compact ? 2 : 9)
         var candidates: [ScoredCandidate] = []
         if count > 0 {
             candidates.reserveCapacity(count)
             let shared = try readBool()
             if shared {
-                let termCount = try readCount(minimumElementSize: 9)
+                let termCount = try readCount(minimumElementSize: compact ? 1 : 9)
                 var names: [String] = []
                 var weights: [Double] = []
                 names.reserveCapacity(termCount)
                 weights.reserveCapacity(termCount)
-                for _ in 0..<termCount {
-                    names.append(try readString())
-                    weights.append(try readDouble())
+                if compact {
+                    for _ in 0..<termCount { names.append(try readString()) }
+                    var packed = try readPackedCodes(termCount)
+                    for _ in 0..<termCount { weights.append(try readPacked(&packed)) }
+                } else {
+                    for _ in 0..<termCount {
+                        names.append(try readString())
+                        weights.append(try readDouble())
+                    }
                 }
                 for _ in 0..<count {
                     let id = try readString()
-                    let score = try readDouble()
+                    var packed = compact ? try readPackedCodes(1 + termCount) : PackedCodes()
+                    let score = compact ? try readPacked(&packed) : try readDouble()
                     var terms: [ScoreTerm] = []
                     terms.reserveCapacity(termCount)
                     for index in 0..<termCount {
-                        terms.append(ScoreTerm(name: names[index], value: try readDouble(), weight: weights[index]))
+                        let value = compact ? try readPacked(&packed) : try readDouble()
+                        terms.append(ScoreTerm(name: names[index], value: value, weight: weights[index]))
                     }
                     candidates.append(ScoredCandidate(id: id, score: score, terms: terms))
                 }

@@ -126,10 +126,13 @@ extension BinaryWriter {
     /// task columns straight from the encoded bytes.
     ///
     /// On failure the writer is left as it was.
+    ///
+    /// `compactDecisions` false writes a routing in the form earlier builds wrote, for tests of
+    /// reading it.
     @discardableResult
-    mutating func write(event: Event) throws(EncodingFailure) -> EncodedEventLayout {
+    mutating func write(event: Event, compactDecisions: Bool = true) throws(EncodingFailure) -> EncodedEventLayout {
         let start = count
-        let tag = PayloadTag(event.payload)
+        let tag = PayloadTag(event.payload, compactDecisions: compactDecisions)
         write(byte: EventCodec.formatVersion)
         write(byte: tag.rawValue)
         write(date: event.time)
@@ -138,7 +141,7 @@ extension BinaryWriter {
         write(optionalString: event.cause)
         let payloadStart = count
         do {
-            try write(payload: event.payload)
+            try write(payload: event.payload, compactDecisions: compactDecisions)
         } catch {
             truncate(to: start)
             throw error

@@ -77,6 +77,106 @@ struct EventCodecTests {
         }
     }
 
+    @Test("routings written in the earlier form, numbers in 8 bytes each, are still read")
+    func earlierRoutingForm() throws {
+        let events = SampleEvents.everyCase + SampleEvents.lifecycle(task: 42)
+        var routings = 0
+        var smaller = 0
+        for (index, event) in events.enumerated() {
+            // The encoder path earlier builds took: plain doubles under tags 2 and 16.
+            var writer = BinaryWriter()
+            try writer.write(event: event, compactDecisions: false)
+            let earlier = Array(writer.bytes)
+            let current = try EventCodec.encode(event)
+            if case .taskOffered = event.payload {
+                routings += 1
+                #expect([PayloadTag.taskOffered.rawValue, PayloadTag.taskOfferedWithNotes.rawValue].contains(earlier[1]))
+                #expect([PayloadTag.taskOfferedCompact.rawValue, PayloadTag.taskOfferedCompactWithNotes.rawValue].contains(current[1]))
+                // Smaller when candidates share their terms; the same size otherwise.
+                #expect(current.count <= earlier.count)
+                if current.count < earlier.count { smaller += 1 }
+            } else {
+                #expect(earlier == current)
+            }
+            #expect(try EventCodec.decode(earlier, workspace: "acme", sequence: Int64(index + 1)) == event)
+        }
+        #expect(routings >= 2)
+        #expect(smaller >= 1)
+    }
+
+    @Test("packed decision numbers come back bit for bit, in the width each needs")
+    func packedDecisionNumbers() throws {
+        let values: [Double] = [
+            0, -0.0, 1, 0.5, 1.75, 1.0 / 7, 6.878912448883056e-05, 1e300, -1e-310, .infinity, -.infinity,
+            Double(Float.greatestFiniteMagnitude), Double(Float.leastNonzeroMagnitude), .leastNonzeroMagnitude,
+            Double(Float(0.1)), 0.1,
+        ]
+        // Candidates of three terms each, so that a candidate's codes (score and three values) fill
+        // one byte exactly and the weights' codes (three) leave a byte part empty.
+        var candidates: [ScoredCandidate] = []
+        var index = 0
+        while index < values.count {
+            let take = (0..<4).map { values[(index + $0) % values.count] }
+            candidates.append(ScoredCandidate(
+                id: "w\(index)", score: take[0],
+                terms: ["a", "b", "c"].enumerated().map { ScoreTerm(name: $1, value: take[$0 + 1], weight: values[($0 * 5) % values.count]) }))
+            index += 4
+        }
+        let decision = RoutingDecision(
+            policy: "skill-score", policyVersion: 1, direction: .workerToTask, candidates: candidates,
+            candidateCount: candidates.count, excluded: [], runnerUpLost: nil)
+        let event = Event(
+            time: SampleEvents.start, actor: "system",
+            payload: .taskOffered(task: "t", worker: "w", expiresAt: SampleEvents.start, decision: decision))
+        let bytes = try EventCodec.encode(event)
+        let decoded = try EventCodec.decode(bytes, workspace: "acme", sequence: 1)
+        guard case .taskOffered(_, _, _, let back) = decoded.payload else {
+            Issue.record("decoded \(decoded.payload)")
+            return
+        }
+        func bits(_ decision: RoutingDecision) -> [UInt64] {
+            decision.candidates.flatMap { candidate in
+                [candidate.score.bitPattern] + candidate.terms.flatMap { [$0.value.bitPattern, $0.weight.bitPattern] }
+            }
+        }
+        #expect(bits(back) == bits(decision))
+        #expect(back.candidates.map(\.id) == decision.candidates.map(\.id))
+        // The width of each number, worked out on its own: +0 takes none, a value a Float holds
+        // exactly 4 bytes, the rest 8; and two bits of code each.
+        func width(_ value: Double) -> Int {
+            if value.bitPattern == 0 { return 0 }
+            return Double(Float(value)).bitPattern == value.bitPattern ? 4 : 8
+        }
+        var writer = BinaryWriter()
+        try writer.write(event: event, compactDecisions: false)
+        let plain = writer.bytes.count
+        let weights = candidates[0].terms.map(\.weight)
+        let numbers = candidates.flatMap { [$0.score] + $0.terms.map(\.value) }
+        let saved = (weights + numbers).reduce(0) { $0 + 8 - width($1) }
+        let codeBytes = (weights.count + 3) / 4 + candidates.count * ((1 + 3 + 3) / 4)
+        #expect(bytes.count == plain - saved + codeBytes)
+    }
+
+    @Test("a damaged packing code is reported, not read as a number")
+    func damagedPackingCode() throws {
+        let decision = RoutingDecision(
+            policy: "p", policyVersion: 1, direction: .taskToWorker,
+            candidates: [ScoredCandidate(id: "w", score: 0, terms: [ScoreTerm(name: "a", value: 0, weight: 0)])],
+            candidateCount: 1, excluded: [], runnerUpLost: nil)
+        var bytes = try EventCodec.encode(Event(
+            time: SampleEvents.start, actor: "s",
+            payload: .taskOffered(task: "t", worker: "w", expiresAt: SampleEvents.start, decision: decision)))
+        // Every number is +0, so each run is its code byte alone; the candidate's comes just before
+        // the count of exclusions and the absent runner-up, a byte each. Code 2 is unused.
+        let candidateCodes = bytes.count - 3
+        #expect(bytes[candidateCodes] == 0)
+        bytes[candidateCodes] = 0b10
+        let error = #expect(throws: EventStoreError.self) {
+            try EventCodec.decode(bytes, workspace: "acme", sequence: 9)
+        }
+        #expect(error?.code == .corrupt)
+    }
+
     @Test("sub-second times keep every bit")
     func subSecondTimes() throws {
         for seconds in [1_700_000_000.123_456_789, -12.5, 0, 1e-9, 4_102_444_800.999_999] {
