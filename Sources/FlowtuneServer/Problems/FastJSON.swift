@@ -7,7 +7,7 @@ import NIOCore
 /// else — malformed text, surrogate escapes, duplicate keys, numbers out of range — so that the
 /// decoder then reads the body and reports the problem exactly as before. `JSONValue`'s own
 /// decoding tries each kind of value in turn and throws on every miss, which made decoding a
-/// completion's evidence cost more than deciding it. The load generator reads answers with it too.
+/// completion's evidence cost more than deciding it.
 package enum FastJSON {
     /// The value of `bytes`, or nil when the decoder should read it.
     package static func parse(_ buffer: ByteBuffer) -> JSONValue? {
