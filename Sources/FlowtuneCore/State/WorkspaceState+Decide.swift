@@ -210,7 +210,7 @@ extension WorkspaceState {
                 throw CommandError(.conflict, "task \(id) is not in the exception lane", field: "task")
             }
             if case .resume(let step) = resolution,
-                workflow(task.workflow, version: task.workflowVersion)?.step(step) == nil
+                self.step(step, of: task.workflow, version: task.workflowVersion) == nil
             {
                 throw CommandError(.invalid, "workflow \(task.workflow) has no step \(step)", field: "step")
             }
@@ -352,7 +352,7 @@ extension WorkspaceState {
         guard case .assigned = state else {
             throw CommandError(.conflict, "accept the offer of task \(id) before completing it", field: "task")
         }
-        guard let step = workflow(workflowID, version: workflowVersion)?.step(stepID) else {
+        guard let step = self.step(stepID, of: workflowID, version: workflowVersion) else {
             throw CommandError(.notFound, "task \(id) is at an unknown step \(stepID)", field: "task")
         }
         let chosen = outcome ?? (step.next.count == 1 ? step.next.keys.first! : Step.defaultOutcome)
@@ -458,7 +458,7 @@ extension WorkspaceState {
         _ task: WorkTask, reason: String, context extra: [String: String], owner: String? = nil,
         action: String? = nil, _ run: inout Run
     ) {
-        let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step)
+        let step = self.step(task.step, of: task.workflow, version: task.workflowVersion)
         var context = extra
         context["step"] = task.step.rawValue
         context["queue"] = task.queue.rawValue
@@ -588,7 +588,7 @@ extension WorkspaceState {
         case .escalation(let level, let stepID, let stepEnteredAt):
             guard task.step == stepID, task.stepEnteredAt == stepEnteredAt, task.escalationLevel == level,
                 task.lane == .routine,
-                let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step),
+                let step = self.step(task.step, of: task.workflow, version: task.workflowVersion),
                 level < step.ownership.escalation.count,
                 // A decision that moved the response window leaves the timer set for the old one behind.
                 timer.due == stepEnteredAt + task.responseWindow(in: step) + step.ownership.escalation[level].after

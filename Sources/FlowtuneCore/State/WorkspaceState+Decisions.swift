@@ -42,7 +42,7 @@ extension WorkspaceState {
     /// lane decision is not asked again: the operator has decided.
     mutating func applyStepDecisions(to id: TaskID, _ run: inout Run, afterException: Bool = false) {
         guard let entered = tasks[id],
-            let step = workflow(entered.workflow, version: entered.workflowVersion)?.step(entered.step),
+            let step = self.step(entered.step, of: entered.workflow, version: entered.workflowVersion),
             !step.decisions.isEmpty
         else { return }
         var order: [DecisionID] = []

@@ -31,7 +31,7 @@ extension WorkspaceState {
             if let window = application.responseWindow { task.responseWindow = window }
             tasks[task.id] = task
             if waiting { enqueue(task) }
-            if rescheduled, let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) {
+            if rescheduled, let step = self.step(task.step, of: task.workflow, version: task.workflowVersion) {
                 scheduleEscalation(for: task, step: step, level: task.escalationLevel)
             }
 
@@ -60,9 +60,7 @@ extension WorkspaceState {
             if rejudge { fairness.rejudge(settings: new.predictive) }
 
         case .taskCreated(let created):
-            guard let workflow = workflow(created.workflow, version: created.workflowVersion),
-                let first = workflow.firstStep
-            else { return }
+            guard let first = self.step(of: created.workflow, version: created.workflowVersion) else { return }
             var task = WorkTask(
                 id: created.task, workflow: created.workflow, workflowVersion: created.workflowVersion,
                 step: first.id, queue: first.queue, priority: created.priority, channel: created.channel,
@@ -124,7 +122,7 @@ extension WorkspaceState {
             case .end:
                 finish(task, as: .completed, at: time)
             case .step(let next):
-                guard let step = workflow(task.workflow, version: task.workflowVersion)?.step(next) else { return }
+                guard let step = self.step(next, of: task.workflow, version: task.workflowVersion) else { return }
                 enter(&task, step: step, at: time)
             }
 
@@ -150,7 +148,7 @@ extension WorkspaceState {
             case .cancel:
                 finish(task, as: .cancelled, at: time)
             case .resume(let stepID):
-                guard let step = workflow(task.workflow, version: task.workflowVersion)?.step(stepID) else { return }
+                guard let step = self.step(stepID, of: task.workflow, version: task.workflowVersion) else { return }
                 enter(&task, step: step, at: time)
             }
 
@@ -158,7 +156,7 @@ extension WorkspaceState {
             guard var task = tasks[id] else { return }
             task.escalationLevel = level + 1
             tasks[id] = task
-            if let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) {
+            if let step = self.step(task.step, of: task.workflow, version: task.workflowVersion) {
                 scheduleEscalation(for: task, step: step, level: level + 1)
             }
 

@@ -120,6 +120,18 @@ public struct WorkspaceState: Sendable {
         workflows[id]?.first { $0.version == version }
     }
 
+    /// Step `id` of a version of a workflow, or its first step when `id` is nil: the same as
+    /// `workflow(workflow, version: version)?.step(id)` without copying the whole workflow out
+    /// first, which moving a task does on every step.
+    func step(_ id: StepID? = nil, of workflow: WorkflowID, version: Int) -> Step? {
+        guard let versions = workflows[workflow] else { return nil }
+        for index in versions.indices where versions[index].version == version {
+            guard let id else { return versions[index].steps.first }
+            return versions[index].steps.first { $0.id == id }
+        }
+        return nil
+    }
+
     /// The queue named `id`.
     public func queue(_ id: QueueID) -> Queue? { queueNumber(id).map { queues[$0].queue } }
 
