@@ -76,10 +76,11 @@ public struct WorkspaceMetrics: Sendable {
         case .offerAccepted(let id, let worker):
             guard var task = open[id] else { return }
             let wait = time.timeIntervalSince(task.waitingSince)
-            var queue = queues[task.queue, default: QueueMetrics()]
-            queue.waits.append(wait)
-            if let target = targets[task.queue], wait <= target.within { queue.answeredWithinTarget += 1 }
-            queues[task.queue] = queue
+            // Changed in place: taking the queue's measures out and back would copy every wait so far.
+            queues[task.queue, default: QueueMetrics()].waits.append(wait)
+            if let target = targets[task.queue], wait <= target.within {
+                queues[task.queue, default: QueueMetrics()].answeredWithinTarget += 1
+            }
             task.assignedAt = time
             task.worker = worker
             open[id] = task
@@ -193,15 +194,14 @@ public struct WorkspaceMetrics: Sendable {
     }
 
     private mutating func finish(_ id: TaskID, _ task: OpenTask, at time: Date, completed: Bool) {
-        var metrics = workflows[task.workflow, default: WorkflowMetrics()]
+        // Changed in place: taking the workflow's measures out and back would copy every cycle time so far.
         if completed {
-            metrics.completed += 1
-            metrics.cycleTimes.append(time.timeIntervalSince(task.createdAt))
-            metrics.cost += task.cost
+            workflows[task.workflow, default: WorkflowMetrics()].completed += 1
+            workflows[task.workflow, default: WorkflowMetrics()].cycleTimes.append(time.timeIntervalSince(task.createdAt))
+            workflows[task.workflow, default: WorkflowMetrics()].cost += task.cost
         } else {
-            metrics.cancelled += 1
+            workflows[task.workflow, default: WorkflowMetrics()].cancelled += 1
         }
-        workflows[task.workflow] = metrics
         open[id] = nil
     }
 
