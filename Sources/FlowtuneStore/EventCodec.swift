@@ -17,7 +17,9 @@ import Foundation
 /// The events that make up the bulk of a log (task lifecycle, routing decisions, exceptions,
 /// worker status) have a hand-written compact form: varints, fixed 8-byte doubles and
 /// length-prefixed strings, with no field names. Routing decisions store their score-term names and
-/// weights once when every candidate shares them, as the built-in policies' candidates do. The rare
+/// weights once when every candidate shares them, as the built-in policies' candidates do, and then
+/// keep the weights, scores and term values in the narrowest width that gives each back bit for bit
+/// (tags 17 and 18; routings of earlier builds, under tags 2 and 16, are still read). The rare
 /// definition events (workflows, queues, workers) are JSON under their own tag, so that the model
 /// types can grow fields without a codec change.
 ///
