@@ -1,3 +1,4 @@
+import FlowtuneCore
 import FlowtuneServer
 import Foundation
 import NIOCore
@@ -14,26 +15,13 @@ struct JSONFieldReaderTests {
         case object([(String, Value)])
     }
 
-    /// A seeded generator, so that a failure can be replayed.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     private static let alphabet: [Character] = ["a", "b", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "é", "€", "😀", "{", "}", ",", ":"]
 
-    private func randomString(_ random: inout SplitMix) -> String {
+    private func randomString(_ random: inout SeededGenerator) -> String {
         String((0..<random.below(8)).map { _ in Self.alphabet[random.below(Self.alphabet.count)] })
     }
 
-    private func randomValue(_ random: inout SplitMix, depth: Int) -> Value {
+    private func randomValue(_ random: inout SeededGenerator, depth: Int) -> Value {
         switch random.below(depth > 2 ? 3 : 5) {
         case 0: return .string(randomString(&random))
         case 1: return .number(["0", "-12", "3.25", "1e-7", "6.02E23"][random.below(5)])
@@ -46,7 +34,7 @@ struct JSONFieldReaderTests {
 
     /// `text` as a JSON string, each character escaped or not at random (`\u` escapes for
     /// characters outside the BMP are written as surrogate pairs).
-    private func write(_ text: String, _ random: inout SplitMix) -> String {
+    private func write(_ text: String, _ random: inout SeededGenerator) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             let mustEscape = scalar == "\"" || scalar == "\\" || scalar.value < 0x20
@@ -67,7 +55,7 @@ struct JSONFieldReaderTests {
         return out + "\""
     }
 
-    private func write(_ value: Value, _ random: inout SplitMix) -> String {
+    private func write(_ value: Value, _ random: inout SeededGenerator) -> String {
         let space = [" ", "", "\n "][random.below(3)]
         switch value {
         case .string(let text): return write(text, &random)
@@ -80,7 +68,7 @@ struct JSONFieldReaderTests {
     }
 
     @Test func readsTheNamedStringsOfRandomObjects() throws {
-        var random = SplitMix(state: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         for _ in 0..<500 {
             let names = ["id", "state", "wörker", "a\"b", "nested"]
             var members: [(String, Value)] = []
@@ -125,4 +113,9 @@ struct JSONFieldReaderTests {
     func refusesWhatIsNotAnObject(_ text: String) {
         #expect(JSONFieldReader(["a"]).strings(in: ByteBuffer(string: text)) == nil)
     }
+}
+
+extension SeededGenerator {
+    /// A uniform whole number in 0..<bound; the seed makes a failure replayable.
+    fileprivate mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -43,9 +43,7 @@ public struct JSONLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
         file: String, function: String, line: UInt
     ) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit { merged.merge(explicit) { _, new in new } }
+        let merged = lineMetadata(explicit)
         var object: [String: JSONValue] = [
             "time": .string(Self.timestamp(Date())), "level": .string(level.rawValue), "label": .string(label),
             "message": .string(message.description), "source": .string(source),

@@ -35,9 +35,7 @@ public struct TextLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
         file: String, function: String, line: UInt
     ) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit { merged.merge(explicit) { _, new in new } }
+        let merged = lineMetadata(explicit)
         var text = "\(Self.timestamp()) \(level)\(label.isEmpty ? "" : " ")\(label):"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
         text += " [\(source)] \(message)\n"
