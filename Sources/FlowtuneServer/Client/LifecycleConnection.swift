@@ -215,12 +215,7 @@ final class LifecycleConnection: ChannelInboundHandler {
         body.writeStaticString("{\"worker\":")
         RequestBytes.writeJSONString(worker, into: &body)
         body.writeStaticString("}")
-        outbound.clear()
-        outbound.writeStaticString("POST /v1/tasks/")
-        RequestBytes.writePathSegment(task, into: &outbound)
-        outbound.writeStaticString("/accept HTTP/1.1\r\n")
-        RequestBytes.writeJSONBody(&body, headers: run.headers, into: &outbound)
-        send(outbound)
+        postToTask(action: "/accept HTTP/1.1\r\n")
     }
 
     private func complete(withOutcome: Bool) {
@@ -235,10 +230,15 @@ final class LifecycleConnection: ChannelInboundHandler {
         body.writeStaticString(",\"worker\":")
         RequestBytes.writeJSONString(worker, into: &body)
         body.writeStaticString("}")
+        postToTask(action: "/complete HTTP/1.1\r\n")
+    }
+
+    /// Sends `body` as a POST to the task's `action` (the rest of the request line after its id).
+    private func postToTask(action: StaticString) {
         outbound.clear()
         outbound.writeStaticString("POST /v1/tasks/")
         RequestBytes.writePathSegment(task, into: &outbound)
-        outbound.writeStaticString("/complete HTTP/1.1\r\n")
+        outbound.writeStaticString(action)
         RequestBytes.writeJSONBody(&body, headers: run.headers, into: &outbound)
         send(outbound)
     }
