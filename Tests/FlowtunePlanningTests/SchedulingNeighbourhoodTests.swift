@@ -97,9 +97,12 @@ struct SchedulingNeighbourhoodTests {
             let started = ContinuousClock.now
             // Searching towards the true optimum as the bound: one improvement may not reach it,
             // so the cutoff only asks for a cheaper schedule and CBC runs to its optimum.
-            let result = scheduler.searchNeighbourhoods(
-                problem, start: start, relaxed: relaxed, cuts: problem.timeOfDayCuts(), bound: optimum,
-                unit: problem.costUnit, budget: 20, elapsed: { elapsed(since: started) })
+            // CBC solves take turns in a process, as `ShiftScheduler.schedule` takes them.
+            let result = IntegerProgram.lock.withLock { _ in
+                scheduler.searchNeighbourhoods(
+                    problem, start: start, relaxed: relaxed, cuts: problem.timeOfDayCuts(), bound: optimum,
+                    unit: problem.costUnit, budget: 20, elapsed: { elapsed(since: started) })
+            }
             #expect(problem.isCovered(by: result.workers), "seed \(seed) \(kind)")
             #expect(problem.cost(of: result.workers) >= optimum - 1e-9, "seed \(seed) \(kind)")
             if problem.cost(of: start) > optimum + 1e-9 {
@@ -125,9 +128,11 @@ struct SchedulingNeighbourhoodTests {
             let started = ContinuousClock.now
             // A bound a unit below the optimum: the search asks for the first schedule that
             // meets it, and there is none.
-            let result = scheduler.searchNeighbourhoods(
-                problem, start: start, relaxed: relaxed, cuts: [], bound: optimum - 1, unit: problem.costUnit, budget: 20,
-                elapsed: { elapsed(since: started) })
+            let result = IntegerProgram.lock.withLock { _ in
+                scheduler.searchNeighbourhoods(
+                    problem, start: start, relaxed: relaxed, cuts: [], bound: optimum - 1, unit: problem.costUnit,
+                    budget: 20, elapsed: { elapsed(since: started) })
+            }
             #expect(result.workers[0] == start[0] && result.workers[1] == start[1], "seed \(seed)")
             #expect(problem.isCovered(by: result.workers), "seed \(seed)")
             #expect(problem.cost(of: result.workers) >= optimum - 1e-9, "seed \(seed)")

@@ -39,6 +39,9 @@ extension ShiftScheduler {
     /// is optimal and the search stops there; otherwise it may run to its limit and the next
     /// neighbourhood starts from what it found. Every schedule is checked against the
     /// problem's own coverage before it is kept.
+    ///
+    /// The caller holds ``IntegerProgram/lock``: CBC's driver keeps its parameters in statics, and
+    /// two solves at once on different threads read each other's.
     func searchNeighbourhoods(
         _ problem: ShiftSchedulingProblem, start: [Int], relaxed: [Double], cuts: [WorkerCut], bound: Double,
         unit: Double?, budget: Double, elapsed: () -> Double
