@@ -169,3 +169,85 @@ struct SchedulingNeighbourhoodTests {
         }
     }
 }
+
+@Suite("Shift scheduling neighbourhoods by time of day")
+struct SchedulingTimeOfDayNeighbourhoodTests {
+    /// Templates starting on every quarter hour of a day of 96 intervals, one per start.
+    private func everyStart() throws -> ShiftSchedulingProblem {
+        let templates = (0..<96).map { ShiftTemplate(name: "t\($0)", start: $0, length: 8) }
+        return try ShiftSchedulingProblem(required: [Int](repeating: 1, count: 96), intervalsPerDay: 96, templates: templates)
+    }
+
+    @Test("A part of the day frees the templates starting within a slice's width of its centre, around midnight too")
+    func partOfDayAgainstHours() throws {
+        let problem = try everyStart()
+        var random = SeededGenerator(seed: 1)
+        let workers = [Int](repeating: 1, count: 96)
+        let relaxed = [Double](repeating: 1, count: 96)
+        for parts in [1, 3, 4, 6, 8, 12] {
+            var freedSomewhere = [Bool](repeating: false, count: 96)
+            for part in 0..<parts {
+                let free = ShiftScheduler.freeTemplates(
+                    .timeOfDay(part: part, parts: parts), workers: workers, relaxed: relaxed, random: &random, problem: problem)
+                // In hours: the slice is 24 / parts wide, centred at (part + ½) × 24 / parts.
+                let width = 24.0 / Double(parts)
+                let centre = (Double(part) + 0.5) * width
+                for column in 0..<96 {
+                    let hour = Double(column) / 4
+                    let around = abs(hour - centre).truncatingRemainder(dividingBy: 24)
+                    let distance = min(around, 24 - around)
+                    #expect(free[column] == (distance < width - 1e-9), "parts \(parts) part \(part) start \(hour) h")
+                    if free[column] { freedSomewhere[column] = true }
+                }
+            }
+            // The parts together leave no start time out.
+            #expect(freedSomewhere.allSatisfy { $0 }, "parts \(parts)")
+        }
+    }
+
+    @Test("Searching parts of the day never goes below the brute-force optimum; the whole day as one part reaches it")
+    func partsOfDayAgainstBruteForce() throws {
+        let kinds: [SmallCosts] = [.integral, .fractional, .quarters, .fives]
+        for seed in 1...24 as ClosedRange<UInt64> {
+            let kind = kinds[Int(seed) % kinds.count]
+            let days = seed % 2 == 0 ? 2 : 3
+            let problem = smallProblem(seed: seed + 4000, days: days, perDay: 6, templates: 5, costs: kind)
+            let optimum = bruteForceOptimum(problem, cap: 3)
+            let start = everyoneOn(problem)
+            // Parts of the day ignore the relaxation: it agrees with the start everywhere.
+            let relaxed = start.map(Double.init)
+            for parts in [1, 3] {
+                var scheduler = ShiftScheduler(timeLimit: 20)
+                scheduler.neighbourhoods = (0..<parts).map { (.timeOfDay(part: $0, parts: parts), []) }
+                scheduler.neighbourhoodTryShare = 1
+                let started = ContinuousClock.now
+                // A bound a unit below the optimum: nothing the search finds may meet it.
+                let result = IntegerProgram.lock.withLock { _ in
+                    scheduler.searchNeighbourhoods(
+                        problem, start: start, relaxed: relaxed, cuts: problem.timeOfDayCuts(), bound: optimum - 1,
+                        unit: problem.costUnit, budget: 20, elapsed: { elapsed(since: started) })
+                }
+                let cost = problem.cost(of: result.workers)
+                #expect(problem.isCovered(by: result.workers), "seed \(seed) \(kind) parts \(parts)")
+                #expect(cost >= optimum - 1e-9, "seed \(seed) \(kind) parts \(parts): \(cost) below \(optimum)")
+                #expect(cost <= problem.cost(of: start) + 1e-9, "seed \(seed) \(kind) parts \(parts)")
+                if parts == 1 {
+                    #expect(abs(cost - optimum) < 1e-9, "seed \(seed) \(kind): \(cost) against \(optimum)")
+                }
+            }
+        }
+    }
+
+    @Test("Small weeks solved with the default neighbourhoods: proven optima equal brute force")
+    func smallWeeksAgainstBruteForce() throws {
+        for seed in 1...16 as ClosedRange<UInt64> {
+            let problem = smallProblem(seed: seed + 5000, days: 3, perDay: 6, templates: 5, costs: .integral)
+            let optimum = bruteForceOptimum(problem, cap: 3)
+            let schedule = try ShiftScheduler(timeLimit: 20).solve(problem)
+            #expect(problem.isCovered(by: schedule.workers), "seed \(seed)")
+            #expect(schedule.cost >= optimum - 1e-9, "seed \(seed)")
+            #expect(schedule.lowerBound <= optimum + 1e-9, "seed \(seed)")
+            if schedule.isOptimal { #expect(abs(schedule.cost - optimum) < 1e-9, "seed \(seed)") }
+        }
+    }
+}

@@ -30,6 +30,8 @@ struct PlanningBench: AsyncParsableCommand {
     @Option(help: "Time limit per scheduling solve, in seconds.") var timeLimit = 10.0
     @Option(help: "A directory to write each scheduling instance to in CPLEX LP format, to time other solvers on it.")
     var save: String?
+    @Flag(help: "Print each scheduling solve's phases (relaxation, cuts, dives, neighbourhoods, CBC's log) as it goes.")
+    var trace = false
 
     func validate() throws {
         let unknown = prices.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -96,7 +98,9 @@ struct PlanningBench: AsyncParsableCommand {
                 }
                 let started = ContinuousClock.now
                 let cpuStarted = threadCPUNanoseconds()
-                let schedule = try ShiftScheduler(timeLimit: timeLimit).solve(problem)
+                var scheduler = ShiftScheduler(timeLimit: timeLimit)
+                if trace { scheduler.trace = { print("    \($0)") } }
+                let schedule = try scheduler.solve(problem)
                 let elapsed = seconds(since: started)
                 let cpu = Double(threadCPUNanoseconds() - cpuStarted) * 1e-9
                 times.append(elapsed)

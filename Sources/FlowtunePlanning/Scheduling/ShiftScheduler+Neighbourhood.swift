@@ -12,12 +12,18 @@ extension ShiftScheduler {
         /// Free a seeded random half of the templates where the schedule and the relaxation
         /// disagree: a smaller program, a different part of the week.
         case random
+        /// Free the templates whose shift starts in one part of the day — the `part`-th of
+        /// `parts` equal slices, widened by half a slice either side — on every rotation, and
+        /// fix the rest: a cheaper schedule that moves workers between nearby start times
+        /// rather than between the templates the relaxation left undecided.
+        case timeOfDay(part: Int, parts: Int)
     }
 
     /// Which templates `neighbourhood` leaves free around `workers`, given the relaxation's
     /// counts `relaxed`.
     static func freeTemplates(
-        _ neighbourhood: Neighbourhood, workers: [Int], relaxed: [Double], random: inout SeededGenerator
+        _ neighbourhood: Neighbourhood, workers: [Int], relaxed: [Double], random: inout SeededGenerator,
+        problem: ShiftSchedulingProblem? = nil
     ) -> [Bool] {
         let tolerance = 1e-6
         return workers.indices.map { column in
@@ -25,6 +31,16 @@ extension ShiftScheduler {
             switch neighbourhood {
             case .disagreement: return disagrees
             case .random: return disagrees && Bool.random(using: &random)
+            case .timeOfDay(let part, let parts):
+                guard let problem, parts > 0 else { return false }
+                let day = problem.intervalsPerDay
+                let start = problem.templates[column].start % day
+                // The distance around the clock from the slice's centre, in units of a
+                // slice's width times parts (integers, no rounding).
+                let centre = (2 * part + 1) * day
+                var distance = abs(2 * parts * start - centre) % (2 * parts * day)
+                distance = min(distance, 2 * parts * day - distance)
+                return distance < 2 * day
             }
         }
     }
@@ -55,7 +71,7 @@ extension ShiftScheduler {
             let cost = problem.cost(of: best)
             let remaining = deadline - elapsed()
             if cost <= bound + 1e-9 || remaining <= 0.001 { break }
-            let free = Self.freeTemplates(neighbourhood, workers: best, relaxed: relaxed, random: &random)
+            let free = Self.freeTemplates(neighbourhood, workers: best, relaxed: relaxed, random: &random, problem: problem)
             guard free.contains(true), let program = SparseColumns(problem, cuts: cuts, fixing: best, free: free) else {
                 continue
             }
@@ -74,7 +90,11 @@ extension ShiftScheduler {
                     start: nil, unit: unit, timeLimit: min(perTry, remaining), relativeGap: 0, options: options,
                     cutoff: cost - fixedCost - step / 2, solutionLimit: meetsBound ? 1 : nil)
                 nodes += result.nodes
-                guard let solution = result.solution else { continue }
+                guard let solution = result.solution else {
+                    trace?(String(format: "%7.3f s    %@ neighbourhood, %d free, %d rows: nothing cheaper, %d nodes",
+                                  elapsed(), "\(neighbourhood)", free.filter { $0 }.count, Int(program.rowCount), result.nodes))
+                    continue
+                }
                 var next = 0
                 for column in found.indices where free[column] {
                     found[column] = solution[next]
@@ -82,6 +102,10 @@ extension ShiftScheduler {
                 }
             }
             if problem.isCovered(by: found), problem.cost(of: found) < cost - 1e-9 { best = found }
+            if let trace {
+                trace(String(format: "%7.3f s    %@ neighbourhood, %d free, %d rows: cost %.2f",
+                             elapsed(), "\(neighbourhood)", free.filter { $0 }.count, Int(program.rowCount), problem.cost(of: best)))
+            }
         }
         return (best, nodes)
     }

@@ -40,17 +40,32 @@ public struct ShiftScheduler: Sendable {
     /// instead did better on office-hours weeks and worse on the other demand shapes.
     var solverOptions: [(String, String)] = [("cuts", "off"), ("gomory", "root")]
     /// The neighbourhoods searched around the best dive, in order, each with CBC's options
-    /// for its sub-program.
-    var neighbourhoods: [(Neighbourhood, [(String, String)])] = [
-        (.disagreement, [("cuts", "off"), ("gomory", "root")]), (.disagreement, [("cuts", "off")]),
-        (.random, [("cuts", "off")]), (.random, [("cuts", "off")]),
-    ]
+    /// for its sub-program: where the dive and the relaxation disagree (with Gomory cuts at
+    /// the root), then each part of the day in slices of 2, 4, 6 and 8 hours widened to twice
+    /// that (a few milliseconds each: most are refuted at their root), then the disagreement
+    /// again without cuts. On 60 generated headcount weeks the parts of the day found the last
+    /// worker on four weeks where the disagreement did not.
+    var neighbourhoods: [(Neighbourhood, [(String, String)])] =
+        [(.disagreement, [("cuts", "off"), ("gomory", "root")])]
+        + [12, 6, 4, 3].flatMap { parts in (0..<parts).map { (Neighbourhood.timeOfDay(part: $0, parts: parts), [("cuts", "off")]) } }
+        + [(.disagreement, [("cuts", "off")])]
+    /// How many dives are tried before the neighbourhood search; the rest come after it.
+    var divesBeforeSearch = 2
     /// The seed of the random neighbourhoods: the same problem is searched the same way.
     var neighbourhoodSeed: UInt64 = 1
     /// The share of the time limit one neighbourhood's sub-program may take.
     var neighbourhoodTryShare = 0.03
     /// The share of the time limit the whole neighbourhood search may take.
     var neighbourhoodShare = 0.1
+    /// Receives a line per phase of a solve (relaxation, cuts, dives, neighbourhoods, CBC's
+    /// search) with the seconds since the start, the schedule's cost and the bound, to see
+    /// where a slow solve spends its time; with it set, CBC prints its own log too.
+    ///
+    /// ```swift
+    /// var scheduler = ShiftScheduler(timeLimit: 5)
+    /// scheduler.trace = { print($0) }
+    /// ```
+    public var trace: (@Sendable (String) -> Void)?
 
     /// A scheduler stopping after `timeLimit` seconds or at `relativeGap` (0: proven optimal).
     public init(timeLimit: Double = 10, relativeGap: Double = 0) {
@@ -75,11 +90,19 @@ public struct ShiftScheduler: Sendable {
                                  linearRelaxation: 0, isOptimal: true, nodes: 0, seconds: elapsed())
         }
         let unit = problem.costUnit
+        func note(_ phase: String, _ workers: [Int]? = nil, bound: Double? = nil) {
+            guard let trace else { return }
+            var line = String(format: "%7.3f s  %@", elapsed(), phase)
+            if let workers { line += String(format: ", cost %.2f", problem.cost(of: workers)) }
+            if let bound { line += String(format: ", bound %.2f", bound) }
+            trace(line)
+        }
 
         // CBC's driver keeps state in statics: every CBC solve in the process takes the same lock.
         return try IntegerProgram.lock.withLock { _ in
             let relaxation = try LinearRelaxation(SparseColumns(problem), timeLimit: timeLimit)
             let plainRelaxation = relaxation.objective
+            note(String(format: "relaxation %.3f", plainRelaxation))
             // Over several days the relaxation with each time of day's workers rounded up:
             // on five-day rotations it is usually the optimum, where the plain relaxation
             // rounded is a unit or two short.
@@ -88,36 +111,43 @@ public struct ShiftScheduler: Sendable {
             let matrix = SparseColumns(problem, cuts: cuts)
             // Every schedule costs a whole number of units, so the bound rounds up to one.
             let relaxationBound = problem.roundedUp(relaxation.objective, unit: unit)
+            note(String(format: "%d time-of-day cuts, relaxation %.3f", cuts.count, relaxation.objective), bound: relaxationBound)
             var rounded = relaxation.solution.map { Int(($0 - 1e-7).rounded(.up)) }
             repair(&rounded, problem: problem)
             trim(&rounded, problem: problem)
-            // Most weeks' optimum is the bound or one unit above it, and a dive that meets the
-            // bound ends the solve without CBC.
             var start = rounded
-            for rule in LinearRelaxation.DiveRule.allCases {
-                if problem.cost(of: start) <= relaxationBound + 1e-9 || elapsed() >= timeLimit / 4 { break }
-                guard var dived = relaxation.dive(rule, deadline: { elapsed() >= timeLimit }) else { continue }
-                repair(&dived, problem: problem)
-                trim(&dived, problem: problem)
-                if problem.cost(of: dived) < problem.cost(of: start) { start = dived }
+            func atBound() -> Bool { problem.cost(of: start) <= relaxationBound + 1e-9 }
+            func dive(_ rules: some Sequence<LinearRelaxation.DiveRule>) {
+                for rule in rules {
+                    if atBound() || elapsed() >= timeLimit / 4 { break }
+                    guard var dived = relaxation.dive(rule, deadline: { elapsed() >= timeLimit }) else { continue }
+                    repair(&dived, problem: problem)
+                    trim(&dived, problem: problem)
+                    if problem.cost(of: dived) < problem.cost(of: start) { start = dived }
+                    note("dive \(rule)", dived)
+                }
             }
-            if problem.cost(of: start) <= relaxationBound + 1e-9 {
-                return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
-                                     linearRelaxation: plainRelaxation, isOptimal: true, nodes: 0, seconds: elapsed())
-            }
+            // Most weeks' optimum is the bound or one unit above it, and a dive that meets the
+            // bound ends the solve without CBC. The first two dives are the quick ones; the
+            // neighbourhood search around the better of them finds the last unit more often
+            // than the two slower dives do, which are tried after it.
+            let rules = LinearRelaxation.DiveRule.allCases
+            dive(rules.prefix(divesBeforeSearch))
             var searchNodes = 0
-            if !neighbourhoods.isEmpty {
+            if !atBound(), !neighbourhoods.isEmpty {
                 let searched = searchNeighbourhoods(
                     problem, start: start, relaxed: relaxation.solution, cuts: cuts, bound: relaxationBound, unit: unit,
                     budget: timeLimit * neighbourhoodShare, elapsed: elapsed)
                 start = searched.workers
                 trim(&start, problem: problem)
                 searchNodes = searched.nodes
-                if problem.cost(of: start) <= relaxationBound + 1e-9 {
-                    return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
-                                         linearRelaxation: plainRelaxation, isOptimal: true, nodes: searchNodes,
-                                         seconds: elapsed())
-                }
+                note("neighbourhoods, \(searched.nodes) nodes", start, bound: relaxationBound)
+            }
+            dive(rules.dropFirst(divesBeforeSearch))
+            if atBound() {
+                return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
+                                     linearRelaxation: plainRelaxation, isOptimal: true, nodes: searchNodes,
+                                     seconds: elapsed())
             }
             let remaining = timeLimit - elapsed()
             guard remaining > 0.001 else {
@@ -132,12 +162,13 @@ public struct ShiftScheduler: Sendable {
             // schedule, measured worse (33 of 36).
             let startCost = problem.cost(of: start)
             let result = matrix.branchAndCut(start: start, unit: unit, timeLimit: remaining,
-                                             relativeGap: relativeGap, options: solverOptions)
+                                             relativeGap: relativeGap, options: solverOptions, log: trace != nil)
             var workers = start
             if let found = result.solution, problem.isCovered(by: found), problem.cost(of: found) <= startCost {
                 workers = found
             }
             let cost = problem.cost(of: workers)
+            note("CBC, \(result.nodes) nodes", workers, bound: result.bound)
             var bound = max(relaxationBound, result.bound.isFinite ? problem.roundedUp(result.bound, unit: unit) : relaxationBound)
             bound = min(bound, cost)
             let optimal = result.provenOptimal && abs(cost - result.objective) <= 1e-6 * max(1, abs(cost))
@@ -312,7 +343,8 @@ struct SparseColumns {
     /// `solutionLimit` stops the search at that many schedules found.
     func branchAndCut(
         start: [Int]?, unit: Double?, timeLimit: Double, relativeGap: Double, options: [(String, String)],
-        lower: [Double]? = nil, upper: [Double]? = nil, cutoff: Double? = nil, solutionLimit: Int? = nil
+        lower: [Double]? = nil, upper: [Double]? = nil, cutoff: Double? = nil, solutionLimit: Int? = nil,
+        log: Bool = false
     ) -> (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int) {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
@@ -328,7 +360,7 @@ struct SparseColumns {
         // A schedule must improve on the last by a unit, less a margin for the relaxation's
         // tolerance: a node whose bound sits on the next unit down is still searched.
         if let unit { Cbc_setParameter(model, "increment", String(unit * (1 - 1e-4))) }
-        Cbc_setLogLevel(model, 0)
+        Cbc_setLogLevel(model, log ? 1 : 0)
         Cbc_setParameter(model, "timeMode", "elapsed")
         Cbc_setMaximumSeconds(model, timeLimit)
         if relativeGap > 0 { Cbc_setAllowableFractionGap(model, relativeGap) }
