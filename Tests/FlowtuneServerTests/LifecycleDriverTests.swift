@@ -111,6 +111,62 @@ struct LifecycleDriverTests {
         }
     }
 
+    @Test func startsLifecyclesAtAFixedRateUntilTheDeadline() async throws {
+        try await withDesk { server, live in
+            var settings = driverSettings(live)
+            settings.clients = 8
+            settings.count = 1_000_000
+            settings.rate = 100
+            settings.duration = 0.25
+            let report = try await LifecycleDriver.run(settings)
+            // Due at 0, 10, …, 240 ms: the 26th would be due at the deadline itself. The desk's
+            // one worker takes one task at a time, so some may still wait for a connection when
+            // the deadline passes; those are never started, and counted.
+            #expect(report.started + report.unstarted == 25)
+            #expect(report.started > 0)
+            #expect(report.lifecycles == report.started)
+            #expect(report.failures == 0, "\(report.lastFailure ?? "")")
+            #expect(report.createToAssigned.count == report.started)
+            #expect(await server.host.engine.currentState.finished.count == report.started)
+        }
+    }
+
+    @Test func fixedRateStopsAtTheCount() async throws {
+        try await withDesk { _, live in
+            var settings = driverSettings(live)
+            settings.clients = 4
+            settings.count = 7
+            settings.rate = 1_000
+            settings.duration = 30
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.started == 7)
+            #expect(report.lifecycles == 7)
+            #expect(report.seconds < 25)
+        }
+    }
+
+    @Test func fixedRateMeasuresFromTheDueTime() async throws {
+        try await withDesk { _, live in
+            var settings = driverSettings(live)
+            // One connection and a lifecycle due every 0.1 ms: each waits for the one before it
+            // to end, three round trips at least, so nearly all start late, and their latencies
+            // include the wait.
+            settings.clients = 1
+            settings.count = 10
+            settings.rate = 10_000
+            settings.lateAfter = 0
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles == 10)
+            #expect(report.late >= 9)
+            let slowestRoundTrip = report.create.max() ?? 0
+            #expect(report.longestStartDelay > slowestRoundTrip)
+            // The last lifecycle waited for the nine before it: its create→assigned is at least
+            // its delay, longer than any single create's round trip.
+            #expect((report.createToAssigned.max() ?? 0) >= report.longestStartDelay)
+            #expect((report.createToAssigned.max() ?? 0) > slowestRoundTrip)
+        }
+    }
+
     @Test func saysWhenNoServerAnswers() async throws {
         // A port that was just listened on and is now closed.
         let directory = try temporaryDirectory()

@@ -15,11 +15,18 @@ struct LoadgenCommand: AsyncParsableCommand {
             clients share one thread and keep-alive connections so that they take little of the \
             cores the server runs on. Prints lifecycles/s, create→assigned p50 and p99 (create \
             sent to the answer that shows the task offered), and each request's round trip.
+
+            With --rate the load is an open loop: lifecycles are due at evenly spread times, R a \
+            second, each started on a free connection (up to --clients), and latencies are \
+            measured from the due time, so a server that falls behind is measured at the load \
+            asked for rather than at the load it can keep up with. Prints how many started late.
             """)
 
     @Option(help: "The server on this machine, such as http://127.0.0.1:8080.") var url: String
     @Option(help: "An admin API key.") var key: String
-    @Option(help: "Concurrent clients.") var clients: Int = 16
+    @Option(help: "Concurrent clients; with --rate, the most connections to use.") var clients: Int = 16
+    @Option(help: "Lifecycles to start per second, at fixed times (default: each client starts its next when the last ends).")
+    var rate: Double?
     @Option(help: "The most lifecycles to start.") var count: Int = 10_000
     @Option(help: "The most seconds to run.") var duration: Double = 30
     @Option(help: "The workflow of the tasks.") var workflow: String = "support"
@@ -31,6 +38,7 @@ struct LoadgenCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...4096).contains(clients) else { throw ValidationError("--clients must be 1 to 4096") }
         guard count > 0 else { throw ValidationError("--count must be positive") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be positive") }
         guard duration > 0 else { throw ValidationError("--duration must be positive") }
         do { _ = try LoadGenerator.address(url) } catch { throw ValidationError("\(error)") }
     }
@@ -41,6 +49,7 @@ struct LoadgenCommand: AsyncParsableCommand {
         }
         var settings = LoadGenerator.Settings()
         settings.clients = clients
+        settings.rate = rate
         settings.count = count
         settings.duration = duration
         settings.workflow = workflow

@@ -14,6 +14,8 @@ struct LoadGenerator: Sendable {
     /// What to run and how hard.
     struct Settings: Sendable {
         var clients = 16
+        /// Lifecycles started per second at fixed times (an open loop); nil for a closed loop.
+        var rate: Double?
         var count = 10_000
         var duration = 30.0
         var workflow = "support"
@@ -36,6 +38,15 @@ struct LoadGenerator: Sendable {
         var failures: Int
         var lastFailure: String?
         var seconds: Double
+        /// The fixed rate asked for, if any.
+        var target: Double?
+        var started: Int
+        /// Lifecycles started more than a millisecond after they were due (fixed rate only).
+        var late: Int
+        /// Lifecycles due that were still waiting for a connection at the deadline, never started.
+        var unstarted: Int
+        /// The longest wait past a due time, in nanoseconds.
+        var longestStartDelay: UInt64
         /// Create sent → the answer showing the task offered to a worker, in nanoseconds, one per lifecycle.
         var createToAssigned: LatencySummary
         /// Create sent → the offer accepted.
@@ -51,6 +62,11 @@ struct LoadGenerator: Sendable {
             var text = String(
                 format: "%d lifecycles in %.2fs: %.0f lifecycles/s; create→assigned p50 %.2f ms, p99 %.2f ms",
                 lifecycles, seconds, rate, createToAssigned.p50 / 1000, createToAssigned.p99 / 1000)
+            if let target {
+                text += String(
+                    format: "\n  fixed rate %.0f/s: %d started, %d late (over 1 ms past due; longest %.2f ms), %d due but never started; latencies from the due time",
+                    target, started, late, Double(longestStartDelay) / 1e6, unstarted)
+            }
             if abandoned > 0 { text += "; \(abandoned) abandoned waiting for an offer" }
             if failures > 0 { text += "; \(failures) failed (last: \(lastFailure ?? "?"))" }
             func line(_ name: String, _ summary: LatencySummary) -> String {
@@ -103,7 +119,8 @@ struct LoadGenerator: Sendable {
         } catch {
             let none = LatencySummary(nanoseconds: [])
             return Report(
-                lifecycles: 0, abandoned: 0, failures: 1, lastFailure: "\(error)", seconds: 0, createToAssigned: none,
+                lifecycles: 0, abandoned: 0, failures: 1, lastFailure: "\(error)", seconds: 0, target: settings.rate,
+                started: 0, late: 0, unstarted: 0, longestStartDelay: 0, createToAssigned: none,
                 createToAccepted: none, create: none, accept: none, complete: none)
         }
     }
@@ -112,6 +129,7 @@ struct LoadGenerator: Sendable {
         let (host, port) = try Self.address(url)
         var driver = LifecycleDriver.Settings(host: host, port: port, key: key)
         driver.clients = settings.clients
+        driver.rate = settings.rate
         driver.count = settings.count
         driver.duration = settings.duration
         driver.workflow = settings.workflow
@@ -122,7 +140,8 @@ struct LoadGenerator: Sendable {
         let report = try await LifecycleDriver.run(driver)
         return Report(
             lifecycles: report.lifecycles, abandoned: report.abandoned, failures: report.failures,
-            lastFailure: report.lastFailure, seconds: report.seconds,
+            lastFailure: report.lastFailure, seconds: report.seconds, target: settings.rate, started: report.started,
+            late: report.late, unstarted: report.unstarted, longestStartDelay: report.longestStartDelay,
             createToAssigned: LatencySummary(nanoseconds: report.createToAssigned),
             createToAccepted: LatencySummary(nanoseconds: report.createToAccepted),
             create: LatencySummary(nanoseconds: report.create), accept: LatencySummary(nanoseconds: report.accept),

@@ -92,20 +92,36 @@ final class LifecycleConnection: ChannelInboundHandler {
 
     // MARK: Lifecycle
 
-    /// Starts the next lifecycle, or closes the connection when the run has started its last.
-    func nextLifecycle() {
-        guard !ended, !serverCloses, run.claim() else {
-            waiting = .nothing
-            context?.close(promise: nil)
-            return
-        }
+    /// Whether the connection can start another lifecycle.
+    var isUsable: Bool { !ended && !serverCloses && context != nil }
+
+    /// Hands the connection back to the run, which starts its next lifecycle, keeps it for a
+    /// later one or closes it.
+    private func nextLifecycle() {
+        waiting = .nothing
+        run.free(self)
+    }
+
+    /// Closes the connection: the run has no more lifecycles for it.
+    func close() {
+        waiting = .nothing
+        context?.close(promise: nil)
+    }
+
+    /// Starts a lifecycle whose clock started at `scheduled`: now, for a closed loop; the
+    /// lifecycle's slot in the schedule, for a fixed rate, so that a late start counts in its
+    /// latencies. Returns false, starting nothing, when the connection cannot be used.
+    @discardableResult
+    func begin(at scheduled: UInt64) -> Bool {
+        guard isUsable else { return false }
         assigned = nil
         accepted = nil
         stepsLeft = 16
-        began = LifecycleRun.now()
-        offerUntil = began + UInt64(run.settings.offerWait * 1e9)
+        began = scheduled
+        offerUntil = LifecycleRun.now() + UInt64(run.settings.offerWait * 1e9)
         waiting = .create
         send(run.createRequest)
+        return true
     }
 
     private func answered(_ response: HTTPResponseReader.Response) {

@@ -7,8 +7,15 @@ import NIOPosix
 /// fields needed.
 ///
 /// Each connection creates a task, accepts its offer as the worker it was offered to and
-/// completes each step with the evidence given until the task finishes, then starts the next;
-/// at most `count` lifecycles are started, none after `duration`.
+/// completes each step with the evidence given until the task finishes; at most `count`
+/// lifecycles are started, none after `duration`.
+///
+/// Without a `rate` the run is a closed loop: each connection starts its next lifecycle as soon
+/// as the last one ends, so the load is whatever the server saturates at. With a `rate` it is
+/// an open loop: lifecycles are due at fixed, evenly spread times, each started on a connection
+/// that is free (as few as that takes, up to `clients`), and every latency is measured from the
+/// time the lifecycle was due, not from when it could be sent — a start that waited for a free
+/// connection counts its wait, so a slow server cannot hide its queueing by slowing the load.
 ///
 /// ```swift
 /// var settings = LifecycleDriver.Settings(host: "127.0.0.1", port: 8080, key: "s3cret")
@@ -27,6 +34,12 @@ package enum LifecycleDriver {
         package var key: String
         /// Connections, each running one lifecycle at a time.
         package var clients = 16
+        /// Lifecycles to start per second, evenly spread; nil for a closed loop, in which each
+        /// connection starts its next lifecycle as soon as the last one ends.
+        package var rate: Double?
+        /// How long after its due time a lifecycle may start before it counts as late, in
+        /// nanoseconds (fixed rate only).
+        package var lateAfter: UInt64 = 1_000_000
         /// The most lifecycles to start.
         package var count = 10_000
         /// The most seconds to start lifecycles for.
@@ -66,10 +79,10 @@ package enum LifecycleDriver {
         package var lastFailure: String?
         /// From the first request to the last answer.
         package var seconds = 0.0
-        /// Create sent → the answer that shows the task offered (the create's own, unless it
-        /// queued), one per completed lifecycle.
+        /// Create sent (due, at a fixed rate) → the answer that shows the task offered (the
+        /// create's own, unless it queued), one per completed lifecycle.
         package var createToAssigned: [UInt64] = []
-        /// Create sent → the offer accepted, one per completed lifecycle.
+        /// Create sent (due, at a fixed rate) → the offer accepted, one per completed lifecycle.
         package var createToAccepted: [UInt64] = []
         /// Round trips of creations.
         package var create: [UInt64] = []
@@ -79,6 +92,16 @@ package enum LifecycleDriver {
         package var complete: [UInt64] = []
         /// Reads of a task waiting in its queue for an offer.
         package var polls = 0
+        /// Lifecycles started.
+        package var started = 0
+        /// Lifecycles started more than `lateAfter` after they were due (fixed rate only), such
+        /// as when every connection was busy.
+        package var late = 0
+        /// Lifecycles due before the deadline that had not started when it passed (waiting for a
+        /// free connection, or for the timer), and were never started (fixed rate only).
+        package var unstarted = 0
+        /// The longest any lifecycle waited past its due time to start, in nanoseconds.
+        package var longestStartDelay: UInt64 = 0
 
         /// Lifecycles completed per second.
         package var rate: Double { seconds > 0 ? Double(lifecycles) / seconds : 0 }
@@ -196,7 +219,15 @@ final class LifecycleRun {
         deadline = begun + UInt64(settings.duration * 1e9)
         open = connections.count
         if open == 0 { finish() }
-        for connection in connections { connection.nextLifecycle() }
+        if let rate = settings.rate {
+            interval = 1e9 / rate
+            // Popped from the end: the first connections take the load, the rest stay idle
+            // unless it needs them.
+            idle = connections.reversed()
+            startDue()
+        } else {
+            for connection in connections { free(connection) }
+        }
         // Answers that never come end the run rather than hang it.
         loop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64((settings.duration + settings.grace) * 1e9))) {
             for connection in self.connections { connection.abort("no answer within \(Int(self.settings.grace)) s of the end") }
@@ -204,11 +235,73 @@ final class LifecycleRun {
         return promise.futureResult
     }
 
-    /// Claims the next lifecycle, if the count and time allow one.
-    func claim() -> Bool {
-        guard started < settings.count, Self.now() < deadline else { return false }
-        started += 1
-        return true
+    /// A connection has ended a lifecycle (or not begun one): it starts the next, is kept for a
+    /// later one or, when the run has no more lifecycles to start, is closed.
+    func free(_ connection: LifecycleConnection) {
+        guard settings.rate != nil else {
+            if connection.isUsable, started < settings.count, Self.now() < deadline {
+                started += 1
+                report.started = started
+                connection.begin(at: Self.now())
+            } else {
+                connection.close()
+            }
+            return
+        }
+        idle.append(connection)
+        startDue()
+    }
+
+    // MARK: Fixed rate
+
+    /// Nanoseconds between due times.
+    private var interval = 0.0
+    /// Connections with no lifecycle under way, the most recently freed last.
+    private var idle: [LifecycleConnection] = []
+    private var timerArmed = false
+
+    /// When the `index`th lifecycle is due.
+    private func due(_ index: Int) -> UInt64 {
+        begun + UInt64(Double(index) * interval)
+    }
+
+    /// Whether the run has lifecycles still to start: under the count, due before the deadline,
+    /// and the deadline not passed — one still waiting for a connection then is never started.
+    private func moreToStart(at now: UInt64) -> Bool {
+        started < settings.count && due(started) < deadline && now < deadline
+    }
+
+    /// Starts every lifecycle that is due on a free connection; those left wait for the next
+    /// connection freed. Then waits for the next due time, or closes the idle connections when
+    /// there is nothing left to start.
+    private func startDue() {
+        let now = Self.now()
+        while moreToStart(at: now), due(started) <= now, let connection = idle.popLast() {
+            let scheduled = due(started)
+            guard connection.begin(at: scheduled) else { continue }
+            started += 1
+            report.started = started
+            let delay = now - scheduled
+            if delay > settings.lateAfter { report.late += 1 }
+            report.longestStartDelay = max(report.longestStartDelay, delay)
+        }
+        if !moreToStart(at: now) {
+            closeIdle()
+        } else if !idle.isEmpty, !timerArmed {
+            // A due lifecycle with no free connection is started by the next one freed; the
+            // timer is for the next that is not due yet.
+            timerArmed = true
+            let wait = Int64(due(started)) - Int64(now)
+            loop.assumeIsolated().scheduleTask(in: .nanoseconds(max(wait, 0))) {
+                self.timerArmed = false
+                self.startDue()
+            }
+        }
+    }
+
+    /// Closes the connections that have nothing to do; each freed later is closed in turn.
+    private func closeIdle() {
+        while let connection = idle.popLast() { connection.close() }
     }
 
     func failed(_ reason: String) {
@@ -224,6 +317,10 @@ final class LifecycleRun {
 
     private func finish() {
         report.seconds = Double(Self.now() - begun) / 1e9
+        if let rate = settings.rate {
+            let due = min(settings.count, Int((settings.duration * rate).rounded(.up)))
+            report.unstarted = max(due - started, 0)
+        }
         promise.succeed(report)
     }
 }
