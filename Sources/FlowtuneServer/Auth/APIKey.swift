@@ -68,15 +68,33 @@ public struct Identity: Sendable, Hashable {
 /// The keys the server accepts, looked up by the hash of the presented secret.
 public struct KeyRing: Sendable {
     private let byHash: [String: APIKey]
+    private let recognised: RecognisedSecrets
 
     /// Creates a key ring.
     public init(_ keys: [APIKey]) {
         byHash = Dictionary(keys.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        recognised = RecognisedSecrets(limit: byHash.count)
     }
 
     /// The identity of `secret`, or nil when no key matches.
+    ///
+    /// A secret that matched once is recognised again without hashing it; any other is hashed
+    /// and looked up.
     public func identify(_ secret: String) -> Identity? {
-        byHash[APIKey.hash(secret)].map { Identity(name: $0.name, role: $0.role, worker: $0.worker) }
+        if let identity = recognised.identity(of: secret) { return identity }
+        guard let key = byHash[APIKey.hash(secret)] else { return nil }
+        let identity = Identity(name: key.name, role: key.role, worker: key.worker)
+        recognised.remember(secret, as: identity)
+        return identity
+    }
+
+    /// How many matched secrets are kept for recognising them again; at most one per key.
+    package var recognisedCount: Int { recognised.count }
+
+    /// Whether a kept secret's bytes and a presented secret are the same, compared the way the
+    /// key ring compares them.
+    package static func secretsEqual(_ kept: [UInt8], _ presented: String) -> Bool {
+        RecognisedSecrets.equal(kept, presented.utf8)
     }
 
     /// Whether there are no keys at all.

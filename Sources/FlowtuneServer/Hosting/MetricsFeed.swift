@@ -16,7 +16,7 @@ struct MetricsFeed: Service {
         try await host.store.replay(host.workspace, after: 0) { batch in folder.fold(batch) }
         await board.seed(folder.metrics, upTo: folder.position)
         await withTaskCancellationOrGracefulShutdownHandler {
-            for await event in stream { await board.record(event) }
+            await board.follow(stream)
         } onCancelOrGracefulShutdown: {
             Task { await host.engine.finishSubscriptions() }
         }

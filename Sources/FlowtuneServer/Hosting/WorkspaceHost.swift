@@ -41,6 +41,15 @@ public actor MetricsBoard {
         applied = stored.sequence
     }
 
+    /// Folds every event of `stream` as it comes, until the stream ends.
+    ///
+    /// The loop runs on the board itself: the events are read without leaving it, where a loop
+    /// elsewhere calling ``record(_:)`` hopped onto the board and back once per committed event.
+    /// Readers of ``current`` still get in between the events whenever the stream has none ready.
+    public func follow(_ stream: AsyncStream<StoredEvent>) async {
+        for await stored in stream { record(stored) }
+    }
+
     /// Replaces the measures with ones folded elsewhere up to `position`, such as from a replay.
     public func seed(_ folded: WorkspaceMetrics, upTo position: Int64) {
         guard position > applied else { return }
