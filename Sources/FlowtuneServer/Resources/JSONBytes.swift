@@ -106,6 +106,11 @@ enum EventJSON {
 
     /// Appends the event's JSON to `buffer`.
     static func write(sequence: Int64, event: Event, into buffer: inout ByteBuffer) throws {
+        if case .taskOffered(let task, let worker, let expiresAt, let decision) = event.payload, writesExactly(decision) {
+            return write(sequence: sequence, event: event, into: &buffer) { buffer in
+                writeOfferFields(task: task, worker: worker, expiresAt: expiresAt, decision: decision, into: &buffer)
+            }
+        }
         let payload = try encoder.encode(event.payload)
         buffer.writeStaticString("{")
         JSONBytes.writeKey("actor", into: &buffer)
@@ -127,6 +132,38 @@ enum EventJSON {
             let data = EventResource.data(of: event.payload)
             buffer.writeBytes(try encoder.encode(data))
         }
+        buffer.writeStaticString(",")
+        JSONBytes.writeKey("sequence", into: &buffer)
+        JSONBytes.writeInteger(sequence, into: &buffer)
+        if let task = event.taskID {
+            buffer.writeStaticString(",")
+            JSONBytes.writeKey("task", into: &buffer)
+            JSONBytes.writeString(task.rawValue, into: &buffer)
+        }
+        buffer.writeStaticString(",")
+        JSONBytes.writeKey("time", into: &buffer)
+        JSONBytes.writeTime(event.time, into: &buffer)
+        buffer.writeStaticString(",")
+        JSONBytes.writeKey("type", into: &buffer)
+        JSONBytes.writeString(event.type, into: &buffer)
+        buffer.writeStaticString("}")
+    }
+
+    /// Writes the event with its payload's fields written by `data`.
+    private static func write(
+        sequence: Int64, event: Event, into buffer: inout ByteBuffer, data: (inout ByteBuffer) -> Void
+    ) {
+        buffer.writeStaticString("{")
+        JSONBytes.writeKey("actor", into: &buffer)
+        JSONBytes.writeString(event.actor, into: &buffer)
+        if let cause = event.cause {
+            buffer.writeStaticString(",")
+            JSONBytes.writeKey("cause", into: &buffer)
+            JSONBytes.writeString(cause, into: &buffer)
+        }
+        buffer.writeStaticString(",")
+        JSONBytes.writeKey("data", into: &buffer)
+        data(&buffer)
         buffer.writeStaticString(",")
         JSONBytes.writeKey("sequence", into: &buffer)
         JSONBytes.writeInteger(sequence, into: &buffer)
