@@ -134,22 +134,29 @@ struct FairnessGuardrailTests {
                 func load(_ other: Int) -> Double {
                     ended[other] ? visits[other].end - visits[other].start : visits[other].predicted
                 }
-                func reference(_ worker: Int, adding added: Double, hard: Bool) -> (load: Double?, hard: Double?) {
+                func reference(_ worker: Int, adding added: Double, hard: Bool) -> (load: Double?, hard: Double?, headroomOnly: Bool) {
                     let inPeriod = visits.indices.filter(counted)
                     let members = Set(inPeriod.map { visits[$0].worker })
                     let own = inPeriod.filter { visits[$0].worker == worker }
                     let n = Double(members.count + (members.contains(worker) ? 0 : 1))
                     let total = inPeriod.reduce(0) { $0 + load($1) }
                     let hardTotal = inPeriod.filter { visits[$0].hard }.count
-                    var result: (load: Double?, hard: Double?) = (nil, nil)
+                    var result: (load: Double?, hard: Double?, headroomOnly: Bool) = (nil, nil, false)
                     if inPeriod.count >= settings.fairnessMinimum, total + added > 0 {
                         let relative = (own.reduce(0) { $0 + load($1) } + added) / (total + added) * n
                         if relative > 1 + settings.fairnessBound + 1e-12 { result.load = relative - 1 }
                     }
                     let ownHard = own.filter { visits[$0].hard }.count
                     if hard, inPeriod.count >= settings.fairnessMinimum, Double(ownHard) * n > Double(hardTotal) {
-                        let relative = Double(own.filter { visits[$0].hard }.count + 1) / Double(hardTotal + 1) * n
-                        if relative > 1 + settings.fairnessBound + 1e-12 { result.hard = relative - 1 }
+                        // This one and then another, each counted for the worker and the team.
+                        let relative = Double(ownHard + 1) / Double(hardTotal + 1) * n
+                        let withAnother = Double(ownHard + 2) / Double(hardTotal + 2) * n
+                        if relative > 1 + settings.fairnessBound + 1e-12 {
+                            result.hard = relative - 1
+                        } else if withAnother > 1 + settings.fairnessBound + 1e-12 {
+                            result.hard = relative - 1
+                            result.headroomOnly = true
+                        }
                     }
                     return result
                 }
@@ -160,6 +167,7 @@ struct FairnessGuardrailTests {
                     #expect((got?.hard == nil) == (expected.hard == nil), "seed \(seed) event \(number) worker \(worker)")
                     if let l = got?.load, let e = expected.load { #expect(abs(l - e) < 1e-6) }
                     if let h = got?.hard, let e = expected.hard { #expect(abs(h - e) < 1e-9) }
+                    #expect((got?.headroomBound != nil) == expected.headroomOnly, "seed \(seed) event \(number) worker \(worker)")
                     if let got {
                         // The waiver's rank is the hard overage, 0 within it; the batch's units one
                         // for being over and one per started tenth of the mean share over on hard tasks.
@@ -403,6 +411,70 @@ struct FairnessGuardrailTests {
         #expect(offers.first?.decision.notes.contains {
             $0.hasPrefix("fairness waived: bo fairness: load share would be") && $0.contains("or less over on hard tasks")
         } == true)
+    }
+
+    @Test("a hard task must leave room for one more within the bound: the count plus two, over the team's plus two")
+    func hardHeadroom() {
+        let settings = PredictiveSettings(fairnessBound: 0.3, fairnessPeriod: 3600, fairnessMinimum: 2)
+        var ledger = FairnessLedger()
+        // Two workers, ten hard visits: w0 six, w1 four.
+        for number in 0..<10 {
+            ledger.start(
+                task: TaskID("H\(number)"), worker: number < 6 ? 0 : 1, team: "desk", predicted: 0, judged: 0, hard: true,
+                at: Double(number), settings: settings)
+        }
+        // w0 taking an eleventh: 7 / 11 × 2 = 1.273, within 1.3; another after it would make
+        // 8 / 12 × 2 = 1.333, over it. Passed over, named for the headroom.
+        let over = ledger.overage(of: 0, team: "desk", seconds: 0, hard: true, settings: settings)
+        #expect(over.map { abs($0.hard! - (7.0 / 11 * 2 - 1)) < 1e-12 } == true)
+        #expect(over?.headroomBound == 0.3 && over?.load == nil)
+        #expect(over?.rule == "fairness: hard-task share would be 27% over the team's, leaving no room for another within 30%")
+        // Ranked and charged by how far over the share after this task would be: 0.273, so 1 + 3 units.
+        #expect(over.map { abs($0.waiverRank - (7.0 / 11 * 2 - 1)) < 1e-12 } == true)
+        #expect(over?.penaltyUnits == 4)
+        // w1, below the mean count of 5, may always take one.
+        #expect(ledger.overage(of: 1, team: "desk", seconds: 0, hard: true, settings: settings) == nil)
+        // A task that is not hard is judged on load alone.
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: false, settings: settings) == nil)
+        // With a bound of 0.4 there is room for another (1.333 ≤ 1.4): within.
+        let wider = PredictiveSettings(fairnessBound: 0.4, fairnessPeriod: 3600, fairnessMinimum: 2)
+        #expect(ledger.overage(of: 0, team: "desk", seconds: 0, hard: true, settings: wider) == nil)
+        // Taken anyway: counted as waived, the headroom being part of the rule.
+        ledger.start(task: "H10", worker: 0, team: "desk", predicted: 0, judged: 0, hard: true, at: 10, settings: settings)
+        #expect(ledger.waivedTotal == 1)
+    }
+
+    @Test("routing passes over a worker whose hard-task count would leave no room for another, and the decision says why")
+    func hardHeadroomRouting() throws {
+        var ws = TestWorkspace(policy: .predictive)
+        var settings = ws.settings
+        settings.predictive.fairnessMinimum = 3
+        try ws.run(.configure(settings))
+        try ws.desk()
+        try ws.paidWorker("ana", cost: 30)
+        try ws.paidWorker("bo", cost: 30)
+        var table = deskTable()
+        table.set(Prediction(handlingTime: 900, handlingTimeUpper: 1500, resolution: 0.95), taskType: "fraud", worker: "ana")
+        table.set(Prediction(handlingTime: 1350, handlingTimeUpper: 2000, resolution: 0.90), taskType: "fraud", worker: "bo")
+        try ws.run(.publishPredictions(table))
+        // ana six fraud visits of 900 s, bo four of 1350 s: 5400 s of load each, hard 6 and 4.
+        for number in 0..<10 {
+            let worker: WorkerID = number < 6 ? "ana" : "bo"
+            try ws.set([worker == "ana" ? "bo" : "ana"], .away)
+            try ws.set([worker], .available)
+            let id = try ws.create("support", id: TaskID("F\(number)"), attributes: ["type": "fraud"])
+            #expect(try ws.accept(id) == worker)
+            ws.advance(worker == "ana" ? 900 : 1350)
+            try ws.complete(id)
+        }
+        try ws.set(["ana", "bo"], .available)
+        // ana scores better, and her share after it is within the bound (7 / 11 × 2 = 1.27) and on
+        // load ((5400 + 1500) / (10800 + 1500) × 2 = 1.12), but another would make 8 / 12 × 2 = 1.33.
+        let offer = try #require(try ws.run(.createTask(NewTask(id: "F10", workflow: "support", attributes: ["type": "fraud"]))).offers.first)
+        #expect(offer.worker == "bo")
+        let rule = "fairness: hard-task share would be 27% over the team's, leaving no room for another within 30%"
+        #expect(offer.decision.exclusion(rule)?.examples == ["ana"])
+        #expect(!offer.decision.notes.contains { $0.hasPrefix("fairness waived") })
     }
 
     @Test("the guardrail waits for the period to hold the minimum number of visits")

@@ -206,6 +206,25 @@ struct PredictiveRoutingTests {
         }
     }
 
+    @Test("a freed worker's line heads come off the heap in the order a stable descending sort gives, ties by position")
+    func descendingOrderMatchesSort() {
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...60, using: &random)
+            // Few distinct keys, so that ties are common.
+            let keys = (0..<count).map { _ in Double(Int.random(in: 0...6, using: &random)) / 4 }
+            let sorted = keys.indices.sorted { (keys[$0], $1) > (keys[$1], $0) }
+            var order = DescendingOrder(keys)
+            var taken: [Int] = []
+            while let index = order.next() { taken.append(index) }
+            #expect(taken == sorted, "\(keys)")
+            // Stopping early gives the same first few.
+            var partial = DescendingOrder(keys)
+            let first = (0..<min(3, count)).compactMap { _ in partial.next() }
+            #expect(first == Array(sorted.prefix(3)))
+        }
+    }
+
     @Test("publishing a table is one event that routes nothing, encodes as JSON and replays to the same state")
     func publishingIsAnEvent() throws {
         var ws = TestWorkspace(policy: .predictive)

@@ -360,35 +360,40 @@ extension WorkspaceState {
         }
         // Reading a task's type, value and promise costs more than its ordering terms: score the
         // heads from the best ordering down and stop once even a perfect fit could not reach the
-        // places explained.
-        let order = heads.indices.sorted { (heads[$0].ordering, $1) > (heads[$1].ordering, $0) }
-        var fits = [(pair: PairFit, predicted: PredictedTask)?](repeating: nil, count: heads.count)
+        // places explained. Taken from a heap, one at a time, rather than sorting every head: the
+        // loop usually stops after a few.
+        var order = DescendingOrder(heads.map(\.ordering))
+        var fitSlot = [Int32](repeating: -1, count: heads.count)
+        var fitList: [(pair: PairFit, predicted: PredictedTask)] = []
         // Judged per task: one that would take this worker over the fairness bound is left to
         // another free worker within it, if there is one; otherwise taken, the rule waived.
         let checkFairness = !fairness.isEmpty
         var passedOver: [(task: TaskID, overage: FairnessLedger.Overage)] = []
         var waivedFor: [Int: FairnessLedger.Overage] = [:]
-        for index in order {
-            let head = heads[index]
-            if best.ranked.count == best.capacity, head.ordering + weights.skillFit <= best.ranked[best.capacity - 1].score {
+        while let index = order.next() {
+            let ordering = heads[index].ordering
+            if best.ranked.count == best.capacity, ordering + weights.skillFit <= best.ranked[best.capacity - 1].score {
                 break
             }
-            guard let task = tasks[head.task] else { continue }
-            let predicted = predictedTask(task)
+            // Read in place: binding the task would copy it, every reference it holds retained.
+            guard let position = tasks.index(forKey: heads[index].task) else { continue }
+            let predicted = predictedTask(tasks.values[position])
             if checkFairness, let overage = fairnessOverage(workerNumber, type: predicted.predictions) {
                 if hasFairAlternative(
-                    to: workerNumber, queue: head.queue, channel: head.channel, task: head.task, type: predicted.predictions,
-                    now: now, rank: overage.waiverRank)
+                    to: workerNumber, queue: heads[index].queue, channel: heads[index].channel, task: heads[index].task,
+                    type: predicted.predictions, now: now, rank: overage.waiverRank)
                 {
-                    passedOver.append((head.task, overage))
+                    passedOver.append((heads[index].task, overage))
                     continue
                 }
                 waivedFor[index] = overage
             }
-            let pair = pairFit(predicted, worker: workerNumber, skillFit: head.skillFit, now: nowValue)
-            fits[index] = (pair, predicted)
-            best.consider(index, score: head.ordering + weights.skillFit * pair.fit)
+            let pair = pairFit(predicted, worker: workerNumber, skillFit: heads[index].skillFit, now: nowValue)
+            fitSlot[index] = Int32(fitList.count)
+            fitList.append((pair, predicted))
+            best.consider(index, score: ordering + weights.skillFit * pair.fit)
         }
+        func fit(_ index: Int) -> (pair: PairFit, predicted: PredictedTask) { fitList[Int(fitSlot[index])] }
         guard !best.ranked.isEmpty else { return nil }
         let ranked = best.ranked
         var notes: [String] = []
@@ -408,11 +413,11 @@ extension WorkspaceState {
             let head = heads[entry.index]
             return ScoredCandidate(
                 id: head.task.rawValue, score: entry.score,
-                terms: Self.predictiveTerms(head.terms, fits[entry.index]!.pair, idle: idle, weights))
+                terms: Self.predictiveTerms(head.terms, fit(entry.index).pair, idle: idle, weights))
         }
         let winner = heads[ranked[0].index]
-        notes.insert(taskNotes(fits[ranked[0].index]!.predicted, id: winner.task), at: 0)
-        let unpredicted = ranked.filter { fits[$0.index]!.pair.score == nil && fits[$0.index]!.predicted.predictions != nil }
+        notes.insert(taskNotes(fit(ranked[0].index).predicted, id: winner.task), at: 0)
+        let unpredicted = ranked.filter { fit($0.index).pair.score == nil && fit($0.index).predicted.predictions != nil }
         if !unpredicted.isEmpty {
             let names = unpredicted.prefix(3).map { heads[$0.index].task.rawValue }.joined(separator: ", ")
             notes.append("no prediction for \(id.rawValue) on the type of \(names): skill fit used in place of the predicted fit")
@@ -432,17 +437,70 @@ extension WorkspaceState {
         to worker: Int, queue queueNumber: Int, channel: Int, task id: TaskID, type: PredictionIndex.TypeEntry?, now: Date,
         rank: Double = 0
     ) -> Bool {
-        guard let task = tasks[id] else { return false }
+        guard let position = tasks.index(forKey: id) else { return false }
+        let queuedAt = tasks.values[position].queuedAt
+        let declined = tasks.values[position].declinedBy
         let thisQueue = Int32(queueNumber)
         for eligibility in queues[queueNumber].eligible where eligibility.worker != worker {
             let other = hot[eligibility.worker]
             guard other.available, other.serving < 0 || other.serving == thisQueue, other.hasCapacity(on: channel),
-                eligibility.delay <= 0 || task.queuedAt + eligibility.delay <= now,
-                !task.declinedBy.contains(workers[eligibility.worker].worker.id),
+                eligibility.delay <= 0 || queuedAt + eligibility.delay <= now,
+                declined.isEmpty || !declined.contains(workers[eligibility.worker].worker.id),
                 fairnessOverage(eligibility.worker, type: type).map({ $0.waiverRank < rank }) ?? true
             else { continue }
             return true
         }
         return false
+    }
+}
+
+/// Indices of a list of keys from the largest key down, the lower index first among equals — the
+/// order a stable sort by descending key gives — taken one at a time from a binary heap, so that
+/// the first few of n cost about n comparisons rather than the n log n of sorting them all.
+struct DescendingOrder {
+    private let keys: [Double]
+    private var heap: [Int32]
+
+    init(_ keys: [Double]) {
+        self.keys = keys
+        heap = (0..<Int32(keys.count)).map { $0 }
+        var parent = heap.count / 2 - 1
+        while parent >= 0 {
+            siftDown(parent)
+            parent -= 1
+        }
+    }
+
+    /// Whether index `a` comes before index `b`.
+    @inline(__always)
+    private func before(_ a: Int32, _ b: Int32) -> Bool {
+        let ka = keys[Int(a)]
+        let kb = keys[Int(b)]
+        return ka > kb || (ka == kb && a < b)
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        let count = heap.count
+        while true {
+            let left = 2 * parent + 1
+            if left >= count { return }
+            var first = left
+            if left + 1 < count, before(heap[left + 1], heap[left]) { first = left + 1 }
+            if !before(heap[first], heap[parent]) { return }
+            heap.swapAt(first, parent)
+            parent = first
+        }
+    }
+
+    /// The next index, or nil when every one has been taken.
+    mutating func next() -> Int? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return Int(top)
     }
 }
