@@ -71,8 +71,6 @@ let package = Package(
             name: "FlowtuneSimulation",
             dependencies: [
                 "FlowtuneCore", "FlowtuneLearning",
-                .product(name: "Collections", package: "swift-collections"),
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -18,7 +18,7 @@ struct Replication {
 
     private var customers: [Customer] = []
     private var freeSlots: [Int32] = []
-    private var slotOf: [TaskID: Int32] = [:]
+    private var slotOf = TaskSlots()
     /// The customer and the worker the events at hand are most likely about — the command's
     /// own, then the last one looked up — checked before hashing an id.
     private var likelySlot: Int32 = -1
@@ -369,11 +369,11 @@ struct Replication {
             case .taskCreated(let created):
                 guard creatingSlot >= 0 else { continue }
                 customers[Int(creatingSlot)].task = created.task
-                slotOf[created.task] = creatingSlot
+                slotOf.insert(created.task, slot: creatingSlot)
                 likelySlot = creatingSlot
                 if learns { customers[Int(creatingSlot)].typeKey = typeKey(of: created.task) }
                 let type = customers[Int(creatingSlot)].type
-                if let first = setup.firstStep[type] { enter(Int(creatingSlot), step: first) }
+                if let first = setup.firstProfile[type] { enter(Int(creatingSlot), profile: first) }
 
             case .taskOffered(let task, let worker, _, _):
                 guard let slot = slot(of: task), let number = workerNumber(worker) else { continue }
@@ -452,7 +452,7 @@ struct Replication {
         if likelySlot >= 0, customers[Int(likelySlot)].serial != 0, customers[Int(likelySlot)].task == task {
             return likelySlot
         }
-        guard let slot = slotOf[task] else { return nil }
+        guard let slot = slotOf.slot(of: task) else { return nil }
         likelySlot = slot
         return slot
     }
@@ -472,8 +472,11 @@ struct Replication {
     }
 
     private mutating func enter(_ slot: Int, step: StepID) {
-        let type = customers[slot].type
-        customers[slot].profile = setup.stepProfiles[type][step] ?? 0
+        enter(slot, profile: setup.stepProfiles[customers[slot].type][step] ?? 0)
+    }
+
+    private mutating func enter(_ slot: Int, profile: Int) {
+        customers[slot].profile = profile
         customers[slot].visits += 1
         customers[slot].enteredStep = now
     }
@@ -492,9 +495,10 @@ struct Replication {
     /// content, the same under every policy, scaled by the holder's skill.
     private mutating func startService(_ slot: Int) {
         let customer = customers[slot]
-        let profile = setup.profiles[customer.profile]
+        // Read field by field: copying the whole profile retained each of its arrays.
         var generator = streams.generator(.service, type: customer.type, customer: customer.index, visit: customer.visits - 1)
-        let work = profile.handling.sample(&generator) * profile.multipliers[Int(customer.holder)]
+        let work = setup.profiles[customer.profile].handling.sample(&generator)
+            * setup.profiles[customer.profile].multipliers[Int(customer.holder)]
         nextStamp += 1
         customers[slot].stamp = nextStamp
         customers[slot].serviceStart = now
@@ -517,7 +521,7 @@ struct Replication {
         } else if ending == .completed {
             metrics.completedOutsideCount(at: now)
         }
-        slotOf[customer.task] = nil
+        slotOf.remove(customer.task)
         // Tasks the simulator creates are numbered by the core and never named again once
         // finished: forgetting how they ended keeps memory flat in the number of customers.
         if lean, state.finished.count >= Self.finishedKept, !state.taskNumbersTaken { state.forgetFinishedTasks() }

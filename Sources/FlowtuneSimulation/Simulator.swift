@@ -89,6 +89,8 @@ public struct Simulator: Sendable {
         let profiles: [Profile]
         let stepProfiles: [[StepID: Int]]
         let firstStep: [StepID?]
+        /// Per task type, the profile of its first step: what every arrival enters.
+        let firstProfile: [Int?]
         let shiftPlan: ShiftPlan
         /// Per task type, its replayed arrivals; nil for a Poisson type.
         let replayed: [[ReplayedArrival]?]
@@ -175,6 +177,7 @@ public struct Simulator: Sendable {
             self.profiles = profiles
             self.stepProfiles = stepProfiles
             self.firstStep = firstStep
+            firstProfile = firstStep.indices.map { type in firstStep[type].map { stepProfiles[type][$0] ?? 0 } }
             replayed = scenario.taskTypes.map(\.arrivals.replayed)
             var meanWork = PredictionTable()
             for (index, type) in scenario.taskTypes.enumerated() {

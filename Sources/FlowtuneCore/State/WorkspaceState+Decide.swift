@@ -56,11 +56,12 @@ extension WorkspaceState {
 
     mutating func emit(_ payload: consuming EventPayload, _ run: inout Run, actor: String? = nil) {
         let recordsAdaptiveMove = payload.recordsAdaptiveMove
-        // Built in place in the result and applied from there: an event copied into the array
-        // after applying it cost a retain and a release of each of its fields.
-        run.events.append(Event(
-            time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: payload))
-        run.events.withUnsafeBufferPointer { events in evolve(events[events.count - 1]) }
+        // Applied from a local and then moved into the result: an event applied from its place in
+        // the array was copied out for the call, a retain and a release of each of its fields.
+        let event = Event(
+            time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: consume payload)
+        evolve(event)
+        run.events.append(consume event)
         // An event that moved an adaptive threshold is followed at once by the record of the move.
         if !pendingAdaptive.isEmpty, !recordsAdaptiveMove { recordPendingAdaptive(&run) }
     }
@@ -284,7 +285,9 @@ extension WorkspaceState {
                 return
             }
         }
-        guard let workflow = workflow(request.workflow) else {
+        // The version and the first step's decisions read in place: the whole workflow copied out
+        // would be retained and released field by field on every creation.
+        guard let workflow = latestVersion(of: request.workflow) else {
             throw CommandError(.notFound, "no workflow \(request.workflow)", field: "workflow")
         }
         guard (1...9).contains(request.priority) else {
@@ -323,8 +326,7 @@ extension WorkspaceState {
         emit(.taskCreated(created), &run)
         // The task entered the first step of the version just looked up: only a step that uses
         // decisions needs the task and step looked up again.
-        // (Read through the array, not `firstStep`, which would copy the whole step to look at one field.)
-        if !workflow.steps.isEmpty, !workflow.steps[0].decisions.isEmpty { applyStepDecisions(to: id, &run) }
+        if workflow.firstStepDecides { applyStepDecisions(to: id, &run) }
         offer(task: id, &run)
     }
 
@@ -352,21 +354,29 @@ extension WorkspaceState {
         guard case .assigned = state else {
             throw CommandError(.conflict, "accept the offer of task \(id) before completing it", field: "task")
         }
-        guard let step = self.step(stepID, of: workflowID, version: workflowVersion) else {
+        // What a completion needs from its step is read in place; the whole step is copied out
+        // only to explain a refusal or to raise an exception item.
+        guard let location = stepLocation(stepID, of: workflowID, version: workflowVersion) else {
             throw CommandError(.notFound, "task \(id) is at an unknown step \(stepID)", field: "task")
         }
-        let chosen = outcome ?? (step.next.count == 1 ? step.next.keys.first! : Step.defaultOutcome)
-        guard let next = step.transition(for: chosen) else {
+        // Through the buffer, where a field is read from the stored step rather than from a copy.
+        let (transitions, requiredEvidence) = location.steps.withUnsafeBufferPointer { steps in
+            (steps[location.position].next, steps[location.position].ownership.requiredEvidence)
+        }
+        let chosen = outcome ?? (transitions.count == 1 ? transitions.keys.first! : Step.defaultOutcome)
+        // As `Step.transition(for:)` reads it.
+        guard let next = transitions.isEmpty ? Transition.end : transitions[chosen] else {
+            let step = self.step(stepID, of: workflowID, version: workflowVersion)!
             throw CommandError(
                 .invalid,
                 "step \(step.id) has no outcome \(chosen); expected one of \(step.next.keys.sorted().joined(separator: ", "))",
                 field: "outcome")
         }
-        let required = step.ownership.requiredEvidence + (decidedEvidence ?? []).filter {
-            !step.ownership.requiredEvidence.contains($0)
-        }
+        var required = requiredEvidence
+        if let decidedEvidence { required += decidedEvidence.filter { !requiredEvidence.contains($0) } }
         let missing = required.filter { evidence[$0]?.isBlank ?? true }
         if !missing.isEmpty {
+            let step = self.step(stepID, of: workflowID, version: workflowVersion)!
             switch step.ownership.missingEvidence {
             case .refuse:
                 throw CommandError(
@@ -386,7 +396,7 @@ extension WorkspaceState {
             }
         }
         emit(.stepCompleted(StepCompletion(
-            task: id, step: step.id, worker: worker, outcome: chosen, evidence: evidence, next: next)), &run)
+            task: id, step: stepID, worker: worker, outcome: chosen, evidence: evidence, next: next)), &run)
         guard case .step = next else {
             fill(worker: worker, &run)
             return
@@ -541,7 +551,7 @@ extension WorkspaceState {
         guard let index = workerIndex[id] else { return }
         while workers[index].worker.status == .available,
             let (task, queueNumber, decision) = route(
-                freedWorker: id, now: run.context.now, detail: run.context.routingDetail)
+                freedWorker: id, number: index, now: run.context.now, detail: run.context.routingDetail)
         {
             let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
             emit(.taskOffered(task: task, worker: id, expiresAt: expiresAt, decision: decision), &run, actor: "system")

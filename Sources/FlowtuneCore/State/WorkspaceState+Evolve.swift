@@ -60,16 +60,22 @@ extension WorkspaceState {
             if rejudge { fairness.rejudge(settings: new.predictive) }
 
         case .taskCreated(let created):
-            guard let first = self.step(of: created.workflow, version: created.workflowVersion) else { return }
+            // The few fields every task needs are read where the step is stored; the whole step is
+            // copied out only for a step that learns its response window or escalates.
+            guard let first = stepLocation(of: created.workflow, version: created.workflowVersion) else { return }
+            let firstID = first.steps[0].id
             var task = WorkTask(
                 id: created.task, workflow: created.workflow, workflowVersion: created.workflowVersion,
-                step: first.id, queue: first.queue, priority: created.priority, channel: created.channel,
+                step: firstID, queue: first.steps[0].queue, priority: created.priority, channel: created.channel,
                 attributes: created.attributes, createdAt: time)
             task.state = .queued
             if !exceptionRates.isEmpty { exceptionRates[created.workflow]?.entered += 1 }
-            if first.ownership.adaptiveResponseWindow != nil {
-                advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: first.id), to: time)
-                task.learnedResponseWindow = learnedWindow(for: task, step: first)
+            let timed = first.steps[0].ownership.adaptiveResponseWindow != nil
+                || !first.steps[0].ownership.escalation.isEmpty
+            let timedStep = timed ? first.steps[0] : nil
+            if let step = timedStep, step.ownership.adaptiveResponseWindow != nil {
+                advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: firstID), to: time)
+                task.learnedResponseWindow = learnedWindow(for: task, step: step)
             }
             tasks[task.id] = task
             if let key = created.idempotencyKey {
@@ -77,7 +83,7 @@ extension WorkspaceState {
             }
             if !taskNumbersTaken, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
             nextTaskNumber += 1
-            scheduleEscalation(for: task, step: first, level: 0)
+            if let step = timedStep { scheduleEscalation(for: task, step: step, level: 0) }
             enqueue(task)
 
         case .taskOffered(let id, let worker, let expiresAt, _):

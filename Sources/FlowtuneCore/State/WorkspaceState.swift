@@ -132,6 +132,31 @@ public struct WorkspaceState: Sendable {
         return nil
     }
 
+    /// Where step `id` of a version of a workflow (its first step when `id` is nil) is stored, so
+    /// that a caller reads the few fields it needs: copying a step out retains and releases each
+    /// of its fields, on every creation and completion. Nil when there is no such step.
+    func stepLocation(_ id: StepID? = nil, of workflow: WorkflowID, version: Int) -> StepLocation? {
+        guard let versions = workflows[workflow] else { return nil }
+        for index in versions.indices where versions[index].version == version {
+            let steps = versions[index].steps
+            guard let id else { return steps.isEmpty ? nil : StepLocation(steps: steps, position: 0) }
+            for position in steps.indices where steps[position].id == id {
+                return StepLocation(steps: steps, position: position)
+            }
+            return nil
+        }
+        return nil
+    }
+
+    /// The id and number of the latest version of a workflow, and whether its first step uses
+    /// decisions, read without copying the workflow out.
+    func latestVersion(of id: WorkflowID) -> (id: WorkflowID, version: Int, firstStepDecides: Bool)? {
+        guard let versions = workflows[id], !versions.isEmpty else { return nil }
+        let latest = versions.count - 1
+        let steps = versions[latest].steps
+        return (versions[latest].id, versions[latest].version, !steps.isEmpty && !steps[0].decisions.isEmpty)
+    }
+
     /// The queue named `id`.
     public func queue(_ id: QueueID) -> Queue? { queueNumber(id).map { queues[$0].queue } }
 
@@ -177,6 +202,12 @@ public struct WorkspaceState: Sendable {
 
     /// The earliest time a timer is due, for the shell to sleep until.
     public var nextTimerDue: Date? { timers.min?.due }
+}
+
+/// A step of a workflow version where it is stored: `steps[position]`, read field by field.
+struct StepLocation {
+    let steps: [Step]
+    let position: Int
 }
 
 /// A task created with an idempotency key.
