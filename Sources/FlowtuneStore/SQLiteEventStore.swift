@@ -180,60 +180,55 @@ public final class SQLiteEventStore: EventStore {
         _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database,
         firsts: inout TaskFirstEvents
     ) throws {
-        let chunkStatement = try db.cachedStatement(sql: """
-            INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
-            """)
-        let chunks = chunkStatement.sqliteStatement
-        sqlite3_reset(chunks)
-        defer {
-            sqlite3_reset(chunks)
-            sqlite3_clear_bindings(chunks)
-        }
-        try check(bindText(chunks, 1, workspace.rawValue), db)
-        try batch.bytes.withUnsafeBytes { bytes in
-            // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
-            let base = bytes.baseAddress!
-            try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
-            let entries = batch.taskEntries
-            guard !entries.isEmpty else { return }
-
-            // Each entry's task's first event: known, or (negative) the index in `starts` of a task
-            // taken to start at this entry.
-            var firstOf = [Int64](repeating: 0, count: entries.count)
-            var starts: [Int] = []
-            var startOf: [TaskKey: Int] = [:]
-            for index in entries.indices {
-                let key = TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[index].task]))
-                if let first = firsts.first(of: key) {
-                    firstOf[index] = first
-                } else if let start = startOf[key] {
-                    firstOf[index] = -Int64(start) - 1
-                } else {
-                    startOf[key] = starts.count
-                    firstOf[index] = -Int64(starts.count) - 1
-                    starts.append(index)
-                }
+        try withCachedStatement(chunkInsert, workspace: workspace, db) { chunkStatement, _ in
+            try batch.bytes.withUnsafeBytes { bytes in
+                try insert(batch, from: bytes, into: workspace, after: version, chunkStatement: chunkStatement, db, firsts: &firsts)
             }
+        }
+    }
 
-            // The first event each started task really has: the entry's own, unless the task was
-            // already in `tasks`.
-            var startFirsts = starts.map { version + Int64(entries[$0].event) + 1 }
-            if !starts.isEmpty {
-                let inserted = try insertRows(
-                    starts.count, table: "tasks(workspace, task, first)", columns: 2, conflict: " ON CONFLICT DO NOTHING",
-                    workspace: workspace, db
-                ) { handle, row, parameter in
-                    try check(bindText(handle, parameter, base, entries[starts[row]].task), db)
-                    try check(sqlite3_bind_int64(handle, parameter + 1, startFirsts[row]), db)
-                }
-                if inserted < starts.count {
-                    let statement = try db.cachedStatement(sql: taskFirstQuery)
-                    let stored = statement.sqliteStatement
-                    defer {
-                        sqlite3_reset(stored)
-                        sqlite3_clear_bindings(stored)
-                    }
-                    try check(bindText(stored, 1, workspace.rawValue), db)
+    /// The body of ``insert(_:into:after:_:firsts:)``, with the batch's bytes at hand.
+    private static func insert(
+        _ batch: EncodedBatch, from bytes: UnsafeRawBufferPointer, into workspace: WorkspaceID, after version: Int64,
+        chunkStatement: Statement, _ db: Database, firsts: inout TaskFirstEvents
+    ) throws {
+        // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
+        let base = bytes.baseAddress!
+        try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
+        let entries = batch.taskEntries
+        guard !entries.isEmpty else { return }
+
+        // Each entry's task's first event: known, or (negative) the index in `starts` of a task
+        // taken to start at this entry.
+        var firstOf = [Int64](repeating: 0, count: entries.count)
+        var starts: [Int] = []
+        var startOf: [TaskKey: Int] = [:]
+        for index in entries.indices {
+            let key = TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[index].task]))
+            if let first = firsts.first(of: key) {
+                firstOf[index] = first
+            } else if let start = startOf[key] {
+                firstOf[index] = -Int64(start) - 1
+            } else {
+                startOf[key] = starts.count
+                firstOf[index] = -Int64(starts.count) - 1
+                starts.append(index)
+            }
+        }
+
+        // The first event each started task really has: the entry's own, unless the task was
+        // already in `tasks`.
+        var startFirsts = starts.map { version + Int64(entries[$0].event) + 1 }
+        if !starts.isEmpty {
+            let inserted = try insertRows(
+                starts.count, table: "tasks(workspace, task, first)", columns: 2, conflict: " ON CONFLICT DO NOTHING",
+                workspace: workspace, db
+            ) { handle, row, parameter in
+                try check(bindText(handle, parameter, base, entries[starts[row]].task), db)
+                try check(sqlite3_bind_int64(handle, parameter + 1, startFirsts[row]), db)
+            }
+            if inserted < starts.count {
+                try withCachedStatement(taskFirstQuery, workspace: workspace, db) { statement, stored in
                     for row in starts.indices {
                         sqlite3_reset(stored)
                         try check(bindText(stored, 2, base, entries[starts[row]].task), db)
@@ -243,28 +238,28 @@ public final class SQLiteEventStore: EventStore {
                     }
                 }
             }
+        }
 
-            var runs: [(first: Int64, sequence: Int64)] = []
-            runs.reserveCapacity(entries.count - starts.count)
-            for index in entries.indices {
-                let sequence = version + Int64(entries[index].event) + 1
-                var first = firstOf[index]
-                if first < 0 { first = startFirsts[Int(-first - 1)] }
-                // A task's own first event needs no run row: `tasks` names it.
-                if first != sequence { runs.append((first, sequence)) }
+        var runs: [(first: Int64, sequence: Int64)] = []
+        runs.reserveCapacity(entries.count - starts.count)
+        for index in entries.indices {
+            let sequence = version + Int64(entries[index].event) + 1
+            var first = firstOf[index]
+            if first < 0 { first = startFirsts[Int(-first - 1)] }
+            // A task's own first event needs no run row: `tasks` names it.
+            if first != sequence { runs.append((first, sequence)) }
+        }
+        if !runs.isEmpty {
+            _ = try insertRows(
+                runs.count, table: "task_runs(workspace, first, sequence)", columns: 2, conflict: "",
+                workspace: workspace, db
+            ) { handle, row, parameter in
+                try check(sqlite3_bind_int64(handle, parameter, runs[row].first), db)
+                try check(sqlite3_bind_int64(handle, parameter + 1, runs[row].sequence), db)
             }
-            if !runs.isEmpty {
-                _ = try insertRows(
-                    runs.count, table: "task_runs(workspace, first, sequence)", columns: 2, conflict: "",
-                    workspace: workspace, db
-                ) { handle, row, parameter in
-                    try check(sqlite3_bind_int64(handle, parameter, runs[row].first), db)
-                    try check(sqlite3_bind_int64(handle, parameter + 1, runs[row].sequence), db)
-                }
-            }
-            for row in starts.indices {
-                firsts.remember(startFirsts[row], of: TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[starts[row]].task])))
-            }
+        }
+        for row in starts.indices {
+            firsts.remember(startFirsts[row], of: TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[starts[row]].task])))
         }
     }
 
@@ -288,20 +283,14 @@ public final class SQLiteEventStore: EventStore {
             let values = Array(
                 repeating: "(?1" + String(repeating: ", ?", count: columns) + ")", count: rows
             ).joined(separator: ", ")
-            let statement = try db.cachedStatement(sql: "INSERT INTO \(table) VALUES \(values)\(conflict)")
-            let handle = statement.sqliteStatement
-            sqlite3_reset(handle)
-            defer {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
+            try withCachedStatement("INSERT INTO \(table) VALUES \(values)\(conflict)", workspace: workspace, db) { statement, handle in
+                for offset in 0..<rows {
+                    try bind(handle, row + offset, Int32(2 + offset * columns))
+                }
+                let code = sqlite3_step(handle)
+                guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
+                inserted += Int(sqlite3_changes(db.sqliteConnection))
             }
-            try check(bindText(handle, 1, workspace.rawValue), db)
-            for offset in 0..<rows {
-                try bind(handle, row + offset, Int32(2 + offset * columns))
-            }
-            let code = sqlite3_step(handle)
-            guard code == SQLITE_DONE else { throw error(code, db, sql: statement.sql) }
-            inserted += Int(sqlite3_changes(db.sqliteConnection))
             row += rows
         }
         return inserted
@@ -313,31 +302,18 @@ public final class SQLiteEventStore: EventStore {
     static func insertIndexedByTaskID(
         _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database
     ) throws {
-        let chunkStatement = try db.cachedStatement(sql: """
-            INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)
-            """)
-        let taskStatement = try db.cachedStatement(sql: """
-            INSERT INTO task_events(workspace, task, sequence) VALUES (?, ?, ?)
-            """)
-        let chunks = chunkStatement.sqliteStatement
-        let tasks = taskStatement.sqliteStatement
-        sqlite3_reset(chunks)
-        sqlite3_reset(tasks)
-        defer {
-            for handle in [chunks, tasks] {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
-            }
-        }
-        try check(bindText(chunks, 1, workspace.rawValue), db)
-        try check(bindText(tasks, 1, workspace.rawValue), db)
-        try batch.bytes.withUnsafeBytes { bytes in
-            let base = bytes.baseAddress!
-            try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
-            for entry in batch.taskEntries {
-                try check(bindText(tasks, 2, base, entry.task), db)
-                try check(sqlite3_bind_int64(tasks, 3, version + Int64(entry.event) + 1), db)
-                try step(tasks, db, taskStatement)
+        let taskInsert = "INSERT INTO task_events(workspace, task, sequence) VALUES (?, ?, ?)"
+        try withCachedStatement(chunkInsert, workspace: workspace, db) { chunkStatement, _ in
+            try withCachedStatement(taskInsert, workspace: workspace, db) { taskStatement, tasks in
+                try batch.bytes.withUnsafeBytes { bytes in
+                    let base = bytes.baseAddress!
+                    try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
+                    for entry in batch.taskEntries {
+                        try check(bindText(tasks, 2, base, entry.task), db)
+                        try check(sqlite3_bind_int64(tasks, 3, version + Int64(entry.event) + 1), db)
+                        try step(tasks, db, taskStatement)
+                    }
+                }
             }
         }
     }
@@ -409,42 +385,38 @@ public final class SQLiteEventStore: EventStore {
             guard let first = try Int64.fetchOne(db, sql: Self.taskFirstQuery, arguments: [workspace.rawValue, task.rawValue])
             else { return [] }
             let runs = [first] + (try Int64.fetchAll(db, sql: Self.taskRunsQuery, arguments: [workspace.rawValue, first]))
-            let statement = try db.cachedStatement(sql: """
+            let chunkQuery = """
                 SELECT first, count, events FROM event_chunks
                 WHERE workspace = ? AND first <= ?
                 ORDER BY first DESC
                 LIMIT 1
-                """)
-            let handle = statement.sqliteStatement
-            defer {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
-            }
-            try check(bindText(handle, 1, workspace.rawValue), db)
-            var events: [StoredEvent] = []
-            for run in runs {
-                sqlite3_reset(handle)
-                try check(sqlite3_bind_int64(handle, 2, run), db)
-                let code = sqlite3_step(handle)
-                guard code == SQLITE_ROW else {
-                    if code == SQLITE_DONE {
-                        throw EventStoreError(.corrupt, "event \(run) of workspace \(workspace) is indexed but not stored")
+                """
+            return try Self.withCachedStatement(chunkQuery, workspace: workspace, db) { statement, handle in
+                var events: [StoredEvent] = []
+                for run in runs {
+                    sqlite3_reset(handle)
+                    try check(sqlite3_bind_int64(handle, 2, run), db)
+                    let code = sqlite3_step(handle)
+                    guard code == SQLITE_ROW else {
+                        if code == SQLITE_DONE {
+                            throw EventStoreError(.corrupt, "event \(run) of workspace \(workspace) is indexed but not stored")
+                        }
+                        throw error(code, db, sql: statement.sql)
                     }
-                    throw error(code, db, sql: statement.sql)
+                    var runLength = 0
+                    try Self.forEachEvent(of: handle, workspace: workspace, from: run) { (sequence, bytes) throws(EventStoreError) in
+                        let event = try EventCodec.decode(bytes, workspace: workspace, sequence: sequence, strings: nil)
+                        guard event.taskID == task else { return false }
+                        events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
+                        runLength += 1
+                        return true
+                    }
+                    guard runLength > 0 else {
+                        throw EventStoreError(.corrupt, "event \(run) of workspace \(workspace) is indexed under task \(task) but is not about it")
+                    }
                 }
-                var runLength = 0
-                try Self.forEachEvent(of: handle, workspace: workspace, from: run) { (sequence, bytes) throws(EventStoreError) in
-                    let event = try EventCodec.decode(bytes, workspace: workspace, sequence: sequence, strings: nil)
-                    guard event.taskID == task else { return false }
-                    events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
-                    runLength += 1
-                    return true
-                }
-                guard runLength > 0 else {
-                    throw EventStoreError(.corrupt, "event \(run) of workspace \(workspace) is indexed under task \(task) but is not about it")
-                }
+                return events
             }
-            return events
         }
     }
 
@@ -453,6 +425,35 @@ public final class SQLiteEventStore: EventStore {
         try await database.read { db in
             try String.fetchAll(db, sql: "SELECT id FROM workspaces WHERE version > 0 ORDER BY id").map(WorkspaceID.init)
         }
+    }
+
+    /// Inserts one chunk; its workspace is the first parameter, as in every statement of the store.
+    static let chunkInsert = "INSERT INTO event_chunks(workspace, first, count, events) VALUES (?, ?, ?, ?)"
+
+    /// Runs `body` with the cached statement for `sql`, reset and with `workspace` bound to its
+    /// first parameter, and resets it and clears its bindings afterwards, even when `body` throws:
+    /// a cached statement left stepped would keep its transaction's snapshot pinned, and one left
+    /// bound would keep pointers into buffers that are gone.
+    ///
+    /// ```swift
+    /// try withCachedStatement(taskFirstQuery, workspace: workspace, db) { statement, handle in
+    ///     try check(bindText(handle, 2, "T1"), db)
+    ///     guard sqlite3_step(handle) == SQLITE_ROW else { … }
+    /// }
+    /// ```
+    static func withCachedStatement<Result>(
+        _ sql: String, workspace: WorkspaceID, _ db: Database,
+        _ body: (Statement, SQLiteStatement) throws -> Result
+    ) throws -> Result {
+        let statement = try db.cachedStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        try check(bindText(handle, 1, workspace.rawValue), db)
+        return try body(statement, handle)
     }
 
     /// A task's first event, from the primary key of `tasks`.
@@ -475,37 +476,31 @@ public final class SQLiteEventStore: EventStore {
 
     /// Up to `limit` events after `after`: from the chunk holding event `after + 1` on.
     private static func page(of workspace: WorkspaceID, after: Int64, limit: Int, _ db: Database) throws -> [StoredEvent] {
-        let statement = try db.cachedStatement(sql: """
+        let query = """
             SELECT first, count, events FROM event_chunks
             WHERE workspace = ?1 AND first >= IFNULL(
                 (SELECT MAX(first) FROM event_chunks WHERE workspace = ?1 AND first <= ?2), 1)
             ORDER BY first
-            """)
-        let handle = statement.sqliteStatement
-        // Reset even on a decoding error, so that the cached statement does not keep the read
-        // transaction's snapshot pinned.
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        try check(bindText(handle, 1, workspace.rawValue), db)
-        try check(sqlite3_bind_int64(handle, 2, after &+ 1), db)
-        var events: [StoredEvent] = []
-        // A caller may pass `Int.max` to mean "all of it".
-        events.reserveCapacity(min(limit, 10_000))
-        // Worth its setup only over many rows.
-        let strings = limit >= 256 ? StringTable() : nil
-        while events.count < limit {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
-            try forEachEvent(of: handle, workspace: workspace, from: after + 1) { (sequence, bytes) throws(EventStoreError) in
-                let event = try EventCodec.decode(bytes, workspace: workspace, sequence: sequence, strings: strings)
-                events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
-                return events.count < limit
+            """
+        return try withCachedStatement(query, workspace: workspace, db) { statement, handle in
+            try check(sqlite3_bind_int64(handle, 2, after &+ 1), db)
+            var events: [StoredEvent] = []
+            // A caller may pass `Int.max` to mean "all of it".
+            events.reserveCapacity(min(limit, 10_000))
+            // Worth its setup only over many rows.
+            let strings = limit >= 256 ? StringTable() : nil
+            while events.count < limit {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
+                try forEachEvent(of: handle, workspace: workspace, from: after + 1) { (sequence, bytes) throws(EventStoreError) in
+                    let event = try EventCodec.decode(bytes, workspace: workspace, sequence: sequence, strings: strings)
+                    events.append(StoredEvent(workspace: workspace, sequence: sequence, event: event))
+                    return events.count < limit
+                }
             }
+            return events
         }
-        return events
     }
 
     /// Hands over the event blobs of the `first, count, events` row `handle` stands on, from
