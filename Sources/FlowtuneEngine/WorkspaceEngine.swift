@@ -93,10 +93,11 @@ public actor WorkspaceEngine {
         _ command: Command, actor: String, cause: String? = nil, reportingTask: Bool = false
     ) async throws -> CommandOutcome {
         try await withUnsafeThrowingContinuation { continuation in
-            let submission = Submission(
-                command: command, actor: actor, cause: cause, reportingTask: reportingTask, continuation: continuation)
             let start = inbox.withLock { inbox in
-                inbox.submissions.append(submission)
+                // Made in place: a submission made outside the lock would be copied into the inbox,
+                // retaining everything its command holds, and the original then released.
+                inbox.submissions.append(Submission(
+                    command: command, actor: actor, cause: cause, reportingTask: reportingTask, continuation: continuation))
                 defer { inbox.isDraining = true }
                 return !inbox.isDraining
             }
@@ -109,25 +110,25 @@ public actor WorkspaceEngine {
     private func drain() async {
         while true {
             if let recovery { await recovery.value }
-            let submissions = inbox.withLock { inbox in
+            var submissions = inbox.withLock { inbox in
                 let taken = inbox.submissions
                 inbox.submissions = []
                 if taken.isEmpty { inbox.isDraining = false }
                 return taken
             }
             if submissions.isEmpty { return }
-            // Through the buffer: iterating, or subscripting the array, would copy each
-            // submission, retaining all its command holds.
-            submissions.withUnsafeBufferPointer { submissions in
-                for index in submissions.indices { decide(submissions[index]) }
-            }
+            // Reversed and popped, so that each submission moves into `decide` in arrival order:
+            // iterating or subscripting the array copies each one, retaining all its command
+            // holds, and releases it again with the array. Reversing only moves the elements.
+            submissions.reverse()
+            while let submission = submissions.popLast() { decide(submission) }
             await Task.yield()
         }
     }
 
     /// Decides one submitted command: a refusal is answered at once, anything else once the
     /// batches up to and including its events are durable.
-    private func decide(_ submission: Submission) {
+    private func decide(_ submission: consuming Submission) {
         let context = CommandContext(now: clock.now(), actor: submission.actor, cause: submission.cause)
         let events: [Event]
         do {
@@ -204,8 +205,9 @@ public actor WorkspaceEngine {
     /// the whole state as an argument would copy it (and retain each of its members) per command.
     private func createdTask(_ command: Command, _ events: [Event]) -> TaskID? {
         guard case .createTask(let request) = command else { return nil }
-        for event in events {
-            if case .taskCreated(let created) = event.payload { return created.task }
+        // By index: iterating would copy each event, retaining all it holds.
+        for index in events.indices {
+            if case .taskCreated(let created) = events[index].payload { return created.task }
         }
         if let key = request.idempotencyKey { return state.idempotencyKeys[key]?.task }
         return nil

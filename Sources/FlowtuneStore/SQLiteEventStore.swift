@@ -202,15 +202,15 @@ public final class SQLiteEventStore: EventStore {
         // taken to start at this entry.
         var firstOf = [Int64](repeating: 0, count: entries.count)
         var starts: [Int] = []
-        var startOf: [TaskKey: Int] = [:]
+        var startOf = TaskKeyTable(capacity: entries.count)
         for index in entries.indices {
             let key = TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[index].task]))
             if let first = firsts.first(of: key) {
                 firstOf[index] = first
-            } else if let start = startOf[key] {
-                firstOf[index] = -Int64(start) - 1
+            } else if let start = startOf.value(for: key) {
+                firstOf[index] = -start - 1
             } else {
-                startOf[key] = starts.count
+                startOf.set(Int64(starts.count), for: key)
                 firstOf[index] = -Int64(starts.count) - 1
                 starts.append(index)
             }
@@ -557,94 +557,4 @@ private func check(_ code: Int32, _ db: Database) throws {
 private func error(_ code: Int32, _ db: Database, sql: String?) -> DatabaseError {
     let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
     return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
-}
-
-/// The first events of one workspace's recently met tasks, by task id, in two generations: when
-/// the newer fills up it becomes the older and the oldest entries are dropped, so memory stays
-/// bounded while the tasks still moving, met again and again, stay.
-struct TaskFirstEvents: Sendable {
-    /// How many entries a generation holds before it is retired.
-    static let generationSize = 100_000
-
-    private var newer: [TaskKey: Int64] = [:]
-    private var older: [TaskKey: Int64] = [:]
-
-    /// The task's first event, if it is remembered.
-    mutating func first(of task: TaskKey) -> Int64? {
-        if let first = newer[task] { return first }
-        guard let first = older[task] else { return nil }
-        remember(first, of: task)
-        return first
-    }
-
-    /// Remembers a task's first event.
-    mutating func remember(_ first: Int64, of task: TaskKey) {
-        newer[task] = first
-        if newer.count >= Self.generationSize {
-            older = newer
-            newer = [:]
-        }
-    }
-
-    /// The first event of the task with id `task`, if it is remembered.
-    mutating func first(of task: String) -> Int64? {
-        first(of: TaskKey(task))
-    }
-
-    /// Remembers the first event of the task with id `task`.
-    mutating func remember(_ first: Int64, of task: String) {
-        remember(first, of: TaskKey(task))
-    }
-}
-
-/// A task id as the store's memory of first events keys it: an id of up to 16 UTF-8 bytes (most
-/// are) packed into two words and its length, read straight from the encoded batch without making
-/// a `String`; a longer one as its string.
-struct TaskKey: Hashable, Sendable {
-    private var low: UInt64
-    private var high: UInt64
-    private var count: Int
-    private var long: String?
-
-    /// The key of the id whose UTF-8 bytes are `bytes`.
-    init(_ bytes: UnsafeRawBufferPointer) {
-        count = bytes.count
-        long = nil
-        low = 0
-        high = 0
-        guard let base = bytes.baseAddress, count > 0 else { return }
-        if count > 16 {
-            long = String(decoding: bytes, as: UTF8.self)
-        } else if count >= 8 {
-            // From 9 bytes on the words overlap; with the length beside them the packing is still
-            // one-to-one.
-            low = base.loadUnaligned(as: UInt64.self)
-            high = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        } else {
-            for index in 0..<count {
-                low |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
-            }
-        }
-    }
-
-    /// The key of the id `id`.
-    init(_ id: String) {
-        var id = id
-        self = id.withUTF8 { TaskKey(UnsafeRawBufferPointer($0)) }
-    }
-
-    static func == (lhs: TaskKey, rhs: TaskKey) -> Bool {
-        guard lhs.low == rhs.low, lhs.high == rhs.high, lhs.count == rhs.count else { return false }
-        return lhs.count <= 16 || lhs.long == rhs.long
-    }
-
-    func hash(into hasher: inout Hasher) {
-        if let long {
-            hasher.combine(long)
-        } else {
-            // One word for the hasher instead of three: ids that mix to the same word only cost
-            // the table an equality check.
-            hasher.combine(low &+ (high &* 0x9E37_79B9_7F4A_7C15) &+ UInt64(count) << 56)
-        }
-    }
 }

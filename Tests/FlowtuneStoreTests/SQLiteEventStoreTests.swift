@@ -553,6 +553,35 @@ struct SQLiteEventStoreTests {
         #expect(firsts.first(of: "t\(2 * size - 1)") == Int64(2 * size - 1))
     }
 
+    @Test("the table of task keys answers as a dictionary does, over short, packed and long ids, updates and growth")
+    func taskKeyTableMatchesDictionary() {
+        var generator = SeededGenerator(seed: 11)
+        var table = TaskKeyTable(capacity: 4)
+        var reference: [String: Int64] = [:]
+        // Ids of 0 to 24 bytes from a small alphabet, so that many repeat (updates) and the packed
+        // lengths 1–7, 8–16 and the unpacked ones above 16 all occur; numbers like "T17" and "T71"
+        // share their bytes in another order.
+        let alphabet = Array("T0123456789ab")
+        for step in 0..<60_000 {
+            let length = Int.random(in: 0...24, using: &generator)
+            let id = String((0..<length).map { _ in alphabet[Int.random(in: 0..<(length < 4 ? 13 : 3), using: &generator)] })
+            let key = TaskKey(id)
+            if Bool.random(using: &generator) {
+                table.set(Int64(step), for: key)
+                reference[id] = Int64(step)
+            }
+            #expect(table.value(for: key) == reference[id])
+        }
+        #expect(table.count == reference.count)
+        for (id, value) in reference { #expect(table.value(for: TaskKey(id)) == value) }
+        // Ids that were never set are not found, including prefixes and extensions of set ones.
+        for id in reference.keys.prefix(500) {
+            for other in [id + "z", "z" + id, String(id.dropLast())] where reference[other] == nil {
+                #expect(table.value(for: TaskKey(other)) == nil)
+            }
+        }
+    }
+
     @Test("a closed and reopened file store reads back everything it acknowledged")
     func durableAcrossReopen() async throws {
         try await withTemporaryDirectory { directory in
