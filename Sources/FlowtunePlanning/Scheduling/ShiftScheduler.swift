@@ -14,9 +14,10 @@ import Foundation
 /// optimum; with costs off any grid nothing is rounded. Dives on the relaxation (round one
 /// template's count, re-solve warm, repeat) then give a covering schedule, usually within a
 /// unit of that bound: one that meets it is proven optimal without branching. Otherwise a
-/// neighbourhood search (``searchNeighbourhoods``) fixes the templates where the best dive and
-/// the relaxation agree and lets CBC look for a schedule a unit cheaper among the rest, a
-/// program a third the size, stopping at the first that meets the bound. What it ends with,
+/// neighbourhood search (``searchNeighbourhoods``) frees the templates starting in one part of
+/// the day, then those where the best dive and the relaxation disagree, fixes the rest, and
+/// lets CBC look for a schedule a unit cheaper among the free ones, a program a third the
+/// size, stopping at the first that meets the bound. What it ends with,
 /// trimmed of workers the cover does not need, is CBC's starting schedule and the cuts are
 /// rows of CBC's program, so a schedule comes back even when the limit is reached before CBC
 /// improves on it, with the bound it is measured against.
@@ -40,17 +41,18 @@ public struct ShiftScheduler: Sendable {
     /// instead did better on office-hours weeks and worse on the other demand shapes.
     var solverOptions: [(String, String)] = [("cuts", "off"), ("gomory", "root")]
     /// The neighbourhoods searched around the best dive, in order, each with CBC's options
-    /// for its sub-program: where the dive and the relaxation disagree (with Gomory cuts at
-    /// the root), then each part of the day in slices of 2, 4, 6 and 8 hours widened to twice
-    /// that (a few milliseconds each: most are refuted at their root), then the disagreement
-    /// again without cuts. On 60 generated headcount weeks the parts of the day found the last
-    /// worker on four weeks where the disagreement did not.
+    /// for its sub-program: each part of the day, in slices of 2 and then 4 hours widened to
+    /// twice that (a few milliseconds each: most are refuted at their root), then where the
+    /// dive and the relaxation disagree (with Gomory cuts at the root, then without), then two
+    /// random halves of the disagreement.
     var neighbourhoods: [(Neighbourhood, [(String, String)])] =
-        [(.disagreement, [("cuts", "off"), ("gomory", "root")])]
-        + [12, 6, 4, 3].flatMap { parts in (0..<parts).map { (Neighbourhood.timeOfDay(part: $0, parts: parts), [("cuts", "off")]) } }
-        + [(.disagreement, [("cuts", "off")])]
+        [12, 6].flatMap { parts in (0..<parts).map { (Neighbourhood.timeOfDay(part: $0, parts: parts), [("cuts", "off")]) } }
+        + [
+            (.disagreement, [("cuts", "off"), ("gomory", "root")]), (.disagreement, [("cuts", "off")]),
+            (.random, [("cuts", "off")]), (.random, [("cuts", "off")]),
+        ]
     /// How many dives are tried before the neighbourhood search; the rest come after it.
-    var divesBeforeSearch = 2
+    var divesBeforeSearch = 4
     /// The seed of the random neighbourhoods: the same problem is searched the same way.
     var neighbourhoodSeed: UInt64 = 1
     /// The share of the time limit one neighbourhood's sub-program may take.
@@ -128,9 +130,9 @@ public struct ShiftScheduler: Sendable {
                 }
             }
             // Most weeks' optimum is the bound or one unit above it, and a dive that meets the
-            // bound ends the solve without CBC. The first two dives are the quick ones; the
-            // neighbourhood search around the better of them finds the last unit more often
-            // than the two slower dives do, which are tried after it.
+            // bound ends the solve without CBC. Running only the two quick dives before the
+            // neighbourhood search (the slow two after it) measured no better: the slow dives
+            // find the bound on weeks the search does not, and it costs their time first.
             let rules = LinearRelaxation.DiveRule.allCases
             dive(rules.prefix(divesBeforeSearch))
             var searchNodes = 0
