@@ -331,7 +331,7 @@ struct LearningLoopTests {
     @Test func predictiveRoutingBeatsRoundRobinOnCycleTime() throws {
         // Half the desk is twice as fast as written on a and 1.6 times slower on b, the other
         // half the reverse; round-robin ignores it, predictive learns it.
-        let scenario = LearningDesk.scenario(horizon: 5 * 3600, replications: 4, learning: LearningSettings(refresh: 600, history: 20))
+        let scenario = LearningDesk.scenario(horizon: 5 * 3600, replications: 10, learning: LearningSettings(refresh: 600, history: 20))
         let report = try Simulator(scenario: scenario).run(policies: [.roundRobin, .predictive])
         let comparison = PolicyComparison(baseline: report.runs[0], candidate: report.runs[1])
         let difference = comparison.difference("cycle.mean")
