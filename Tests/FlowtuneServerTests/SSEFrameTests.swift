@@ -26,7 +26,7 @@ struct SSEFrameTests {
     /// negative values: the offer's own writer must give the encoder's bytes exactly.
     @Test("an offer's frame is byte for byte the encoder's, for decisions of every shape")
     func offerFrames() throws {
-        var random = SplitMix(seed: 20_261_122)
+        var random = SeededGenerator(seed: 20_261_122)
         let names = ["skillFit", "idle", "a/b", "quote\"d", "tab\there", "über", "load\u{1}", ""]
         func number() -> Double {
             switch random.next() % 9 {
@@ -76,20 +76,5 @@ struct SSEFrameTests {
         }
         // Most took the offer's own writer; those with several models, the encoder.
         #expect(checked > 250 && checked < 400)
-    }
-}
-
-/// A small seeded generator (SplitMix64), so that the drawn cases are the same on every run.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -112,41 +112,16 @@ enum EventJSON {
             }
         }
         let payload = try encoder.encode(event.payload)
-        buffer.writeStaticString("{")
-        JSONBytes.writeKey("actor", into: &buffer)
-        JSONBytes.writeString(event.actor, into: &buffer)
-        if let cause = event.cause {
-            buffer.writeStaticString(",")
-            JSONBytes.writeKey("cause", into: &buffer)
-            JSONBytes.writeString(cause, into: &buffer)
+        let range = payload.withUnsafeBytes { fields(ofPayload: $0) }
+        // Not the shape the synthesized coding gives: take the general path.
+        let general = range == nil ? try encoder.encode(EventResource.data(of: event.payload)) : nil
+        write(sequence: sequence, event: event, into: &buffer) { buffer in
+            if let range {
+                payload.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            } else if let general {
+                buffer.writeBytes(general)
+            }
         }
-        buffer.writeStaticString(",")
-        JSONBytes.writeKey("data", into: &buffer)
-        let written = payload.withUnsafeBytes { bytes -> Bool in
-            guard let range = fields(ofPayload: bytes) else { return false }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[range]))
-            return true
-        }
-        if !written {
-            // Not the shape the synthesized coding gives: take the general path.
-            let data = EventResource.data(of: event.payload)
-            buffer.writeBytes(try encoder.encode(data))
-        }
-        buffer.writeStaticString(",")
-        JSONBytes.writeKey("sequence", into: &buffer)
-        JSONBytes.writeInteger(sequence, into: &buffer)
-        if let task = event.taskID {
-            buffer.writeStaticString(",")
-            JSONBytes.writeKey("task", into: &buffer)
-            JSONBytes.writeString(task.rawValue, into: &buffer)
-        }
-        buffer.writeStaticString(",")
-        JSONBytes.writeKey("time", into: &buffer)
-        JSONBytes.writeTime(event.time, into: &buffer)
-        buffer.writeStaticString(",")
-        JSONBytes.writeKey("type", into: &buffer)
-        JSONBytes.writeString(event.type, into: &buffer)
-        buffer.writeStaticString("}")
     }
 
     /// Writes the event with its payload's fields written by `data`.
