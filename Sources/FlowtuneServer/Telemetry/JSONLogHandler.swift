@@ -18,6 +18,16 @@ public struct JSONLogHandler: LogHandler {
         case standardOutput
         /// A callback receiving each line, newline included; for tests and custom sinks.
         case lines(@Sendable (String) -> Void)
+
+        /// Writes one line, newline included, in a single write so that lines from concurrent
+        /// tasks never interleave.
+        func write(_ line: String) {
+            switch self {
+            case .standardError: FileHandle.standardError.write(Data(line.utf8))
+            case .standardOutput: FileHandle.standardOutput.write(Data(line.utf8))
+            case .lines(let receive): receive(line)
+            }
+        }
     }
 
     /// The logger's label.
@@ -54,11 +64,7 @@ public struct JSONLogHandler: LogHandler {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(JSONValue.object(object)) else { return }
         let text = String(decoding: data, as: UTF8.self) + "\n"
-        switch destination {
-        case .standardError: FileHandle.standardError.write(Data(text.utf8))
-        case .standardOutput: FileHandle.standardOutput.write(Data(text.utf8))
-        case .lines(let receive): receive(text)
-        }
+        destination.write(text)
     }
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {

@@ -39,11 +39,7 @@ public struct TextLogHandler: LogHandler {
         var text = "\(Self.timestamp()) \(level)\(label.isEmpty ? "" : " ")\(label):"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
         text += " [\(source)] \(message)\n"
-        switch destination {
-        case .standardError: FileHandle.standardError.write(Data(text.utf8))
-        case .standardOutput: FileHandle.standardOutput.write(Data(text.utf8))
-        case .lines(let receive): receive(text)
-        }
+        destination.write(text)
     }
 
     /// Local time to the second with its offset, as swift-log's stream handler writes it.
