@@ -74,6 +74,67 @@ struct AssignmentRepairTests {
     }
 
     /// A medium instance of one of the classes the solver is benchmarked on.
+    /// Small instances built like the hard benchmark classes, where every row ranks the columns
+    /// alike: `a_i · b_j` with real or small integer factors, and Machol–Wien `(i+1)(j+1)` with
+    /// rows and columns shuffled; square and both rectangular shapes, some with forbidden pairs
+    /// or capacities.
+    static func rankOneInstances(count: Int) -> [(label: String, problem: AssignmentProblem)] {
+        var generator = SeededGenerator(seed: 0x5EED_0F_0A55)
+        return (0..<count).map { index in
+            let tasks = Int.random(in: 2...6, using: &generator)
+            let workers = Int.random(in: 2...6, using: &generator)
+            let kind = ["product", "integer product", "machol"][index % 3]
+            let a: [Double], b: [Double]
+            switch kind {
+            case "product":
+                a = (0..<tasks).map { _ in Double.random(in: 1..<100, using: &generator) }
+                b = (0..<workers).map { _ in Double.random(in: 1..<100, using: &generator) }
+            case "integer product":
+                a = (0..<tasks).map { _ in Double(Int.random(in: 1...4, using: &generator)) }
+                b = (0..<workers).map { _ in Double(Int.random(in: 1...4, using: &generator)) }
+            default:
+                a = (1...tasks).map(Double.init).shuffled(using: &generator)
+                b = (1...workers).map(Double.init).shuffled(using: &generator)
+            }
+            let forbidden = index % 4 == 3 ? 0.25 : 0
+            let costs = (0..<(tasks * workers)).map { position -> Double in
+                Double.random(in: 0..<1, using: &generator) < forbidden ? .infinity : a[position / workers] * b[position % workers]
+            }
+            let capacities = index % 5 == 4 ? (0..<workers).map { _ in Int.random(in: 0...2, using: &generator) } : nil
+            let problem = try! AssignmentProblem(taskCount: tasks, workerCount: workers, costs: costs, capacities: capacities)
+            return ("\(kind) \(tasks)×\(workers) #\(index)", problem)
+        }
+    }
+
+    @Test("on small product and Machol–Wien costs the repair and the solver equal brute force")
+    func rankOneCostsMatchBruteForce() {
+        var repairedCount = 0
+        for (label, problem) in Self.rankOneInstances(count: 90) {
+            let best = AssignmentBruteForce.best(problem)
+            let solved = AssignmentSolver.solve(problem)
+            #expect(solved.assignedCount == best.assigned, "\(label)")
+            #expect(AssignmentTests.close(solved.totalCost, best.cost), "\(label): \(solved.totalCost) vs \(best.cost)")
+            AssignmentTests.checkDuals(problem, solved, label)
+            let rows = min(problem.taskCount, problem.slotCount)
+            guard rows >= 2 else { continue }
+            for columnsBid in [false, true] {
+                let repaired = Self.withCore(problem) { layout, matrix in
+                    AssignmentCore.solveRepaired(matrix, rows: layout.rows, columns: layout.columns, columnsBid: columnsBid)
+                        .map { AssignmentSolution(problem: problem, layout: layout, core: $0) }
+                }
+                guard let repaired else {
+                    #expect(best.assigned < rows, "\(label): declined although all \(rows) rows fit")
+                    continue
+                }
+                #expect(repaired.assignedCount == best.assigned, "\(label)")
+                #expect(AssignmentTests.close(repaired.totalCost, best.cost), "\(label): \(repaired.totalCost) vs \(best.cost)")
+                AssignmentTests.checkDuals(problem, repaired, label)
+                repairedCount += 1
+            }
+        }
+        #expect(repairedCount > 100)
+    }
+
     static func instance(_ kind: String, tasks: Int, workers: Int, capacities: [Int]? = nil, seed: UInt64) -> AssignmentProblem {
         var generator = SeededGenerator(seed: seed)
         let count = tasks * workers
@@ -95,6 +156,10 @@ struct AssignmentRepairTests {
             costs = (0..<count).map { a[$0 / workers] * b[$0 % workers] }
         case "machol":  // c = (i+1)(j+1), all ties broken only by position
             costs = (0..<count).map { Double(($0 / workers + 1) * ($0 % workers + 1)) }
+        case "integer product":  // a_i · b_j with a and b small integers: products and ties at once
+            let a = (0..<tasks).map { _ in Double(Int.random(in: 1...20, using: &generator)) }
+            let b = (0..<workers).map { _ in Double(Int.random(in: 1...20, using: &generator)) }
+            costs = (0..<count).map { a[$0 / workers] * b[$0 % workers] }
         case "types":  // a few task types, worker speed per type, task size, a fifth ineligible
             let typical = (0..<4).map { _ in Double.random(in: 100..<1000, using: &generator) }
             let factor = (0..<(workers * 4)).map { _ in
@@ -115,7 +180,7 @@ struct AssignmentRepairTests {
     }
 
     @Test("the repair gives the dense solve's optimum on medium instances of every benchmark class",
-          arguments: ["integer", "geometric", "product", "machol", "types", "sparse"])
+          arguments: ["integer", "geometric", "product", "integer product", "machol", "types", "sparse"])
     func repairMatchesDenseSolve(_ kind: String) {
         let shapes: [(tasks: Int, workers: Int, capacities: [Int]?)] = [
             (60, 60, nil), (57, 60, nil), (60, 57, nil),
@@ -153,7 +218,7 @@ struct AssignmentRepairTests {
         }
     }
 
-    @Test("a completed auction's matching is within n·ε of the optimum (ε-complementary slackness)")
+    @Test("a completed auction's matching is within n·ε of the optimum, and optimal on integer costs")
     func auctionIsNearlyOptimal() {
         for seed in 1...6 {
             let n = 50
@@ -167,7 +232,7 @@ struct AssignmentRepairTests {
                         row4col.withUnsafeMutableBufferPointer { row4col in
                             AssignmentCore.auction(
                                 costs.baseAddress!, rows: n, columns: n, workBudget: 1000 * n * n,
-                                v: v, col4row: col4row, row4col: row4col)
+                                provenBudget: 1000 * n * n, v: v, col4row: col4row, row4col: row4col)
                         }
                     }
                 }
@@ -179,6 +244,11 @@ struct AssignmentRepairTests {
             let range = (problem.costs.max() ?? 0) - (problem.costs.min() ?? 0)
             #expect(total >= optimum - 1e-9 * max(1, optimum), "seed \(seed)")
             #expect(total <= optimum + Double(n) * range * 1e-9 + 1e-9 * max(1, optimum), "seed \(seed): \(total) vs \(optimum)")
+            if seed % 2 == 1 {
+                // Integer costs: the auction stops at ε < 1/n, where ε-complementary slackness
+                // leaves less than 1 between its total and the optimum, so none.
+                #expect(total == optimum, "seed \(seed): integer costs, \(total) vs \(optimum)")
+            }
             for (row, column) in col4row.enumerated() where column >= 0 { #expect(row4col[column] == row) }
         }
     }

@@ -11,8 +11,15 @@ extension AssignmentCore {
     /// Writes `v = −price` and the matching of the phase it ended in (complete when it returns
     /// `true`; partial when the work budget ran out first, as it does when rows fight over a few
     /// columns for long, or when no complete assignment exists).
+    ///
+    /// The first phase may spend `workBudget`; it ends only when every row holds a column, which
+    /// proves that a complete assignment exists and so that every later phase ends too. From then
+    /// on the auction may spend up to `provenBudget` in all. Stopping early is the expensive choice
+    /// on matrices whose rows all rank the columns alike (products, Machol–Wien): the exact search
+    /// from half-settled prices explores most rows for every row it places and costs several times
+    /// what the remaining phases do.
     static func auction(
-        _ c: UnsafePointer<Double>, rows nr: Int, columns nc: Int, workBudget: Int,
+        _ c: UnsafePointer<Double>, rows nr: Int, columns nc: Int, workBudget: Int, provenBudget: Int,
         v: UnsafeMutableBufferPointer<Double>, col4row: UnsafeMutableBufferPointer<Int>,
         row4col: UnsafeMutableBufferPointer<Int>
     ) -> Bool {
@@ -21,22 +28,29 @@ extension AssignmentCore {
         v.update(repeating: 0)
         guard nr > 1, nr <= nc else { return false }
         var lowest = Double.infinity, highest = -Double.infinity
+        var integral = true
         for index in 0..<(nr * nc) where c[index] < .infinity {
             lowest = min(lowest, c[index])
             highest = max(highest, c[index])
+            integral = integral && c[index] == c[index].rounded(.towardZero)
         }
         let range = highest - lowest
         guard range > 0, range < .infinity else { return false }
         // ε from a hundredth of the cost range down to a billionth of it, a factor of 8 a phase.
         // Each phase costs at least a round of bids; the last leaves near-ties only within 1e-9 of
-        // the range, which the repair settles.
-        let finalEpsilon = range * 1e-9
+        // the range, which the repair settles. With integer costs an ε below 1/n already makes the
+        // auction's assignment optimal (Bertsekas), so finer phases would only repeat it.
+        let finalEpsilon = integral ? max(range * 1e-9, 1 / Double(nr + 1)) : range * 1e-9
         var epsilon = range / 100
         let listLength = min(nc, 8)
+        // A rescan keeps one column more than the list: the first that did not make it, whose
+        // value is the floor. Its current value bounds the next rescan (below).
+        let kept = min(nc, listLength + 1)
 
         let price = UnsafeMutableBufferPointer<Double>.allocate(capacity: nc)
         let pending = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
-        let shortList = UnsafeMutablePointer<Int32>.allocate(capacity: nr * listLength)
+        let shortList = UnsafeMutablePointer<Int32>.allocate(capacity: nr * kept)
+        let keptCount = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
         let listCount = UnsafeMutableBufferPointer<Int>.allocate(capacity: nr)
         let floor = UnsafeMutableBufferPointer<Double>.allocate(capacity: nr)
         let listValue = UnsafeMutablePointer<Double>.allocate(capacity: listLength + 1)
@@ -46,12 +60,14 @@ extension AssignmentCore {
             pending.deallocate()
             shortList.deallocate()
             listCount.deallocate()
+            keptCount.deallocate()
             floor.deallocate()
             listValue.deallocate()
             listColumn.deallocate()
         }
         price.initialize(repeating: 0)
         listCount.initialize(repeating: 0)
+        keptCount.initialize(repeating: 0)
         // Every list starts empty, below any floor, so a row's first bid fills it.
         floor.initialize(repeating: -.infinity)
         var work = 0
@@ -63,6 +79,21 @@ extension AssignmentCore {
             let capacity = listLength + 1
             var count = 0
             var bar = Double.infinity  // what a column must beat to enter: the last kept, once full
+            // The columns kept last time are `capacity` columns, so the largest of their values
+            // today bounds the capacity-th smallest from above. Starting there, only columns near
+            // the row's cheapest are inserted. Without the bound a row whose values fall towards
+            // its cheapest column (all rows ranking the columns alike, at nearly balanced prices)
+            // inserts almost every column it reads on the way down.
+            let list = shortList + i * kept
+            if keptCount[i] == capacity {
+                var bound = -Double.infinity
+                for e in 0..<capacity {
+                    let j = Int(list[e])
+                    bound = max(bound, row[j] + price[j])
+                }
+                // Columns equal to the bound may still belong in the list: let them in until it fills.
+                if bound < .infinity { bar = bound.nextUp }
+            }
             func insert(_ value: Double, _ j: Int) {
                 var slot = count < capacity ? count : capacity - 1
                 if count < capacity { count += 1 }
@@ -94,9 +125,9 @@ extension AssignmentCore {
                 if value < bar { insert(value, j) }
                 j += 1
             }
-            let list = shortList + i * listLength
             listCount[i] = min(count, listLength)
-            for e in 0..<listCount[i] { list[e] = listColumn[e] }
+            keptCount[i] = count
+            for e in 0..<count { list[e] = listColumn[e] }
             floor[i] = count == capacity ? listValue[listLength] : .infinity
             work += nc
         }
@@ -104,7 +135,7 @@ extension AssignmentCore {
         /// The cheapest and second cheapest on row `i`'s list at today's prices.
         func cheapestOnList(row i: Int) -> (best: Double, column: Int, second: Double) {
             let row = c + i * nc
-            let list = shortList + i * listLength
+            let list = shortList + i * kept
             var best = Double.infinity, second = Double.infinity
             var bestColumn = -1
             for e in 0..<listCount[i] {
@@ -123,6 +154,7 @@ extension AssignmentCore {
         }
 
         var completed = false
+        var budget = workBudget
         phases: while true {
             col4row.update(repeating: -1)
             row4col.update(repeating: -1)
@@ -140,7 +172,7 @@ extension AssignmentCore {
                     (best, bestColumn, second) = cheapestOnList(row: i)
                 }
                 second = min(second, floor[i])
-                if bestColumn < 0 || work > workBudget { break phases }  // a row with no eligible column, or out of time
+                if bestColumn < 0 || work > budget { break phases }  // a row with no eligible column, or out of time
                 pendingCount -= 1
                 // With a single eligible column the margin is unbounded; the range keeps the
                 // price finite and still outbids any competitor that has a second choice.
@@ -155,6 +187,7 @@ extension AssignmentCore {
                 row4col[bestColumn] = i
                 col4row[i] = bestColumn
             }
+            budget = max(budget, provenBudget)
             if epsilon <= finalEpsilon {
                 completed = true
                 break

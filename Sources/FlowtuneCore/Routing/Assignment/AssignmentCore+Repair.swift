@@ -56,7 +56,7 @@ extension AssignmentCore {
                     // The auction runs on the real rows only: padding rows are all alike and
                     // would only bid against each other.
                     _ = auction(
-                        c, rows: nr, columns: n, workBudget: 25 * nr * n, v: v,
+                        c, rows: nr, columns: n, workBudget: 25 * nr * n, provenBudget: 60 * nr * n, v: v,
                         col4row: UnsafeMutableBufferPointer(rebasing: col4row[0..<nr]), row4col: row4col)
                     // The auction leaves each matched pair up to ε above its row's cheapest;
                     // lowering the column's price by that much makes the pair tight, and only
@@ -154,7 +154,7 @@ extension AssignmentCore {
                 rowOfColumn.withUnsafeMutableBufferPointer { rowOfColumn in
                     columnOfRow.withUnsafeMutableBufferPointer { columnOfRow in
                         _ = auction(
-                            t.baseAddress!, rows: n, columns: n, workBudget: 25 * n * n,
+                            t.baseAddress!, rows: n, columns: n, workBudget: 25 * n * n, provenBudget: 60 * n * n,
                             v: w, col4row: rowOfColumn, row4col: columnOfRow)
                     }
                 }
