@@ -38,6 +38,8 @@ public actor WorkspaceEngine {
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
     private var subscribers: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
+    /// Subscriptions handed each commit's events as one array.
+    private var commitSubscribers: [UUID: AsyncStream<[StoredEvent]>.Continuation] = [:]
     /// The real-time reallocation pass: what it has learned, and when it runs next; nil while off.
     private var reallocation: ReallocationMonitor?
     private var nextReallocation: Date?
@@ -309,11 +311,47 @@ public actor WorkspaceEngine {
         return stream
     }
 
+    /// Committed events from now on, in log order, one array per group commit: every event of
+    /// a commit in one element, none empty, each element starting where the previous one ended.
+    ///
+    /// The same events as ``subscribe()``, handed over once per commit rather than once per
+    /// event, so that a subscriber that folds or forwards them wakes once per commit. Nothing is
+    /// dropped: a subscriber that falls behind finds the commits buffered.
+    ///
+    /// ```swift
+    /// for await commit in await engine.subscribeToCommits() {
+    ///     for stored in commit { board.record(stored) }
+    /// }
+    /// ```
+    public func subscribeToCommits() -> AsyncStream<[StoredEvent]> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<[StoredEvent]>.makeStream(bufferingPolicy: .unbounded)
+        commitSubscribers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        return stream
+    }
+
     private func unsubscribe(_ id: UUID) {
         subscribers[id] = nil
+        commitSubscribers[id] = nil
     }
 
     private func publish(_ batch: [[Event]], from version: Int64) {
+        if !commitSubscribers.isEmpty {
+            // Made once and shared by every subscriber: the array is yielded, not copied.
+            var commit: [StoredEvent] = []
+            commit.reserveCapacity(batch.reduce(0) { $0 + $1.count })
+            var sequence = version
+            for events in batch {
+                for index in events.indices {
+                    sequence += 1
+                    commit.append(StoredEvent(workspace: workspace, sequence: sequence, event: events[index]))
+                }
+            }
+            if !commit.isEmpty {
+                for continuation in commitSubscribers.values { continuation.yield(commit) }
+            }
+        }
         guard !subscribers.isEmpty else { return }
         var sequence = version
         for events in batch {
@@ -325,14 +363,17 @@ public actor WorkspaceEngine {
         }
     }
 
-    /// How many subscriptions the engine feeds now: a server's event stream subscribes once, on
-    /// its first listener, so a shutdown that ends subscriptions only reaches listeners counted here.
-    public var subscriberCount: Int { subscribers.count }
+    /// How many subscriptions the engine feeds now, of either kind: a server's event stream
+    /// subscribes once, on its first listener, so a shutdown that ends subscriptions only reaches
+    /// listeners counted here.
+    public var subscriberCount: Int { subscribers.count + commitSubscribers.count }
 
     /// Ends every subscription.
     public func finishSubscriptions() {
         for continuation in subscribers.values { continuation.finish() }
+        for continuation in commitSubscribers.values { continuation.finish() }
         subscribers = [:]
+        commitSubscribers = [:]
     }
 
     // MARK: - Reading

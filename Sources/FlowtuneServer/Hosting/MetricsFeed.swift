@@ -10,13 +10,13 @@ struct MetricsFeed: Service {
     func run() async throws {
         // Subscribe before replaying so that nothing committed in between is missed; the board
         // skips what it has already folded.
-        let stream = await host.engine.subscribe()
+        let commits = await host.engine.subscribeToCommits()
         let board = host.board
         let folder = MetricsFolder()
         try await host.store.replay(host.workspace, after: 0) { batch in folder.fold(batch) }
         await board.seed(folder.metrics, upTo: folder.position)
         await withTaskCancellationOrGracefulShutdownHandler {
-            await board.follow(stream)
+            await board.follow(commits: commits)
         } onCancelOrGracefulShutdown: {
             Task { await host.engine.finishSubscriptions() }
         }

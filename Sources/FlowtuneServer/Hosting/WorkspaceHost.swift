@@ -50,6 +50,14 @@ public actor MetricsBoard {
         for await stored in stream { record(stored) }
     }
 
+    /// Folds every commit of `commits` (``WorkspaceEngine/subscribeToCommits()``) as it comes,
+    /// until the stream ends: the board wakes once per commit rather than once per event.
+    public func follow(commits: AsyncStream<[StoredEvent]>) async {
+        for await commit in commits {
+            for index in commit.indices { record(commit[index]) }
+        }
+    }
+
     /// Replaces the measures with ones folded elsewhere up to `position`, such as from a replay.
     public func seed(_ folded: WorkspaceMetrics, upTo position: Int64) {
         guard position > applied else { return }

@@ -147,14 +147,11 @@ final class FanOutGeneration: Sendable {
     init(host: WorkspaceHost, settings: Settings) {
         self.settings = settings
         let forward = Task { [self] in
-            let live = await host.engine.subscribe()
+            let live = await host.engine.subscribeToCommits()
             // Events after this version all come through `live`; earlier ones are in the store.
             let base = await host.engine.committedVersion
             becomeReady(after: base)
-            for await stored in live where stored.sequence > base {
-                let frame = (try? EventStreamRoutes.frame(stored)) ?? ByteBuffer()
-                append(stored.sequence, type: stored.event.type, frame: frame)
-            }
+            for await commit in live { append(commit, after: base) }
             finish()
         }
         let heartbeat = settings.heartbeat
@@ -206,17 +203,34 @@ final class FanOutGeneration: Sendable {
 
     // MARK: Producing
 
-    private func append(_ sequence: Int64, type: String, frame: ByteBuffer) {
+    /// Encodes the frames of one commit's events after `base`, outside the lock, and adds them
+    /// to the open segment in one step.
+    private func append(_ commit: [StoredEvent], after base: Int64) {
+        var frames = ByteBufferAllocator().buffer(capacity: commit.count * 768)
+        var ends: [Int] = []
+        var types: [String] = []
+        ends.reserveCapacity(commit.count)
+        types.reserveCapacity(commit.count)
+        var first: Int64?
+        for index in commit.indices where commit[index].sequence > base {
+            let start = frames.writerIndex
+            // A frame that cannot be encoded is sent empty, keeping its place in the sequence.
+            do { try EventStreamRoutes.writeFrame(commit[index], into: &frames) } catch { frames.moveWriterIndex(to: start) }
+            if first == nil { first = commit[index].sequence }
+            ends.append(frames.writerIndex)
+            types.append(commit[index].event.type)
+        }
+        guard let first else { return }
         let (wake, schedule) = state.withLock { state -> ([UnsafeContinuation<Void, Never>], Duration?) in
             guard !state.stopped else { return ([], nil) }
             if state.open.ends.isEmpty {
-                state.open.first = sequence
-                state.open.buffer = ByteBufferAllocator().buffer(capacity: max(64 << 10, frame.readableBytes))
+                state.open.first = first
+                state.open.buffer = ByteBufferAllocator().buffer(capacity: max(64 << 10, frames.readableBytes))
             }
-            var frame = frame
-            state.open.buffer.writeBuffer(&frame)
-            state.open.ends.append(state.open.buffer.writerIndex)
-            state.open.types.append(type)
+            let offset = state.open.buffer.writerIndex - frames.readerIndex
+            state.open.buffer.writeImmutableBuffer(frames)
+            for end in ends { state.open.ends.append(end + offset) }
+            state.open.types.append(contentsOf: types)
             if state.sealScheduled { return ([], nil) }
             let now = ContinuousClock.now
             let due = state.lastSeal + settings.sealInterval

@@ -124,6 +124,12 @@ struct EventStreamRoutes {
     /// One event as an SSE frame. The JSON has no raw newlines, so it fits one `data:` line.
     static func frame(_ stored: StoredEvent) throws -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: 1024)
+        try writeFrame(stored, into: &buffer)
+        return buffer
+    }
+
+    /// Appends one event's SSE frame to `buffer`.
+    static func writeFrame(_ stored: StoredEvent, into buffer: inout ByteBuffer) throws {
         buffer.writeStaticString("id: ")
         buffer.writeString(String(stored.sequence))
         buffer.writeStaticString("\nevent: ")
@@ -131,7 +137,6 @@ struct EventStreamRoutes {
         buffer.writeStaticString("\ndata: ")
         try EventJSON.write(sequence: stored.sequence, event: stored.event, into: &buffer)
         buffer.writeStaticString("\n\n")
-        return buffer
     }
 
     /// The position to resume after: the `Last-Event-ID` header, else the `after` query

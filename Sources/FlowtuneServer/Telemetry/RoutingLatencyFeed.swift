@@ -15,14 +15,19 @@ struct RoutingLatencyFeed: Service {
     let telemetry: ServerTelemetry
 
     func run() async throws {
-        let stream = await host.engine.subscribe()
+        let commits = await host.engine.subscribeToCommits()
         // Cancelling the iteration ends only this subscription; finishing the engine's
         // subscriptions here would end the other feeds' before their own turn to stop.
         await cancelWhenGracefulShutdown {
-            for await stored in stream {
-                guard case .taskOffered = stored.event.payload else { continue }
-                let seconds = max(0, Date().timeIntervalSince(stored.event.time))
-                telemetry.recordRoutingDecision(.nanoseconds(Int64(seconds * 1e9)))
+            for await commit in commits {
+                // One reading of the clock per commit: its offers reached subscribers together.
+                var now: Date?
+                for index in commit.indices {
+                    guard case .taskOffered = commit[index].event.payload else { continue }
+                    if now == nil { now = Date() }
+                    let seconds = max(0, now!.timeIntervalSince(commit[index].event.time))
+                    telemetry.recordRoutingDecision(.nanoseconds(Int64(seconds * 1e9)))
+                }
             }
         }
     }

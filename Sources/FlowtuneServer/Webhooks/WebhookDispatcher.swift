@@ -28,11 +28,13 @@ struct WebhookDispatcher: Service {
         // The newest committed sequence, fed by the engine's stream so that idle deliverers
         // read the store only when there is something new.
         let newest = Newest(await host.engine.committedVersion)
-        let stream = await host.engine.subscribe()
+        let commits = await host.engine.subscribeToCommits()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await stored in stream { newest.raise(to: stored.sequence) }
+                    for await commit in commits {
+                        if let last = commit.last { newest.raise(to: last.sequence) }
+                    }
                 }
                 group.addTask { await supervise(newest) }
                 // The engine's stream ends only with the server; the supervisor ends on cancellation.
