@@ -43,20 +43,10 @@ extension WorkspaceState {
 
     func predictedTask(_ task: WorkTask) -> PredictedTask {
         let type = taskType(of: task)
-        var value = settings.predictive.taskValue
-        var given = false
-        if case .object(let members) = task.attributes, case .number(let number)? = members[settings.predictive.valueAttribute],
-            number.isFinite, number >= 0
-        {
-            value = number
-            given = true
-        }
-        var deadline: Double?
-        if let step = workflow(task.workflow, version: task.workflowVersion)?.step(task.step) {
-            deadline = task.stepEnteredAt.timeIntervalSinceReferenceDate + task.responseWindow(in: step)
-        }
+        let (value, given) = taskValue(attributes: task.attributes)
         return PredictedTask(
-            type: type, predictions: predictionIndex.types[type], value: value, valueGiven: given, promiseDeadline: deadline)
+            type: type, predictions: predictionIndex.types[type], value: value, valueGiven: given,
+            promiseDeadline: promiseDeadline(of: task))
     }
 
     /// The prediction for worker number `number` on a type: their own, else everyone's.
@@ -70,14 +60,22 @@ extension WorkspaceState {
     /// The fit of worker number `number` for `task`, at `now` (seconds since the reference date).
     @inline(__always)
     func pairFit(_ task: PredictedTask, worker number: Int, skillFit: Double, now: Double) -> PairFit {
-        guard let prediction = prediction(task.predictions, worker: number) else {
-            return PairFit(fit: skillFit, prediction: nil, score: nil)
-        }
-        let predictive = settings.predictive
+        pairFit(
+            prediction: prediction(task.predictions, worker: number), value: task.value,
+            promiseDeadline: task.promiseDeadline, worker: number, skillFit: skillFit, now: now)
+    }
+
+    /// The fit of worker number `number`, given their `prediction` (nil: the skill fit stands
+    /// in), for a task worth `value` whose response window ends at `promiseDeadline`.
+    @inline(__always)
+    func pairFit(
+        prediction: Prediction?, value: Double, promiseDeadline: Double?, worker number: Int, skillFit: Double, now: Double
+    ) -> PairFit {
+        guard let prediction else { return PairFit(fit: skillFit, prediction: nil, score: nil) }
         let score = PredictiveScore(
-            prediction: prediction, taskValue: task.value, costPerHour: workers[number].worker.costPerHour,
-            customerCostPerHour: predictive.customerCostPerHour, promiseSlack: task.promiseDeadline.map { $0 - now },
-            missedPromiseCost: predictive.missedPromiseCost)
+            prediction: prediction, taskValue: value, costPerHour: workers[number].worker.costPerHour,
+            customerCostPerHour: settings.predictive.customerCostPerHour, promiseSlack: promiseDeadline.map { $0 - now },
+            missedPromiseCost: settings.predictive.missedPromiseCost)
         return PairFit(fit: score.fit, prediction: prediction, score: score)
     }
 
@@ -318,7 +316,13 @@ extension WorkspaceState {
         let nowValue = now.timeIntervalSinceReferenceDate
         let idle = Self.idle(worker, now: nowValue)
         var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
-        var heads: [(task: TaskID, queue: Int, channel: Int, terms: TaskTerms, skillFit: Double, ordering: Double)] = []
+        var heads: [LineHead] = []
+        var orderings: [Double] = []
+        // A head per priority level and channel of each queue this worker serves, at most: one
+        // allocation each.
+        let lines = min(workers[workerNumber].queues.count * 9 * max(channelList.count, 1), 512)
+        heads.reserveCapacity(lines)
+        orderings.reserveCapacity(lines)
         var exclusions = ExclusionTally()
         var skipped: [TaskID] = []
         var candidateCount = 0
@@ -333,16 +337,22 @@ extension WorkspaceState {
             let queue = queues[queueNumber].queue
             for channel in queues[queueNumber].channels where worker.hasCapacity(on: channel) {
                 for level in 0..<9 {
-                    let line = queues[queueNumber].waiting[channel][level]
-                    guard let head = line.first else { continue }
+                    // Read where it waits: binding the line would retain and release it.
+                    guard let head = queues[queueNumber].waiting[channel][level].first else { continue }
                     var entry = head
+                    var slot = 0
                     if !head.declinedBy.isEmpty, head.declinedBy.contains(id) {
-                        guard let other = line.first(where: { !$0.declinedBy.contains(id) }) else {
+                        guard
+                            let other = queues[queueNumber].waiting[channel][level].firstIndex(where: {
+                                !$0.declinedBy.contains(id)
+                            })
+                        else {
                             exclusions.add(.declined, skipped.count)
                             skipped.append(head.task)
                             continue
                         }
-                        entry = other
+                        entry = queues[queueNumber].waiting[channel][level][other]
+                        slot = other
                     }
                     if eligibility.delay > 0, entry.queuedAt + eligibility.delay > now {
                         exclusions.add(.relaxation(eligibility.delay), skipped.count)
@@ -352,56 +362,75 @@ extension WorkspaceState {
                     candidateCount += 1
                     let terms = Self.taskTerms(
                         queue: queue, priority: level + 1, queuedAt: entry.queuedAt, now: now, weights: weights)
-                    heads.append((
-                        entry.task, queueNumber, channel, terms, eligibility.skillFit,
-                        Self.predictiveTotal(terms, fit: 0, idle: idle, weights)))
+                    heads.append(LineHead(
+                        task: entry.task, queuedAt: entry.queuedAt, queue: queueNumber, channel: channel, level: level,
+                        slot: slot, declined: !entry.declinedBy.isEmpty, terms: terms, skillFit: eligibility.skillFit))
+                    orderings.append(Self.predictiveTotal(terms, fit: 0, idle: idle, weights))
                 }
             }
         }
         // Reading a task's type, value and promise costs more than its ordering terms: score the
         // heads from the best ordering down and stop once even a perfect fit could not reach the
         // places explained. Taken from a heap, one at a time, rather than sorting every head: the
-        // loop usually stops after a few.
-        var order = DescendingOrder(heads.map(\.ordering))
-        var fitSlot = [Int32](repeating: -1, count: heads.count)
-        var fitList: [(pair: PairFit, predicted: PredictedTask)] = []
+        // loop usually stops after a few. A head is read for what it needs at that point only —
+        // its type to judge fairness, then its value and promise to score it — and the
+        // explanation is built for the places explained alone, once the loop is done.
+        var order = DescendingOrder(orderings)
         // Judged per task: one that would take this worker over the fairness bound is left to
         // another free worker within it, if there is one; otherwise taken, the rule waived.
+        // Both judgements depend on the task only through its type (and, for the other worker,
+        // its line, wait and refusals), so each decision remembers them rather than judging
+        // every head afresh: a worker over the bound meets it on every head it looks at.
         let checkFairness = !fairness.isEmpty
-        var passedOver: [(task: TaskID, overage: FairnessLedger.Overage)] = []
+        var judged = FairnessJudgements()
+        var alternatives = FairAlternatives()
+        var passedOver = PassedOver()
         var waivedFor: [Int: FairnessLedger.Overage] = [:]
+        var lastTypeName: String?
+        var lastType = -1
         while let index = order.next() {
-            let ordering = heads[index].ordering
+            let ordering = orderings[index]
             if best.ranked.count == best.capacity, ordering + weights.skillFit <= best.ranked[best.capacity - 1].score {
                 break
             }
-            // Read in place: binding the task would copy it, every reference it holds retained.
             guard let position = tasks.index(forKey: heads[index].task) else { continue }
-            let predicted = predictedTask(tasks.values[position])
-            if checkFairness, let overage = fairnessOverage(workerNumber, type: predicted.predictions) {
-                if hasFairAlternative(
-                    to: workerNumber, queue: heads[index].queue, channel: heads[index].channel, task: heads[index].task,
-                    type: predicted.predictions, now: now, rank: overage.waiverRank)
-                {
-                    passedOver.append((heads[index].task, overage))
+            // Copied once: each read of a field through the dictionary would copy the task again.
+            let task = tasks.values[position]
+            let typeName = taskType(of: task)
+            let type: Int
+            if typeName == lastTypeName {
+                type = lastType
+            } else {
+                type = typeNumber(typeName)
+                lastTypeName = typeName
+                lastType = type
+            }
+            if checkFairness, let overage = judged.overage(type: type, { fairnessOverage(workerNumber, type: type) }) {
+                if hasFairAlternative(to: workerNumber, head: heads[index], type: type, rank: overage.waiverRank, now: now, memo: &alternatives) {
+                    passedOver.add(heads[index].task, overage)
                     continue
                 }
                 waivedFor[index] = overage
             }
-            let pair = pairFit(predicted, worker: workerNumber, skillFit: heads[index].skillFit, now: nowValue)
-            fitSlot[index] = Int32(fitList.count)
-            fitList.append((pair, predicted))
+            let pair = pairFit(taskFacts(task, type: type), worker: workerNumber, skillFit: heads[index].skillFit, now: nowValue)
             best.consider(index, score: ordering + weights.skillFit * pair.fit)
         }
-        func fit(_ index: Int) -> (pair: PairFit, predicted: PredictedTask) { fitList[Int(fitSlot[index])] }
         guard !best.ranked.isEmpty else { return nil }
         let ranked = best.ranked
+        var explained: [(pair: PairFit, predicted: PredictedTask)] = []
+        explained.reserveCapacity(ranked.count)
+        for entry in ranked {
+            // Found in the loop, and nothing has changed since.
+            guard let position = tasks.index(forKey: heads[entry.index].task) else { return nil }
+            let predicted = predictedTask(tasks.values[position])
+            explained.append((pairFit(predicted, worker: workerNumber, skillFit: heads[entry.index].skillFit, now: nowValue), predicted))
+        }
         var notes: [String] = []
         var excluded = lineHeadExclusions(exclusions, skipped: skipped, otherQueues: otherQueues, worker: workerNumber)
         if let first = passedOver.first {
             excluded.append(Exclusion(
                 rule: "\(first.overage.rule) (for \(first.task.rawValue)): tasks another free worker within the bound can take",
-                count: passedOver.count, examples: passedOver.prefix(3).map(\.task.rawValue)))
+                count: passedOver.count, examples: passedOver.examples.map(\.rawValue)))
         }
         if let overage = waivedFor[ranked[0].index] {
             notes.append(
@@ -409,17 +438,16 @@ extension WorkspaceState {
                     + "(\(overage.rule)), but no other free worker within it, or less over on hard tasks, can take it, "
                     + "and work does not wait for fairness")
         }
-        let candidates = ranked.map { entry in
-            let head = heads[entry.index]
-            return ScoredCandidate(
-                id: head.task.rawValue, score: entry.score,
-                terms: Self.predictiveTerms(head.terms, fit(entry.index).pair, idle: idle, weights))
+        let candidates = ranked.indices.map { place in
+            ScoredCandidate(
+                id: heads[ranked[place].index].task.rawValue, score: ranked[place].score,
+                terms: Self.predictiveTerms(heads[ranked[place].index].terms, explained[place].pair, idle: idle, weights))
         }
         let winner = heads[ranked[0].index]
-        notes.insert(taskNotes(fit(ranked[0].index).predicted, id: winner.task), at: 0)
-        let unpredicted = ranked.filter { fit($0.index).pair.score == nil && fit($0.index).predicted.predictions != nil }
+        notes.insert(taskNotes(explained[0].predicted, id: winner.task), at: 0)
+        let unpredicted = ranked.indices.filter { explained[$0].pair.score == nil && explained[$0].predicted.predictions != nil }
         if !unpredicted.isEmpty {
-            let names = unpredicted.prefix(3).map { heads[$0.index].task.rawValue }.joined(separator: ", ")
+            let names = unpredicted.prefix(3).map { heads[ranked[$0].index].task.rawValue }.joined(separator: ", ")
             notes.append("no prediction for \(id.rawValue) on the type of \(names): skill fit used in place of the predicted fit")
         }
         let decision = RoutingDecision(
@@ -429,28 +457,144 @@ extension WorkspaceState {
         return (winner.task, decision)
     }
 
-    /// Whether a free worker other than `worker`, whom `task` (of `type`) would not take over the
-    /// fairness bound — or would take less far over the hard-task bound than `rank`, this
-    /// worker's ``FairnessLedger/Overage/waiverRank`` — could take it from queue number
-    /// `queueNumber` on channel number `channel` now.
+    /// Whether a free worker other than `worker`, whom a task of type number `type` would not take
+    /// over the fairness bound — or would take less far over the hard-task bound than `rank`, this
+    /// worker's ``FairnessLedger/Overage/waiverRank`` — could take line head `head` now.
+    ///
+    /// What it finds is remembered in `memo` for the decision: the other worker found can take any
+    /// head of the same line (queue and channel), type and rank that has waited at least as long
+    /// and that no one declined; and where no one could, no one can take such a head that has
+    /// waited less. Only the relaxation delays and refusals depend on the head itself.
     func hasFairAlternative(
-        to worker: Int, queue queueNumber: Int, channel: Int, task id: TaskID, type: PredictionIndex.TypeEntry?, now: Date,
-        rank: Double = 0
+        to worker: Int, head: LineHead, type: Int, rank: Double, now: Date, memo: inout FairAlternatives
     ) -> Bool {
-        guard let position = tasks.index(forKey: id) else { return false }
-        let queuedAt = tasks.values[position].queuedAt
-        let declined = tasks.values[position].declinedBy
-        let thisQueue = Int32(queueNumber)
-        for eligibility in queues[queueNumber].eligible where eligibility.worker != worker {
+        let key = FairAlternatives.Key(queue: head.queue, channel: head.channel, type: type, rank: rank)
+        if head.declined {
+            let declinedBy = queues[head.queue].waiting[head.channel][head.level][head.slot].declinedBy
+            return fairAlternative(to: worker, key: key, queuedAt: head.queuedAt, declinedBy: declinedBy, now: now) != nil
+        }
+        if let known = memo.answer(key, queuedAt: head.queuedAt, now: now) { return known }
+        let found = fairAlternative(to: worker, key: key, queuedAt: head.queuedAt, declinedBy: [], now: now)
+        memo.record(key, found: found, queuedAt: head.queuedAt)
+        return found != nil
+    }
+
+    /// The first free worker other than `worker` (in the queue's order of eligible workers) who
+    /// could take a task of `key`'s line and type, queued at `queuedAt` and declined by
+    /// `declinedBy`, now, and whom it would not take over the fairness bound — or less far over
+    /// the hard-task bound than `key`'s rank; with the wait after which they qualify.
+    func fairAlternative(
+        to worker: Int, key: FairAlternatives.Key, queuedAt: Date, declinedBy declined: [WorkerID], now: Date
+    ) -> (worker: Int, delay: TimeInterval)? {
+        let thisQueue = Int32(key.queue)
+        for eligibility in queues[key.queue].eligible where eligibility.worker != worker {
             let other = hot[eligibility.worker]
-            guard other.available, other.serving < 0 || other.serving == thisQueue, other.hasCapacity(on: channel),
+            guard other.available, other.serving < 0 || other.serving == thisQueue, other.hasCapacity(on: key.channel),
                 eligibility.delay <= 0 || queuedAt + eligibility.delay <= now,
                 declined.isEmpty || !declined.contains(workers[eligibility.worker].worker.id),
-                fairnessOverage(eligibility.worker, type: type).map({ $0.waiverRank < rank }) ?? true
+                fairnessOverage(eligibility.worker, type: key.type).map({ $0.waiverRank < key.rank }) ?? true
             else { continue }
-            return true
+            return (eligibility.worker, eligibility.delay)
         }
-        return false
+        return nil
+    }
+}
+
+/// A line head a freed worker may take, as the scan of its lines found it.
+struct LineHead {
+    var task: TaskID
+    var queuedAt: Date
+    /// Where it waits: `queues[queue].waiting[channel][level][slot]`.
+    var queue: Int
+    var channel: Int
+    var level: Int
+    var slot: Int
+    /// Whether any worker declined it.
+    var declined: Bool
+    var terms: TaskTerms
+    var skillFit: Double
+}
+
+/// One worker's fairness judgement per task type, made once in a decision: it depends on the
+/// worker, the type (its predicted seconds and whether it is hard) and the ledger only.
+struct FairnessJudgements {
+    /// By type number + 1 (0 for a type without predictions): nil while not judged, then the
+    /// overage, nil inside when within the bound.
+    private var judged: [FairnessLedger.Overage??] = []
+
+    @inline(__always)
+    mutating func overage(type: Int, _ judge: () -> FairnessLedger.Overage?) -> FairnessLedger.Overage? {
+        let slot = type + 1
+        if slot < judged.count, let known = judged[slot] { return known }
+        let overage = judge()
+        if slot >= judged.count { judged.append(contentsOf: repeatElement(nil, count: slot + 1 - judged.count)) }
+        judged[slot] = .some(overage)
+        return overage
+    }
+}
+
+/// What a decision has learned about other free workers within the fairness bound, per line,
+/// type and rank: see ``WorkspaceState/hasFairAlternative(to:head:type:rank:now:memo:)``.
+struct FairAlternatives {
+    struct Key: Equatable {
+        var queue: Int
+        var channel: Int
+        var type: Int
+        var rank: Double
+    }
+
+    private struct Known {
+        var key: Key
+        /// A worker found, and the wait after which they qualify.
+        var worker: (number: Int, delay: TimeInterval)?
+        /// The earliest queueing time a scan found no one for: a head queued then or later waited
+        /// no longer, so no one qualifies for it either.
+        var noneFrom: Date?
+    }
+
+    /// Few: one per line, type and rank met in the decision.
+    private var known: [Known] = []
+
+    /// The answer for a head of `key` queued at `queuedAt` that no one declined, when what is
+    /// known gives it; nil when a scan is needed.
+    @inline(__always)
+    func answer(_ key: Key, queuedAt: Date, now: Date) -> Bool? {
+        for entry in known where entry.key == key {
+            if let worker = entry.worker, worker.delay <= 0 || queuedAt + worker.delay <= now { return true }
+            if let noneFrom = entry.noneFrom, queuedAt >= noneFrom { return false }
+            return nil
+        }
+        return nil
+    }
+
+    /// Records a scan's result for a head of `key` queued at `queuedAt`.
+    mutating func record(_ key: Key, found: (worker: Int, delay: TimeInterval)?, queuedAt: Date) {
+        let place: Int
+        if let index = known.firstIndex(where: { $0.key == key }) {
+            place = index
+        } else {
+            known.append(Known(key: key))
+            place = known.count - 1
+        }
+        if let found {
+            known[place].worker = (found.worker, found.delay)
+        } else if known[place].noneFrom.map({ queuedAt < $0 }) ?? true {
+            known[place].noneFrom = queuedAt
+        }
+    }
+}
+
+/// The tasks a freed worker passed over for the fairness bound: how many, the first with its
+/// overage, and the first few, without keeping them all.
+struct PassedOver {
+    private(set) var count = 0
+    private(set) var first: (task: TaskID, overage: FairnessLedger.Overage)?
+    private(set) var examples: [TaskID] = []
+
+    mutating func add(_ task: TaskID, _ overage: FairnessLedger.Overage) {
+        if first == nil { first = (task, overage) }
+        if examples.count < 3 { examples.append(task) }
+        count += 1
     }
 }
 
@@ -458,39 +602,47 @@ extension WorkspaceState {
 /// order a stable sort by descending key gives — taken one at a time from a binary heap, so that
 /// the first few of n cost about n comparisons rather than the n log n of sorting them all.
 struct DescendingOrder {
-    private let keys: [Double]
-    private var heap: [Int32]
+    /// A key with its index, kept together so that a comparison reads one place.
+    private struct Node {
+        var key: Double
+        var index: Int32
+    }
+
+    private var heap: [Node]
 
     init(_ keys: [Double]) {
-        self.keys = keys
-        heap = (0..<Int32(keys.count)).map { $0 }
-        var parent = heap.count / 2 - 1
-        while parent >= 0 {
-            siftDown(parent)
-            parent -= 1
+        heap = []
+        heap.reserveCapacity(keys.count)
+        for index in keys.indices { heap.append(Node(key: keys[index], index: Int32(index))) }
+        heap.withUnsafeMutableBufferPointer { nodes in
+            var parent = nodes.count / 2 - 1
+            while parent >= 0 {
+                Self.siftDown(nodes, from: parent)
+                parent -= 1
+            }
         }
     }
 
-    /// Whether index `a` comes before index `b`.
+    /// Whether `a` comes before `b`.
     @inline(__always)
-    private func before(_ a: Int32, _ b: Int32) -> Bool {
-        let ka = keys[Int(a)]
-        let kb = keys[Int(b)]
-        return ka > kb || (ka == kb && a < b)
+    private static func before(_ a: Node, _ b: Node) -> Bool {
+        a.key > b.key || (a.key == b.key && a.index < b.index)
     }
 
-    private mutating func siftDown(_ start: Int) {
+    private static func siftDown(_ nodes: UnsafeMutableBufferPointer<Node>, from start: Int) {
         var parent = start
-        let count = heap.count
+        let count = nodes.count
+        let moving = nodes[parent]
         while true {
             let left = 2 * parent + 1
-            if left >= count { return }
+            if left >= count { break }
             var first = left
-            if left + 1 < count, before(heap[left + 1], heap[left]) { first = left + 1 }
-            if !before(heap[first], heap[parent]) { return }
-            heap.swapAt(first, parent)
+            if left + 1 < count, before(nodes[left + 1], nodes[left]) { first = left + 1 }
+            if !before(nodes[first], moving) { break }
+            nodes[parent] = nodes[first]
             parent = first
         }
+        nodes[parent] = moving
     }
 
     /// The next index, or nil when every one has been taken.
@@ -498,9 +650,11 @@ struct DescendingOrder {
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
-            heap[0] = last
-            siftDown(0)
+            heap.withUnsafeMutableBufferPointer { nodes in
+                nodes[0] = last
+                Self.siftDown(nodes, from: 0)
+            }
         }
-        return Int(top)
+        return Int(top.index)
     }
 }
