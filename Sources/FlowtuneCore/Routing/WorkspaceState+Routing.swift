@@ -10,7 +10,8 @@ extension WorkspaceState {
     public func route(task id: TaskID, now: Date) -> (worker: WorkerID?, decision: RoutingDecision)? {
         if settings.routingPolicy.usesPredictions { return routePredictive(task: id, now: now) }
         guard let task = tasks[id], let queueNumber = queueNumber(task.queue) else { return nil }
-        return route(RoutedTask(task), queueNumber: queueNumber, now: now)
+        let (worker, _, decision) = route(RoutedTask(task), queueNumber: queueNumber, now: now)
+        return (worker, decision)
     }
 
     /// ``route(task:now:)`` for the facts of a task already looked up, with its queue's number.
@@ -20,7 +21,7 @@ extension WorkspaceState {
     /// scan and the ranking are the same, so the worker chosen is too.
     func route(
         _ task: RoutedTask, queueNumber: Int, now: Date, detail: RoutingDetail = .explained
-    ) -> (worker: WorkerID?, decision: RoutingDecision) {
+    ) -> (worker: WorkerID?, number: Int?, decision: RoutingDecision) {
         let queue = queues[queueNumber].queue
         let policy = settings.routingPolicy.parameters
         let weights = policy.weights
@@ -57,8 +58,10 @@ extension WorkspaceState {
                     }
                 }
             }
-            let chosen = best.ranked.first.map { workers[queues[queueNumber].eligible[$0.index].worker].worker.id }
-            return (chosen, Self.choiceOnly(policy, direction: .taskToWorker, candidateCount: candidateCount))
+            let number = best.ranked.first.map { queues[queueNumber].eligible[$0.index].worker }
+            return (
+                number.map { workers[$0].worker.id }, number,
+                Self.choiceOnly(policy, direction: .taskToWorker, candidateCount: candidateCount))
         }
         queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
             hot.withUnsafeBufferPointer { hot in
@@ -114,8 +117,8 @@ extension WorkspaceState {
             policy: policy.name, policyVersion: policy.version, direction: .taskToWorker,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
             runnerUpLost: Self.whyRunnerUpLost(candidates))
-        let chosen = best.ranked.first.map { workers[queues[queueNumber].eligible[$0.index].worker].worker.id }
-        return (chosen, decision)
+        let number = best.ranked.first.map { queues[queueNumber].eligible[$0.index].worker }
+        return (number.map { workers[$0].worker.id }, number, decision)
     }
 
     /// Finds the best waiting task for a worker with free capacity, across every queue it can serve.
@@ -144,7 +147,7 @@ extension WorkspaceState {
             else { return nil }
             return (task, queue, decision)
         }
-        guard let workerNumber = number ?? workerIndex[id] else { return nil }
+        guard let workerNumber = number ?? self.workerNumber(id) else { return nil }
         let worker = hot[workerNumber]
         guard worker.available else { return nil }
         // A freed worker usually finds every line empty: answer that before building a decision.

@@ -152,7 +152,8 @@ extension WorkspaceState {
 
         case .acceptOffer(let id, let worker):
             // Only the task's state is read: copying the whole task out would retain every field.
-            let state = Self.inPlace(&tasks.values[try openTaskIndex(id)]) { $0.state }
+            let index = try openTaskIndex(id)
+            let state = Self.inPlace(&tasks.values[index]) { $0.state }
             // The worker an offer is open to is registered: only another name needs looking up.
             if state.worker != worker { try requireWorker(worker) }
             guard case .offered(let holder, let expiresAt) = state else {
@@ -287,7 +288,7 @@ extension WorkspaceState {
         }
         // The version and the first step's decisions read in place: the whole workflow copied out
         // would be retained and released field by field on every creation.
-        guard let workflow = latestVersion(of: request.workflow) else {
+        guard locateWorkflow(request.workflow) != nil, let workflow = latestVersion(of: request.workflow) else {
             throw CommandError(.notFound, "no workflow \(request.workflow)", field: "workflow")
         }
         guard (1...9).contains(request.priority) else {
@@ -488,13 +489,14 @@ extension WorkspaceState {
         read(task)
     }
 
-    private func openTask(_ id: TaskID) throws(CommandError) -> WorkTask {
-        tasks.values[try openTaskIndex(id)]
+    private mutating func openTask(_ id: TaskID) throws(CommandError) -> WorkTask {
+        let index = try openTaskIndex(id)
+        return tasks.values[index]
     }
 
     /// Where the open task `id` is in `tasks`, so that a caller can read just the fields it needs.
-    private func openTaskIndex(_ id: TaskID) throws(CommandError) -> [TaskID: WorkTask].Index {
-        if let index = tasks.index(forKey: id) { return index }
+    private mutating func openTaskIndex(_ id: TaskID) throws(CommandError) -> [TaskID: WorkTask].Index {
+        if let index = locateTask(id) { return index }
         if let state = finished[id] {
             throw CommandError(.conflict, "task \(id) is already \(state.name)", field: "task")
         }
@@ -502,7 +504,7 @@ extension WorkspaceState {
     }
 
     private func requireWorker(_ id: WorkerID) throws(CommandError) {
-        guard workerIndex[id] != nil else { throw CommandError(.notFound, "no worker \(id)", field: "worker") }
+        guard workerNumber(id) != nil else { throw CommandError(.notFound, "no worker \(id)", field: "worker") }
     }
 
     /// Takes back the worker's open offers and offers each task to someone else.
@@ -526,7 +528,7 @@ extension WorkspaceState {
     private mutating func offer(task id: TaskID, _ run: inout Run) {
         // One lookup of the task and its queue serves both routing and the offer's expiry; the
         // fields routing needs are read in place rather than from a copy of the whole task.
-        guard let index = tasks.index(forKey: id) else { return }
+        guard let index = locateTask(id) else { return }
         let (routable, queue, routed) = Self.inPlace(&tasks.values[index]) { task in
             (task.state == .queued && task.lane == .routine, task.queue, RoutedTask(task: task))
         }
@@ -535,9 +537,11 @@ extension WorkspaceState {
             offerPredictive(task: id, queueNumber: queueNumber, &run)
             return
         }
-        let (worker, decision) = route(
+        let (worker, number, decision) = route(
             routed, queueNumber: queueNumber, now: run.context.now, detail: run.context.routingDetail)
         guard let worker else { return }
+        // The offer's event names the chosen worker: found again from here without a hash.
+        if let number { workerCursor = number }
         let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
         emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
     }
@@ -548,7 +552,7 @@ extension WorkspaceState {
             if settings.predictive.batchInterval == 0 { routeBatch(&run) }
             return
         }
-        guard let index = workerIndex[id] else { return }
+        guard let index = locateWorker(id) else { return }
         while workers[index].worker.status == .available,
             let (task, queueNumber, decision) = route(
                 freedWorker: id, number: index, now: run.context.now, detail: run.context.routingDetail)
@@ -575,7 +579,7 @@ extension WorkspaceState {
             closeExceptionRateSlot(of: workflow, due: timer.due, &run)
             return
         }
-        guard let id = timer.task, let index = tasks.index(forKey: id) else { return }
+        guard let id = timer.task, let index = locateTask(id) else { return }
         if case .offerExpiry(let worker, _) = timer.kind {
             // Most offers are accepted before they lapse: read the state in place rather than
             // copy the whole task to find that out.

@@ -8,6 +8,7 @@ extension WorkspaceState {
         let time = event.time
         switch event.payload {
         case .workflowDefined(let workflow):
+            workflowCursor = nil
             workflows[workflow.id, default: []].append(workflow)
             adoptAdaptive(workflow, at: time)
 
@@ -77,6 +78,7 @@ extension WorkspaceState {
                 advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: firstID), to: time)
                 task.learnedResponseWindow = learnedWindow(for: task, step: step)
             }
+            taskCursor = nil
             tasks[task.id] = task
             if let key = created.idempotencyKey {
                 idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
@@ -89,20 +91,21 @@ extension WorkspaceState {
         case .taskOffered(let id, let worker, let expiresAt, _):
             // Changed in place: copying the task out and back costs a second hash and a retain of
             // each of its fields, on every offer.
-            guard let entry = tasks.index(forKey: id) else { return }
+            guard let entry = locateTask(id) else { return }
             let (waiting, place) = Self.inPlace(&tasks.values[entry]) { ($0.state == .queued, WaitingPlace($0)) }
             if waiting { dequeue(place) }
             tasks.values[entry].state = .offered(worker: worker, expiresAt: expiresAt)
             let channel = place.channel
-            if let index = workerIndex[worker] {
+            if let index = locateWorker(worker) {
                 addLoad(workerAt: index, channel: channel, delta: 1, at: time)
                 rotationCursor = index
             }
             schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
 
         case .offerAccepted(let id, let worker):
-            tasks[id]?.state = .assigned(worker: worker)
-            if !responseWindows.isEmpty, let task = tasks[id] { observeResponse(of: task, at: time) }
+            guard let entry = locateTask(id) else { return }
+            tasks.values[entry].state = .assigned(worker: worker)
+            if !responseWindows.isEmpty { observeResponse(of: tasks.values[entry], at: time) }
             if predictions != nil { recordAssignment(task: id, worker: worker, at: time) }
 
         case .offerDeclined(let id, let worker, let reason):
@@ -116,13 +119,17 @@ extension WorkspaceState {
 
         case .stepCompleted(let completion):
             if case .end = completion.next {
-                // Taken out rather than copied out and removed: one hash and no copy of the task.
-                guard var task = tasks.removeValue(forKey: completion.task) else { return }
+                // Taken out rather than copied out and removed: no copy of the task, and no hash
+                // when the command found it.
+                guard let entry = locateTask(completion.task) else { return }
+                taskCursor = nil
+                var task = tasks.remove(at: entry).value
                 release(&task, at: time)
                 finished[task.id] = .completed
                 return
             }
-            guard var task = tasks[completion.task] else { return }
+            guard let entry = locateTask(completion.task) else { return }
+            var task = tasks.values[entry]
             release(&task, at: time)
             switch completion.next {
             case .end:
@@ -185,7 +192,9 @@ extension WorkspaceState {
 
         case .taskCancelled(let id, _):
             // Taken out rather than copied out and removed, as a completion's last step is.
-            guard var task = tasks.removeValue(forKey: id) else { return }
+            guard let entry = locateTask(id) else { return }
+            taskCursor = nil
+            var task = tasks.remove(at: entry).value
             release(&task, at: time)
             finished[id] = .cancelled
 
@@ -369,12 +378,13 @@ extension WorkspaceState {
     }
 
     private mutating func finish(_ task: WorkTask, as state: WorkTask.State, at time: Date) {
+        taskCursor = nil
         tasks[task.id] = nil
         finished[task.id] = state
     }
 
     private mutating func addLoad(_ worker: WorkerID, channel: Channel, delta: Int, at time: Date) {
-        guard let index = workerIndex[worker] else { return }
+        guard let index = locateWorker(worker) else { return }
         addLoad(workerAt: index, channel: channel, delta: delta, at: time)
     }
 
@@ -425,6 +435,7 @@ extension WorkspaceState {
     /// looked up, since every caller has just stored it.
     private mutating func enqueue(_ task: WorkTask) {
         guard let queue = queueNumber(task.queue) else { return }
+        queueCursor = queue
         let id = task.id
         let level = Self.level(of: task.priority)
         let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy)
@@ -447,6 +458,7 @@ extension WorkspaceState {
 
     private mutating func dequeue(_ task: WaitingPlace) {
         guard let queue = queueNumber(task.queue) else { return }
+        queueCursor = queue
         let level = Self.level(of: task.priority)
         guard let channel = channelNumber(task.channel), channel < queues[queue].waiting.count else { return }
         var line = queues[queue].waiting[channel][level]

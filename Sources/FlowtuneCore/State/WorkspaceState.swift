@@ -61,6 +61,19 @@ public struct WorkspaceState: Sendable {
     /// What routing reads about each worker, parallel to `workers` and free of references,
     /// so the routing loop over hundreds of workers touches only plain memory.
     var hot: [WorkerHot] = []
+    /// Where the task last found by id lies in `tasks`. A command finds its task, and the events
+    /// it causes are applied to that same task: they start from here instead of hashing the id
+    /// again. Cleared whenever a task is added or removed, which invalidates `tasks`' indexes.
+    var taskCursor: TaskCursor?
+    /// The number of the worker last found by id, tried before hashing an id: the events of one
+    /// command mostly name the worker it is about. Checked against the id, so never stale.
+    var workerCursor = 0
+    /// The number of the queue a task last joined or left, tried before hashing a queue's id
+    /// (workspaces with more queues than ``queueNumber(_:)`` compares in turn).
+    var queueCursor = 0
+    /// Where the workflow last found by id lies in `workflows`; cleared when a workflow is
+    /// added, which invalidates the dictionary's indexes.
+    var workflowCursor: WorkflowCursor?
 
     /// How many decided proposals the state keeps for the record; the log keeps them all.
     public static let decidedReallocationsKept = 200
@@ -124,7 +137,8 @@ public struct WorkspaceState: Sendable {
     /// `workflow(workflow, version: version)?.step(id)` without copying the whole workflow out
     /// first, which moving a task does on every step.
     func step(_ id: StepID? = nil, of workflow: WorkflowID, version: Int) -> Step? {
-        guard let versions = workflows[workflow] else { return nil }
+        guard let entry = workflowIndex(workflow) else { return nil }
+        let versions = workflows.values[entry]
         for index in versions.indices where versions[index].version == version {
             guard let id else { return versions[index].steps.first }
             return versions[index].steps.first { $0.id == id }
@@ -136,7 +150,8 @@ public struct WorkspaceState: Sendable {
     /// that a caller reads the few fields it needs: copying a step out retains and releases each
     /// of its fields, on every creation and completion. Nil when there is no such step.
     func stepLocation(_ id: StepID? = nil, of workflow: WorkflowID, version: Int) -> StepLocation? {
-        guard let versions = workflows[workflow] else { return nil }
+        guard let entry = workflowIndex(workflow) else { return nil }
+        let versions = workflows.values[entry]
         for index in versions.indices where versions[index].version == version {
             let steps = versions[index].steps
             guard let id else { return steps.isEmpty ? nil : StepLocation(steps: steps, position: 0) }
@@ -151,7 +166,9 @@ public struct WorkspaceState: Sendable {
     /// The id and number of the latest version of a workflow, and whether its first step uses
     /// decisions, read without copying the workflow out.
     func latestVersion(of id: WorkflowID) -> (id: WorkflowID, version: Int, firstStepDecides: Bool)? {
-        guard let versions = workflows[id], !versions.isEmpty else { return nil }
+        guard let entry = workflowIndex(id) else { return nil }
+        let versions = workflows.values[entry]
+        guard !versions.isEmpty else { return nil }
         let latest = versions.count - 1
         let steps = versions[latest].steps
         return (versions[latest].id, versions[latest].version, !steps.isEmpty && !steps[0].decisions.isEmpty)
@@ -185,7 +202,49 @@ public struct WorkspaceState: Sendable {
             for index in queues.indices where queues[index].queue.id == id { return index }
             return nil
         }
+        if queueCursor < queues.count, queues[queueCursor].queue.id == id { return queueCursor }
         return queueIndex[id]
+    }
+
+    /// The number of a registered worker, trying ``workerCursor`` before hashing the id.
+    @inline(__always)
+    func workerNumber(_ id: WorkerID) -> Int? {
+        if workerCursor < workers.count, workers[workerCursor].worker.id == id { return workerCursor }
+        return workerIndex[id]
+    }
+
+    /// ``workerNumber(_:)``, leaving ``workerCursor`` at the worker found.
+    @inline(__always)
+    mutating func locateWorker(_ id: WorkerID) -> Int? {
+        guard let number = workerNumber(id) else { return nil }
+        workerCursor = number
+        return number
+    }
+
+    /// Where the open task `id` lies in `tasks`, trying ``taskCursor`` before hashing the id, and
+    /// leaving the cursor at it.
+    @inline(__always)
+    mutating func locateTask(_ id: TaskID) -> [TaskID: WorkTask].Index? {
+        if let cursor = taskCursor, cursor.id == id { return cursor.index }
+        guard let index = tasks.index(forKey: id) else { return nil }
+        taskCursor = TaskCursor(id: id, index: index)
+        return index
+    }
+
+    /// Where the versions of workflow `id` lie in `workflows`, trying ``workflowCursor`` first.
+    @inline(__always)
+    func workflowIndex(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
+        if let cursor = workflowCursor, cursor.id == id { return cursor.index }
+        return workflows.index(forKey: id)
+    }
+
+    /// ``workflowIndex(_:)``, leaving ``workflowCursor`` at the workflow found.
+    @inline(__always)
+    mutating func locateWorkflow(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
+        if let cursor = workflowCursor, cursor.id == id { return cursor.index }
+        guard let index = workflows.index(forKey: id) else { return nil }
+        workflowCursor = WorkflowCursor(id: id, index: index)
+        return index
     }
 
     /// Tasks in the exception lane, oldest due first.
@@ -202,6 +261,19 @@ public struct WorkspaceState: Sendable {
 
     /// The earliest time a timer is due, for the shell to sleep until.
     public var nextTimerDue: Date? { timers.min?.due }
+}
+
+/// A task's id with where it lies in ``WorkspaceState/tasks``, valid until a task is added or removed.
+struct TaskCursor {
+    var id: TaskID
+    var index: [TaskID: WorkTask].Index
+}
+
+/// A workflow's id with where its versions lie in ``WorkspaceState/workflows``, valid until a
+/// workflow is added.
+struct WorkflowCursor {
+    var id: WorkflowID
+    var index: [WorkflowID: [Workflow]].Index
 }
 
 /// A step of a workflow version where it is stored: `steps[position]`, read field by field.
