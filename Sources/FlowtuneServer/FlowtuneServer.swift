@@ -41,10 +41,10 @@ public struct FlowtuneServer: Sendable {
     public func router() -> Router<FlowtuneRequestContext> {
         let router = Router(context: FlowtuneRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(telemetry: telemetry))
-        router.add(middleware: BodyLimitMiddleware(limit: configuration.bodyLimit))
-        router.add(middleware: ProblemMiddleware())
         let catalog = RouteCatalog(host: host)
-        router.add(middleware: AuthenticationMiddleware(keys: KeyRing(configuration.keys), openPaths: catalog.openPaths))
+        router.add(middleware: RequestGate(
+            limit: configuration.bodyLimit,
+            authentication: AuthenticationMiddleware(keys: KeyRing(configuration.keys), openPaths: catalog.openPaths)))
         catalog.register(on: router)
         PrometheusRoutes(host: host, telemetry: telemetry).register(on: router)
         WebhookRoutes(host: host, repository: webhooks).register(on: router)
@@ -94,16 +94,25 @@ public struct FlowtuneServer: Sendable {
     }
 }
 
-/// Applies the configured body limit to every request's context.
-struct BodyLimitMiddleware: RouterMiddleware {
+/// Applies the configured body limit to every request's context, authenticates the caller and
+/// turns every error into a problem document (``ProblemMiddleware``), in that order.
+///
+/// One middleware rather than three: each layer is an asynchronous call with its own copy of
+/// the request context, on every request.
+struct RequestGate: RouterMiddleware {
     typealias Context = FlowtuneRequestContext
     let limit: Int
+    let authentication: AuthenticationMiddleware
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
         context.maxBodySize = limit
-        return try await next(request, context)
+        do {
+            return try await authentication.handle(request, context: context, next: next)
+        } catch {
+            throw ProblemMiddleware.problem(for: error, request: request, context: context)
+        }
     }
 }

@@ -13,31 +13,40 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             let response = try await next(request, context)
             return response
+        } catch {
+            throw Self.problem(for: error, request: request, context: context)
+        }
+    }
+
+    /// The problem document an error thrown while serving `request` is answered with.
+    static func problem(for error: any Error, request: Request, context: Context) -> any Error {
+        do {
+            throw error
         } catch let problem as Problem {
-            throw problem
+            return problem
         } catch let error as CommandError {
-            throw Problem(error)
+            return Problem(error)
         } catch let error as DecodingError {
-            throw Problem(error)
+            return Problem(error)
         } catch let error as DefinitionError {
-            throw Problem(error)
+            return Problem(error)
         } catch let error as HTTPError {
             switch error.status {
             case .contentTooLarge:
-                throw Problem(
+                return Problem(
                     .contentTooLarge, title: "Body too large",
                     detail: "the request body is larger than the \(context.maxUploadSize) bytes allowed")
             case .notFound:
                 // Its own title, so that a client can tell a wrong URL from an unknown id.
-                throw Problem(
+                return Problem(
                     .notFound, title: "No such route",
                     detail: error.body ?? "no route \(request.method) \(request.uri.path); see /openapi.json")
             default:
-                throw Problem(error.status, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+                return Problem(error.status, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
             }
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)"])
-            throw Problem(.internalServerError, title: "Internal error", detail: "the server failed; the error is logged")
+            return Problem(.internalServerError, title: "Internal error", detail: "the server failed; the error is logged")
         }
     }
 }
