@@ -20,7 +20,13 @@ enum JSONResponse {
     /// A response of JSON already written.
     static func make(json: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
-        fields[.contentType] = "application/json"
+        // Appended where the caller gave none (every busy route): setting through the subscript
+        // looks for fields of the name to replace and builds an array of one.
+        if fields.contains(.contentType) {
+            fields[.contentType] = "application/json"
+        } else {
+            fields.append(HTTPField(name: .contentType, value: "application/json"))
+        }
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: json))
     }
 
