@@ -29,7 +29,8 @@ struct PredictiveFreedWorkerTests {
                     let got = ws.state.route(worker: id, now: ws.now)
                     #expect(got?.task == expected?.task, "seed \(seed) worker \(id)")
                     if let got, let expected {
-                        #expect(abs((got.decision.candidates.first?.score ?? .nan) - expected.score) < 1e-9, "seed \(seed) worker \(id)")
+                        let score = got.decision.candidates.first?.score ?? .nan
+                        #expect(abs(score - expected.score) < 1e-9, "seed \(seed) worker \(id)")
                     }
                     coverage.decisions += 1
                 }
@@ -162,7 +163,9 @@ struct PredictiveFreedWorkerTests {
         // History: each visit with one worker alone on the floor, three of them far more often.
         var available: WorkerID?
         for number in 0..<40 {
-            let worker = Double.random(in: 0..<1, using: &random) < 0.6 ? ids[Int.random(in: 0..<3, using: &random)] : ids.randomElement(using: &random)!
+            let worker =
+                Double.random(in: 0..<1, using: &random) < 0.6
+                ? ids[Int.random(in: 0..<3, using: &random)] : ids.randomElement(using: &random)!
             if available != worker {
                 if let available { try ws.run(.setWorkerStatus(available, .away)) }
                 try ws.run(.setWorkerStatus(worker, .available))

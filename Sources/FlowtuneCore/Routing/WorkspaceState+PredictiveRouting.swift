@@ -406,13 +406,16 @@ extension WorkspaceState {
                 lastType = type
             }
             if checkFairness, let overage = judged.overage(type: type, { fairnessOverage(workerNumber, type: type) }) {
-                if hasFairAlternative(to: workerNumber, head: heads[index], type: type, rank: overage.waiverRank, now: now, memo: &alternatives) {
+                if hasFairAlternative(
+                    to: workerNumber, head: heads[index], type: type, rank: overage.waiverRank, now: now, memo: &alternatives)
+                {
                     passedOver.add(heads[index].task, overage)
                     continue
                 }
                 waivedFor[index] = overage
             }
-            let pair = pairFit(taskFacts(task, type: type), worker: workerNumber, skillFit: heads[index].skillFit, now: nowValue)
+            let pair = pairFit(
+                taskFacts(task, type: type), worker: workerNumber, skillFit: heads[index].skillFit, now: nowValue)
             best.consider(index, score: ordering + weights.skillFit * pair.fit)
         }
         guard !best.ranked.isEmpty else { return nil }
@@ -423,7 +426,8 @@ extension WorkspaceState {
             // Found in the loop, and nothing has changed since.
             guard let position = tasks.index(forKey: heads[entry.index].task) else { return nil }
             let predicted = predictedTask(tasks.values[position])
-            explained.append((pairFit(predicted, worker: workerNumber, skillFit: heads[entry.index].skillFit, now: nowValue), predicted))
+            let pair = pairFit(predicted, worker: workerNumber, skillFit: heads[entry.index].skillFit, now: nowValue)
+            explained.append((pair, predicted))
         }
         var notes: [String] = []
         var excluded = lineHeadExclusions(exclusions, skipped: skipped, otherQueues: otherQueues, worker: workerNumber)
