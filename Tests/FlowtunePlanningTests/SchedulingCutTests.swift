@@ -1,4 +1,5 @@
 import FlowtuneCore
+import Foundation
 import Testing
 
 @testable import FlowtunePlanning
@@ -123,6 +124,26 @@ struct SchedulingCutTests {
             #expect(problem.isCovered(by: schedule.workers))
             #expect(relaxation.objective <= schedule.cost + 1e-6)
             #expect(schedule.lowerBound <= schedule.cost + 1e-9 && schedule.isOptimal == (schedule.gap == 0))
+        }
+    }
+
+    @Test("The LP file with cuts is the plain one plus a row per cut, over the cut's templates, at its workers")
+    func lpFormatWithCuts() {
+        let problem = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 5, demand: .roundTheClock)
+        let cuts = problem.timeOfDayCuts()
+        let plain = problem.lpFormat().split(separator: "\n").map(String.init)
+        let withCuts = problem.lpFormatWithCuts().split(separator: "\n").map(String.init)
+        func isCut(_ line: String) -> Bool { line.hasPrefix(" c") && line.dropFirst(2).first?.isNumber == true }
+        let cutLines = withCuts.filter(isCut)
+        #expect(withCuts.filter { !isCut($0) } == plain)
+        #expect(cutLines.count == cuts.count)
+        for (index, line) in cutLines.enumerated() where index < cuts.count {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            #expect(parts.first.map(String.init) == " c\(index)")
+            let sides = parts.last!.components(separatedBy: ">=")
+            let templates = sides[0].split(separator: "+").map { Int($0.trimmingCharacters(in: .whitespaces).dropFirst())! }
+            #expect(templates == cuts[index].templates)
+            #expect(Int(sides[1].trimmingCharacters(in: .whitespaces)) == cuts[index].workers)
         }
     }
 }

@@ -27,6 +27,8 @@ struct PlanningBench: AsyncParsableCommand {
     @Option(help: "Generated scheduling instances of each kind (seeds 1 to this).") var seeds = 10
     @Option(help: "The first seed: instances are seeds first-seed to first-seed + seeds − 1.") var firstSeed = 1
     @Option(help: "Prices of the generated weeks, comma-separated: headcount, paid, premium.") var prices = "headcount,paid,premium"
+    @Option(help: "Demand shapes of the generated weeks, comma-separated: office, evening, clock.")
+    var demands = "office,evening,clock"
     @Option(help: "Time limit per scheduling solve, in seconds.") var timeLimit = 10.0
     @Option(help: "A directory to write each scheduling instance to in CPLEX LP format, to time other solvers on it.")
     var save: String?
@@ -38,6 +40,11 @@ struct PlanningBench: AsyncParsableCommand {
             .filter { !["headcount", "paid", "premium"].contains($0) }
         guard unknown.isEmpty, !prices.isEmpty else {
             throw ValidationError("--prices takes headcount, paid and premium, comma-separated; not \(unknown.joined(separator: ", "))")
+        }
+        let shapes = demands.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !["office", "evening", "clock"].contains($0) }
+        guard shapes.isEmpty, !demands.isEmpty else {
+            throw ValidationError("--demands takes office, evening and clock, comma-separated; not \(shapes.joined(separator: ", "))")
         }
     }
 
@@ -95,6 +102,8 @@ struct PlanningBench: AsyncParsableCommand {
                 if let save {
                     try problem.lpFormat().write(
                         toFile: "\(save)/days\(days)-t\(templates)-\(demand)-\(cost)-seed\(seed).lp", atomically: true, encoding: .utf8)
+                    try problem.lpFormatWithCuts().write(
+                        toFile: "\(save)/days\(days)-t\(templates)-\(demand)-\(cost)-seed\(seed)-cuts.lp", atomically: true, encoding: .utf8)
                 }
                 let started = ContinuousClock.now
                 let cpuStarted = threadCPUNanoseconds()
@@ -121,7 +130,10 @@ struct PlanningBench: AsyncParsableCommand {
 
     /// The kinds of week measured: each demand shape with each way of pricing templates.
     private var weekVariants: [(ShiftSchedulingProblem.GeneratedDemand, ShiftSchedulingProblem.GeneratedCost)] {
-        let demands: [ShiftSchedulingProblem.GeneratedDemand] = [.officeHours, .eveningPeak, .roundTheClock]
+        let shapes: [String: ShiftSchedulingProblem.GeneratedDemand] = ["office": .officeHours, "evening": .eveningPeak, "clock": .roundTheClock]
+        let demands = ["office", "evening", "clock"].filter { name in
+            self.demands.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == name }
+        }.compactMap { shapes[$0] }
         let named: [String: ShiftSchedulingProblem.GeneratedCost] = ["headcount": .headcount, "paid": .paidTime, "premium": .premiumPaidTime]
         let costs = prices.split(separator: ",").compactMap { named[$0.trimmingCharacters(in: .whitespaces)] }
         return demands.flatMap { demand in costs.map { (demand, $0) } }

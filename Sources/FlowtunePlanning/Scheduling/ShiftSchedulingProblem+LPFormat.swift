@@ -7,7 +7,13 @@ extension ShiftSchedulingProblem {
     /// ```swift
     /// let text = ShiftSchedulingProblem.contactCentre(days: 7, templates: 192, seed: 2).lpFormat()
     /// ```
-    public func lpFormat() -> String {
+    public func lpFormat() -> String { lpFormat(cuts: []) }
+
+    /// The program as ``lpFormat()`` writes it with the time-of-day cuts the scheduler adds
+    /// (``timeOfDayCuts(widths:)``) as rows `c<k>`: the program CBC's search is handed.
+    public func lpFormatWithCuts() -> String { lpFormat(cuts: timeOfDayCuts()) }
+
+    func lpFormat(cuts: [WorkerCut]) -> String {
         func number(_ value: Double) -> String {
             value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
         }
@@ -19,6 +25,9 @@ extension ShiftSchedulingProblem {
         lines.append("Subject To")
         for (interval, need) in required.enumerated() where need > 0 {
             lines.append(" r\(interval): " + covering[interval].map { "x\($0)" }.joined(separator: " + ") + " >= \(need)")
+        }
+        for (index, cut) in cuts.enumerated() {
+            lines.append(" c\(index): " + cut.templates.map { "x\($0)" }.joined(separator: " + ") + " >= \(cut.workers)")
         }
         lines.append("Bounds")
         for (column, intervals) in coverage.enumerated() {
