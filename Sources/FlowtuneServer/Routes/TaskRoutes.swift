@@ -54,7 +54,7 @@ struct TaskRoutes {
     @Sendable func create(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
         let identity = try context.caller
         let body = try await request.decodeJSON(CreateBody.self, context: context)
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        let key = AuthenticationMiddleware.value(of: Self.idempotencyKey, in: request.headers)
         let new = NewTask(
             id: body.id.map(TaskID.init), workflow: WorkflowID(body.workflow), channel: body.channel.map(Channel.init) ?? .default,
             priority: body.priority ?? 5, attributes: body.attributes ?? .object([:]), idempotencyKey: key)
@@ -157,6 +157,9 @@ struct TaskRoutes {
     }
 
     // MARK: - Helpers
+
+    /// Made once: a field name is checked and lower-cased each time one is made.
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
     /// The task as it stands, or where it ended.
     private func current(_ id: TaskID) async throws -> Response {
