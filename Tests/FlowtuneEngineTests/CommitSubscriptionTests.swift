@@ -1,7 +1,6 @@
 import FlowtuneCore
 import FlowtuneStore
 import Foundation
-import Synchronization
 import Testing
 
 @testable import FlowtuneEngine
@@ -10,12 +9,12 @@ import Testing
 struct CommitSubscriptionTests {
     @Test("each commit arrives as one array: the same events, in the same order, as the per-event subscription and the log")
     func sameEventsAsPerEvent() async throws {
-        let store = BatchRecordingStore(try SQLiteEventStore.inMemory())
+        let store = InstrumentedStore(try SQLiteEventStore.inMemory())
         let engine = try await Desk.open(store: store, clock: ManualClock(), workers: 4)
         let start = await engine.committedVersion
         let commits = await engine.subscribeToCommits()
         let events = await engine.subscribe()
-        store.reset()
+        store.resetAppendedCounts()
         // Concurrent submitters, so that commands gather into commits of several.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<60 {
@@ -113,39 +112,4 @@ struct CommitSubscriptionTests {
         while await engine.subscriberCount > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(await engine.subscriberCount == 0)
     }
-}
-
-/// A store that records how many events each append held, wrapping a real store.
-final class BatchRecordingStore: EventStore, Sendable {
-    let inner: SQLiteEventStore
-    private let counts = Mutex<[Int]>([])
-
-    init(_ inner: SQLiteEventStore) { self.inner = inner }
-
-    /// The number of events of each append since the last `reset`, in order.
-    var appendedCounts: [Int] { counts.withLock { $0 } }
-
-    func reset() { counts.withLock { $0 = [] } }
-
-    func append(_ events: [Event], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
-        let version = try await inner.append(events, to: workspace, expectedVersion: expectedVersion)
-        counts.withLock { $0.append(events.count) }
-        return version
-    }
-
-    func version(of workspace: WorkspaceID) async throws -> Int64 { try await inner.version(of: workspace) }
-
-    func read(_ workspace: WorkspaceID, after: Int64, limit: Int) async throws -> [StoredEvent] {
-        try await inner.read(workspace, after: after, limit: limit)
-    }
-
-    func replay(_ workspace: WorkspaceID, after: Int64, batch: @Sendable ([StoredEvent]) throws -> Void) async throws {
-        try await inner.replay(workspace, after: after, batch: batch)
-    }
-
-    func events(of task: TaskID, in workspace: WorkspaceID) async throws -> [StoredEvent] {
-        try await inner.events(of: task, in: workspace)
-    }
-
-    func workspaces() async throws -> [WorkspaceID] { try await inner.workspaces() }
 }

@@ -30,16 +30,24 @@ enum Desk {
     }
 }
 
-/// A store that counts appends and can be told to fail, wrapping a real store.
+/// A store that counts appends, records how many events each committed one held, and can be told
+/// to fail, wrapping a real store.
 final class InstrumentedStore: EventStore, @unchecked Sendable {
     let inner: SQLiteEventStore
     private let lock = NSLock()
     private var _appends = 0
     private var _failNext = false
+    private var _appendedCounts: [Int] = []
 
     init(_ inner: SQLiteEventStore) { self.inner = inner }
 
+    /// Appends tried, failed ones included.
     var appends: Int { lock.withLock { _appends } }
+
+    /// The number of events of each committed append since the last `resetAppendedCounts`, in order.
+    var appendedCounts: [Int] { lock.withLock { _appendedCounts } }
+
+    func resetAppendedCounts() { lock.withLock { _appendedCounts = [] } }
 
     func failNextAppend() { lock.withLock { _failNext = true } }
 
@@ -50,7 +58,9 @@ final class InstrumentedStore: EventStore, @unchecked Sendable {
             return _failNext
         }
         if fail { throw InjectedFailure() }
-        return try await inner.append(events, to: workspace, expectedVersion: expectedVersion)
+        let version = try await inner.append(events, to: workspace, expectedVersion: expectedVersion)
+        lock.withLock { _appendedCounts.append(events.count) }
+        return version
     }
 
     func version(of workspace: WorkspaceID) async throws -> Int64 { try await inner.version(of: workspace) }
