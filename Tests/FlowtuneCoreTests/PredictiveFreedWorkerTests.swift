@@ -88,6 +88,38 @@ struct PredictiveFreedWorkerTests {
         #expect(coverage.mixedRank > 50, "\(coverage)")
     }
 
+    @Test("a waiting task's type follows a change of the type attribute, and a freed worker's choice with it")
+    func typeAttributeChangeRetypesWaitingTasks() throws {
+        var coverage = Coverage()
+        for seed in 1...8 as ClosedRange<UInt64> {
+            var random = SeededGenerator(seed: seed)
+            var ws = try Self.randomDesk(&random)
+            ws.advance(Double.random(in: 0...300, using: &random))
+            // The workflow's id stands in for the type under an attribute no task has, and back.
+            for attribute in ["kind", ws.state.settings.predictive.typeAttribute] {
+                var settings = ws.state.settings
+                settings.predictive.typeAttribute = attribute
+                try ws.run(.configure(settings))
+                var entries = 0
+                for record in ws.state.queues {
+                    for line in record.waiting.joined() {
+                        for entry in line {
+                            let task = try #require(ws.state.tasks[entry.task])
+                            #expect(entry.type == ws.state.taskType(of: task), "seed \(seed) \(attribute) \(entry.task)")
+                            entries += 1
+                        }
+                    }
+                }
+                #expect(entries > 0, "seed \(seed)")
+                for record in ws.state.workers where record.worker.status == .available {
+                    let heads = Self.reference(ws.state, worker: record.worker.id, now: ws.now, coverage: &coverage)
+                    let got = ws.state.route(worker: record.worker.id, now: ws.now)
+                    #expect(got?.task == heads.first?.task, "seed \(seed) \(attribute) worker \(record.worker.id)")
+                }
+            }
+        }
+    }
+
     /// Every line head worker `id` may take at `now`, best first, judged head by head from the
     /// definitions: each head's type and fairness overage, a plain scan of the queue's other
     /// workers for one within the bound, and the fit from ``referenceNet(_:value:costPerHour:settings:slack:)``.

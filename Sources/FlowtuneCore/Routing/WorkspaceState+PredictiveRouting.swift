@@ -306,7 +306,10 @@ extension WorkspaceState {
     /// A task that would take this worker over the fairness bound is left to another free worker
     /// within it, or less over on hard tasks; when no one else can take it, this worker does: work
     /// does not wait for fairness.
-    func routePredictive(worker id: WorkerID, now: Date) -> (task: TaskID, decision: RoutingDecision)? {
+    ///
+    /// Returns the chosen task with the number of the queue it waits in, which the caller would
+    /// otherwise find by copying the task out of `tasks` again.
+    func routePredictive(worker id: WorkerID, now: Date) -> (task: TaskID, queue: Int, decision: RoutingDecision)? {
         guard let workerNumber = workerIndex[id] else { return nil }
         let worker = hot[workerNumber]
         guard worker.available else { return nil }
@@ -364,7 +367,8 @@ extension WorkspaceState {
                         queue: queue, priority: level + 1, queuedAt: entry.queuedAt, now: now, weights: weights)
                     heads.append(LineHead(
                         task: entry.task, queuedAt: entry.queuedAt, queue: queueNumber, channel: channel, level: level,
-                        slot: slot, declined: !entry.declinedBy.isEmpty, terms: terms, skillFit: eligibility.skillFit))
+                        slot: slot, declined: !entry.declinedBy.isEmpty, type: entry.type, terms: terms,
+                        skillFit: eligibility.skillFit))
                     orderings.append(Self.predictiveTotal(terms, fit: 0, idle: idle, weights))
                 }
             }
@@ -393,10 +397,9 @@ extension WorkspaceState {
             if best.ranked.count == best.capacity, ordering + weights.skillFit <= best.ranked[best.capacity - 1].score {
                 break
             }
-            guard let position = tasks.index(forKey: heads[index].task) else { continue }
-            // Copied once: each read of a field through the dictionary would copy the task again.
-            let task = tasks.values[position]
-            let typeName = taskType(of: task)
+            // The type is read where the head waits: a head passed over for fairness is neither
+            // found in `tasks` nor copied out of it.
+            let typeName = heads[index].type
             let type: Int
             if typeName == lastTypeName {
                 type = lastType
@@ -414,6 +417,9 @@ extension WorkspaceState {
                 }
                 waivedFor[index] = overage
             }
+            guard let position = tasks.index(forKey: heads[index].task) else { continue }
+            // Copied once: each read of a field through the dictionary would copy the task again.
+            let task = tasks.values[position]
             let pair = pairFit(
                 taskFacts(task, type: type), worker: workerNumber, skillFit: heads[index].skillFit, now: nowValue)
             best.consider(index, score: ordering + weights.skillFit * pair.fit)
@@ -458,7 +464,7 @@ extension WorkspaceState {
             policy: policy.name, policyVersion: policy.version, direction: .workerToTask,
             candidates: candidates, candidateCount: candidateCount, excluded: excluded,
             runnerUpLost: Self.predictiveRunnerUpLost(candidates), models: predictions?.models ?? [:], notes: notes)
-        return (winner.task, decision)
+        return (winner.task, winner.queue, decision)
     }
 
     /// Whether a free worker other than `worker`, whom a task of type number `type` would not take
@@ -515,6 +521,8 @@ struct LineHead {
     var slot: Int
     /// Whether any worker declined it.
     var declined: Bool
+    /// The task's type in the prediction table, as its waiting entry keeps it.
+    var type: String
     var terms: TaskTerms
     var skillFit: Double
 }

@@ -142,10 +142,7 @@ extension WorkspaceState {
         freedWorker id: WorkerID, number: Int? = nil, now: Date, detail: RoutingDetail
     ) -> (task: TaskID, queue: Int, decision: RoutingDecision)? {
         if settings.routingPolicy.usesPredictions {
-            guard let (task, decision) = routePredictive(worker: id, now: now),
-                let queue = tasks[task].flatMap({ queueNumber($0.queue) })
-            else { return nil }
-            return (task, queue, decision)
+            return routePredictive(worker: id, now: now)
         }
         guard let workerNumber = number ?? self.workerNumber(id) else { return nil }
         let worker = hot[workerNumber]

@@ -57,8 +57,10 @@ extension WorkspaceState {
 
         case .settingsChanged(let new):
             let rejudge = new.predictive != settings.predictive
+            let retype = new.predictive.typeAttribute != settings.predictive.typeAttribute
             settings = new
             if rejudge { fairness.rejudge(settings: new.predictive) }
+            if retype { retypeWaitingEntries() }
 
         case .taskCreated(let created):
             // The few fields every task needs are read where the step is stored; the whole step is
@@ -438,7 +440,7 @@ extension WorkspaceState {
         queueCursor = queue
         let id = task.id
         let level = Self.level(of: task.priority)
-        let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy)
+        let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy, type: taskType(of: task))
         guard let channel = number(of: task.channel) else { return }
         while queues[queue].waiting.count <= channel {
             queues[queue].waiting.append(Array(repeating: Deque(), count: 9))
@@ -534,6 +536,23 @@ struct WaitingPlace {
         channel = task.channel
         priority = task.priority
         queuedAt = task.queuedAt
+    }
+}
+
+extension WorkspaceState {
+    /// Reads every waiting entry's type afresh: the type attribute has changed.
+    mutating func retypeWaitingEntries() {
+        for queue in queues.indices {
+            for channel in queues[queue].waiting.indices {
+                for level in queues[queue].waiting[channel].indices {
+                    for slot in queues[queue].waiting[channel][level].indices {
+                        let id = queues[queue].waiting[channel][level][slot].task
+                        guard let task = tasks[id] else { continue }
+                        queues[queue].waiting[channel][level][slot].type = taskType(of: task)
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -411,6 +411,12 @@ struct WaitingEntry: Sendable, Hashable {
     var queuedAt: Date
     var task: TaskID
     var declinedBy: [WorkerID]
+    /// The task's type in the prediction table (``WorkspaceState/taskType(of:)`` under the
+    /// settings in force), kept here so that a freed worker who passes over a line head for
+    /// fairness reads it where the head waits, without finding and copying the task. A task's
+    /// attributes do not change once it is created; a change of the type attribute retypes
+    /// every waiting entry.
+    var type: String
 }
 
 /// Something that must happen at a time unless the task has moved on.
