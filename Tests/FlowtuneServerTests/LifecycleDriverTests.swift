@@ -131,6 +131,45 @@ struct LifecycleDriverTests {
         }
     }
 
+    @Test func keepsATimelineOfEveryCompletedLifecycle() async throws {
+        try await withDesk { _, live in
+            var settings = driverSettings(live)
+            // Two connections for one worker who holds one task at a time: some creations queue
+            // and are offered on a later read, so create→assigned is longer than the create's
+            // round trip for them.
+            settings.clients = 2
+            settings.count = 10
+            settings.rate = 200
+            settings.keepsTimeline = true
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles == 10)
+            #expect(report.timeline.count == 10)
+            #expect(report.startedAt > 1_000_000_000)
+            // The same lifecycles as the summary's samples, in the order they completed.
+            #expect(report.timeline.map(\.createToAssigned) == report.createToAssigned)
+            // Due every 5 ms from the start, each once.
+            let dues = report.timeline.map(\.due).sorted()
+            for (index, due) in dues.enumerated() {
+                #expect(due >= UInt64(index) * 5_000_000 && due < UInt64(index) * 5_000_000 + 1_000_000)
+            }
+            for sample in report.timeline {
+                #expect(sample.startDelay + sample.createRoundTrip <= sample.createToAssigned)
+                #expect(sample.createToAssigned < sample.completed)
+            }
+            #expect(report.timeline.contains { $0.startDelay + $0.createRoundTrip < $0.createToAssigned } || report.polls == 0)
+        }
+    }
+
+    @Test func keepsNoTimelineUnlessAsked() async throws {
+        try await withDesk { _, live in
+            var settings = driverSettings(live)
+            settings.count = 3
+            let report = try await LifecycleDriver.run(settings)
+            #expect(report.lifecycles == 3)
+            #expect(report.timeline.isEmpty)
+        }
+    }
+
     @Test func fixedRateStopsAtTheCount() async throws {
         try await withDesk { _, live in
             var settings = driverSettings(live)

@@ -34,6 +34,10 @@ struct LoadgenCommand: AsyncParsableCommand {
     @Option(help: "Evidence for every completion, as a JSON object.")
     var evidence: String = #"{"category": "loadgen", "resolution": "handled by loadgen", "root_cause": "synthetic load"}"#
     @Option(help: "The outcome named at steps with several next steps.") var outcome: String = "solved"
+    @Option(help: ArgumentHelp(
+        "Write every completed lifecycle's timings to this CSV file, to place a tail in time.",
+        discussion: "Columns: due_ms (since the run began; the first line gives its wall-clock start), start_delay_ms, create_round_trip_ms, create_to_assigned_ms, completed_ms (the last three from the due time, but the round trip)."))
+    var timeline: String?
 
     func validate() throws {
         guard (1...4096).contains(clients) else { throw ValidationError("--clients must be 1 to 4096") }
@@ -56,8 +60,26 @@ struct LoadgenCommand: AsyncParsableCommand {
         settings.channel = channel
         settings.evidence = fields
         settings.outcome = outcome
+        settings.keepsTimeline = timeline != nil
         let report = await LoadGenerator(url: url, key: key, settings: settings).run()
         print(report)
+        if let timeline { try Self.write(report, timelineTo: timeline) }
         if report.lifecycles == 0 { throw ExitCode(1) }
+    }
+
+    /// Writes the run's timeline as CSV: one line per completed lifecycle, in milliseconds.
+    static func write(_ report: LoadGenerator.Report, timelineTo path: String) throws {
+        var text = String(format: "# started at %.6f s since 1970\n", report.startedAt)
+        text += "due_ms,start_delay_ms,create_round_trip_ms,create_to_assigned_ms,completed_ms\n"
+        func ms(_ nanoseconds: UInt64) -> String { String(format: "%.3f", Double(nanoseconds) / 1e6) }
+        for sample in report.timeline.sorted(by: { $0.due < $1.due }) {
+            text += "\(ms(sample.due)),\(ms(sample.startDelay)),\(ms(sample.createRoundTrip)),"
+            text += "\(ms(sample.createToAssigned)),\(ms(sample.completed))\n"
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot write --timeline \(path): \(error.localizedDescription)")
+        }
     }
 }

@@ -29,6 +29,8 @@ struct LoadGenerator: Sendable {
         var outcome = "solved"
         /// The longest a task may wait in a queue for an offer before the lifecycle is abandoned.
         var offerWait = 5.0
+        /// Whether the report keeps every completed lifecycle's timings (``Report/timeline``).
+        var keepsTimeline = false
     }
 
     /// What a run measured.
@@ -55,6 +57,10 @@ struct LoadGenerator: Sendable {
         var create: LatencySummary
         var accept: LatencySummary
         var complete: LatencySummary
+        /// With ``Settings/keepsTimeline``: every completed lifecycle, placed in the run.
+        var timeline: [LifecycleDriver.LifecycleSample] = []
+        /// When the run's clock started, in seconds since 1970.
+        var startedAt = 0.0
 
         var rate: Double { seconds > 0 ? Double(lifecycles) / seconds : 0 }
 
@@ -137,6 +143,7 @@ struct LoadGenerator: Sendable {
         driver.evidence = jsonText(.object(settings.evidence))
         driver.outcome = settings.outcome
         driver.offerWait = settings.offerWait
+        driver.keepsTimeline = settings.keepsTimeline
         let report = try await LifecycleDriver.run(driver)
         return Report(
             lifecycles: report.lifecycles, abandoned: report.abandoned, failures: report.failures,
@@ -145,7 +152,8 @@ struct LoadGenerator: Sendable {
             createToAssigned: LatencySummary(nanoseconds: report.createToAssigned),
             createToAccepted: LatencySummary(nanoseconds: report.createToAccepted),
             create: LatencySummary(nanoseconds: report.create), accept: LatencySummary(nanoseconds: report.accept),
-            complete: LatencySummary(nanoseconds: report.complete))
+            complete: LatencySummary(nanoseconds: report.complete), timeline: report.timeline,
+            startedAt: report.startedAt)
     }
 }
 

@@ -37,6 +37,9 @@ final class LifecycleConnection: ChannelInboundHandler {
     private var step = ""
     private var began: UInt64 = 0
     private var sent: UInt64 = 0
+    /// When the create was sent, and its round trip: for the run's timeline.
+    private var createSent: UInt64 = 0
+    private var createRoundTrip: UInt64 = 0
     /// Create sent → offered, and → accepted, once reached; recorded when the lifecycle completes.
     private var assigned: UInt64?
     private var accepted: UInt64?
@@ -121,6 +124,7 @@ final class LifecycleConnection: ChannelInboundHandler {
         offerUntil = LifecycleRun.now() + UInt64(run.settings.offerWait * 1e9)
         waiting = .create
         send(run.createRequest)
+        createSent = sent
         return true
     }
 
@@ -132,6 +136,7 @@ final class LifecycleConnection: ChannelInboundHandler {
             abort("an answer to no request")
         case .create:
             run.report.create.append(took)
+            createRoundTrip = took
             guard (200..<300).contains(response.status), let fields = Self.taskFields.strings(in: response.body),
                 let id = fields[0]
             else { return fail("create", response) }
@@ -180,6 +185,11 @@ final class LifecycleConnection: ChannelInboundHandler {
             // Only lifecycles that completed are timed, so that every sample has its lifecycle.
             run.report.createToAssigned.append(assigned ?? 0)
             run.report.createToAccepted.append(accepted ?? 0)
+            if run.settings.keepsTimeline {
+                run.report.timeline.append(LifecycleDriver.LifecycleSample(
+                    due: began - run.begun, startDelay: createSent - began, createRoundTrip: createRoundTrip,
+                    createToAssigned: assigned ?? 0, completed: now - began))
+            }
             nextLifecycle()
         case "offered":
             guard let worker, let step else {

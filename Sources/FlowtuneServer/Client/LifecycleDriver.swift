@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -58,6 +59,9 @@ package enum LifecycleDriver {
         package var pollInterval = 2
         /// How long after `duration` answers are still waited for, in seconds.
         package var grace = 10.0
+        /// Whether to keep one ``LifecycleSample`` per completed lifecycle in ``Report/timeline``,
+        /// so that a tail can be placed in time (bursts, or spread through the run).
+        package var keepsTimeline = false
 
         /// Settings for a server at `host`:`port`, with `key`.
         package init(host: String, port: Int, key: String) {
@@ -103,8 +107,30 @@ package enum LifecycleDriver {
         /// The longest any lifecycle waited past its due time to start, in nanoseconds.
         package var longestStartDelay: UInt64 = 0
 
+        /// With ``Settings/keepsTimeline``: one sample per completed lifecycle, in the order they
+        /// completed.
+        package var timeline: [LifecycleSample] = []
+        /// When the run's clock started, in seconds since 1970 (the wall clock, to line the
+        /// timeline up with other traces of the same moment, such as a server's system calls).
+        package var startedAt = 0.0
+
         /// Lifecycles completed per second.
         package var rate: Double { seconds > 0 ? Double(lifecycles) / seconds : 0 }
+    }
+
+    /// One completed lifecycle, placed in the run: nanoseconds, from the run's start for `due`
+    /// and from `due` for the others.
+    package struct LifecycleSample: Sendable, Hashable {
+        /// When the lifecycle was due (fixed rate) or started (closed loop), since the run began.
+        package var due: UInt64
+        /// How long after `due` the create was sent: the wait for a free connection.
+        package var startDelay: UInt64
+        /// The create's own round trip.
+        package var createRoundTrip: UInt64
+        /// Due → the answer showing the task offered.
+        package var createToAssigned: UInt64
+        /// Due → the task completed.
+        package var completed: UInt64
     }
 
     /// The server could not be reached, or is not on this machine.
@@ -216,6 +242,7 @@ final class LifecycleRun {
     /// Starts every connection; the future completes when all have finished.
     func start() -> EventLoopFuture<LifecycleDriver.Report> {
         begun = Self.now()
+        report.startedAt = Date().timeIntervalSince1970
         deadline = begun + UInt64(settings.duration * 1e9)
         open = connections.count
         if open == 0 { finish() }
