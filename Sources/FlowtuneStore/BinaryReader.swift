@@ -168,6 +168,13 @@ struct BinaryReader {
         return Data(bytes: base + start, count: Int(length))
     }
 
+    /// Skips the next `length` bytes and returns where they lie in the buffer, without copying them.
+    mutating func readRawBytes(_ length: Int) throws(DecodingFailure) -> Range<Int> {
+        guard length >= 0, length <= remaining else { throw failure("\(length) bytes exceed the \(remaining) left") }
+        defer { offset += length }
+        return offset..<(offset + length)
+    }
+
     private mutating func readUTF8(length: UInt64) throws(DecodingFailure) -> String {
         guard length <= UInt64(remaining) else {
             throw failure("string of \(length) bytes exceeds the \(remaining) left")

@@ -77,6 +77,17 @@ extension SQLiteEventStore {
                 DROP TABLE task_events;
                 """)
         }
+        migrator.registerMigration("v4 task index written in windows") { db in
+            // Appends write the task index a window of events at a time (see `TaskIndexWindow`):
+            // `indexed` marks the last event the index tables cover, and a task whose first event
+            // is in a window keeps its later runs in that window in its `tasks` row. Every event
+            // of an existing file is indexed already.
+            try db.execute(sql: """
+                ALTER TABLE workspaces ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+                UPDATE workspaces SET indexed = version;
+                ALTER TABLE tasks ADD COLUMN runs BLOB;
+                """)
+        }
         return migrator
     }
 

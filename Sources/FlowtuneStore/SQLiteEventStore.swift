@@ -32,12 +32,18 @@ import SQLite3
 /// keyed by the task's first event rather than its id. Those keys grow with the log whatever the
 /// task ids look like, so an append's index rows land together at the end of the index instead of
 /// dirtying pages all over it, and all but one row per task are keyed by numbers.
-/// `workspaces(id, version)` holds each log's length. A chunk, its index entries and the new
-/// version are written in one transaction, so a reader sees all of an append or none.
+/// `workspaces(id, version, indexed)` holds each log's length and the last event the task index
+/// covers. The index is written a window of events at a time (``TaskIndexWindow``), so that a task
+/// whose events all fall in one window costs one row: its `tasks` row, whose `runs` column lists
+/// its later runs in that window. Runs in later windows get `task_runs` rows. The events after
+/// `indexed` are found by scanning their chunks, which ``events(of:in:)`` does and which a store
+/// does on its first append to remake its window. A chunk, any index rows and the new version and
+/// mark are written in one transaction, so a reader sees all of an append or none.
 ///
 /// Files of earlier schemas are converted when opened: one row per event (migration
 /// `v2 event chunks and task index`), then an index row per run keyed by the task's id (`v3 task
-/// index keyed by first event`).
+/// index keyed by first event`), then the mark and the runs column (`v4 task index written in
+/// windows`), which leave existing rows as they are.
 public final class SQLiteEventStore: EventStore {
     /// When an append counts as done.
     public enum Durability: Sendable, Hashable {
@@ -56,12 +62,16 @@ public final class SQLiteEventStore: EventStore {
     /// The connections; internal so that tests can inspect the file as SQLite sees it.
     let database: any DatabaseWriter
 
-    /// The first event of tasks this store has written or looked up, by workspace, so that most
-    /// index rows need no lookup in `tasks`. An append takes its workspace's entries out, adds to
-    /// them as it goes and puts them back only once it has committed, so every entry is committed:
-    /// a task's first event never changes then, so an entry never goes stale, even when another
-    /// process appends too.
-    private let firstEvents = Mutex([WorkspaceID: TaskFirstEvents]())
+    /// What this store remembers of each workspace's task index: the first events of tasks it has
+    /// indexed or looked up, and the entries after the `indexed` mark. An append takes its
+    /// workspace's memory out, adds to it as it goes and puts it back only once it has committed,
+    /// so everything in it is committed: a task's first event never changes then, so a first
+    /// event never goes stale, and a window is checked against the log's version before use.
+    private let taskIndex = Mutex([WorkspaceID: TaskIndexMemory]())
+
+    /// How many events the task index lags the log at most before an append writes it: see
+    /// ``TaskIndexWindow``.
+    let taskIndexWindow: Int64
 
     /// Opens the store at `path`, creating the file and its parent directories if needed, and
     /// brings its schema up to date.
@@ -71,7 +81,12 @@ public final class SQLiteEventStore: EventStore {
     ///   - durability: When an append counts as done; ``Durability/full`` unless you accept losing
     ///     acknowledged appends with power.
     ///   - replayBatchSize: How many events ``replay(_:after:batch:)`` decodes and hands over at a time.
-    public convenience init(path: String, durability: Durability = .full, replayBatchSize: Int = 10_000) throws {
+    ///   - taskIndexWindow: How many events the task index may lag the log before an append writes
+    ///     it; ``events(of:in:)`` reads the events after the index from the chunks.
+    public convenience init(
+        path: String, durability: Durability = .full, replayBatchSize: Int = 10_000,
+        taskIndexWindow: Int = defaultTaskIndexWindow
+    ) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pool = try DatabasePool(path: path, configuration: Self.configuration())
@@ -87,20 +102,31 @@ public final class SQLiteEventStore: EventStore {
             // 2 MB cache a batch's dirty pages overflow it and are spilled and re-read mid-transaction.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        try self.init(database: pool, replayBatchSize: replayBatchSize)
+        try self.init(database: pool, replayBatchSize: replayBatchSize, taskIndexWindow: taskIndexWindow)
     }
 
     /// Opens a store that lives in memory and vanishes with it: for tests and simulations.
     ///
     /// It behaves like a file store except that readers and the writer take turns.
-    public static func inMemory(replayBatchSize: Int = 10_000) throws -> SQLiteEventStore {
-        try SQLiteEventStore(database: DatabaseQueue(configuration: configuration()), replayBatchSize: replayBatchSize)
+    public static func inMemory(
+        replayBatchSize: Int = 10_000, taskIndexWindow: Int = defaultTaskIndexWindow
+    ) throws -> SQLiteEventStore {
+        try SQLiteEventStore(
+            database: DatabaseQueue(configuration: configuration()), replayBatchSize: replayBatchSize,
+            taskIndexWindow: taskIndexWindow)
     }
 
-    private init(database: any DatabaseWriter, replayBatchSize: Int) throws {
+    /// How many events the task index lags the log at most, unless a store is opened with another
+    /// figure: enough that most tasks of a busy log start and end within one window, few enough that
+    /// scanning the window's chunks for one task's events takes a millisecond or so.
+    public static let defaultTaskIndexWindow = 16_384
+
+    private init(database: any DatabaseWriter, replayBatchSize: Int, taskIndexWindow: Int) throws {
         precondition(replayBatchSize > 0, "replayBatchSize must be positive")
+        precondition(taskIndexWindow > 0, "taskIndexWindow must be positive")
         self.database = database
         self.replayBatchSize = replayBatchSize
+        self.taskIndexWindow = Int64(taskIndexWindow)
         try Self.migrator.migrate(database)
     }
 
@@ -141,125 +167,198 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private func append(_ batch: EncodedBatch, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
-        try await database.writeWithoutTransaction { db in
+        let window = taskIndexWindow
+        return try await database.writeWithoutTransaction { db in
             var version = expectedVersion
-            // Dropped if the transaction fails: it may hold tasks the rollback took back.
-            var firsts = firstEvents.withLock { $0.removeValue(forKey: workspace) } ?? TaskFirstEvents()
+            // Dropped if the transaction fails: the window may hold entries the rollback took back.
+            var memory = taskIndex.withLock { $0.removeValue(forKey: workspace) } ?? TaskIndexMemory()
             try db.inTransaction(.immediate) {
-                let current = try Self.version(of: workspace, in: db)
+                let (current, indexed) = try Self.marks(of: workspace, in: db)
                 guard current == expectedVersion else {
                     throw EventStoreError(
                         .versionConflict,
                         "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
                 }
                 guard batch.count > 0 else { return .commit }
-                try Self.insert(batch, into: workspace, after: current, db, firsts: &firsts)
+                try Self.insert(batch, into: workspace, after: current, indexed: indexed, db, memory: &memory)
                 version = current + Int64(batch.count)
+                var newIndexed = indexed
+                if let pending = memory.window, pending.eventCount >= window {
+                    try Self.writeIndex(of: pending, into: workspace, db, firsts: &memory.firsts)
+                    newIndexed = version
+                    memory.window = TaskIndexWindow(indexed: version)
+                }
                 // Cached, as every statement of an append: parsing it again per batch showed in profiles.
                 try db.cachedStatement(sql: """
-                    INSERT INTO workspaces(id, version) VALUES (?, ?)
-                    ON CONFLICT(id) DO UPDATE SET version = excluded.version
-                    """).execute(arguments: [workspace.rawValue, version])
+                    INSERT INTO workspaces(id, version, indexed) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET version = excluded.version, indexed = excluded.indexed
+                    """).execute(arguments: [workspace.rawValue, version, newIndexed])
                 return .commit
             }
-            firstEvents.withLock { $0[workspace] = firsts }
+            taskIndex.withLock { $0[workspace] = memory }
             return version
         }
     }
 
-    /// Inserts the chunks and task index entries through the C API on GRDB's cached statements,
-    /// binding the blobs and task ids straight from the encoded buffer: no `Data` per row.
-    ///
-    /// `firsts` answers the first event of a task from memory when it can. The tasks it does not
-    /// know are taken to start in this batch and inserted into `tasks` together, many rows per
-    /// statement; only when some were there already (a task first met by an earlier process on
-    /// the file) are their first events looked up. Then each run that is not its task's first
-    /// event gets its `task_runs` row, again many rows per statement. Either way `firsts` learns
-    /// every task of the batch.
+    /// Inserts the chunks through the C API on a cached statement, binding the blobs straight from
+    /// the encoded buffer, and notes the batch's task index entries in `memory`'s window: first
+    /// made again from the chunks after `indexed` when the window in memory is not the log's as it
+    /// stands (a new store, a failed append, another process's appends).
     static func insert(
-        _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, _ db: Database,
-        firsts: inout TaskFirstEvents
+        _ batch: EncodedBatch, into workspace: WorkspaceID, after version: Int64, indexed: Int64, _ db: Database,
+        memory: inout TaskIndexMemory
     ) throws {
+        var window: TaskIndexWindow
+        if let kept = memory.window, kept.version == version, kept.indexed == indexed {
+            window = kept
+        } else {
+            window = try rebuildWindow(of: workspace, after: indexed, db, firsts: &memory.firsts)
+            guard window.version == version else {
+                throw EventStoreError(
+                    .corrupt, "workspace \(workspace) is at version \(version) but its chunks end at event \(window.version)")
+            }
+        }
+        // Out of `memory` while it grows, so that its arrays are not shared and copied.
+        memory.window = nil
         try withCachedStatement(chunkInsert, workspace: workspace, db) { chunkStatement, _ in
             try batch.bytes.withUnsafeBytes { bytes in
-                try insert(batch, from: bytes, into: workspace, after: version, chunkStatement: chunkStatement, db, firsts: &firsts)
+                let base = bytes.baseAddress!
+                try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
+                for entry in batch.taskEntries {
+                    window.add(
+                        task: UnsafeRawBufferPointer(rebasing: bytes[entry.task]), at: version + Int64(entry.event) + 1,
+                        firsts: &memory.firsts)
+                }
+            }
+        }
+        window.version = version + Int64(batch.count)
+        memory.window = window
+    }
+
+    /// The window of the workspace's chunks after event `indexed`, as the appends that wrote them
+    /// noted it.
+    static func rebuildWindow(
+        of workspace: WorkspaceID, after indexed: Int64, _ db: Database, firsts: inout TaskFirstEvents
+    ) throws -> TaskIndexWindow {
+        var window = TaskIndexWindow(indexed: indexed)
+        try forEachChunk(of: workspace, after: indexed, db) { first, count, chunk throws(EventStoreError) in
+            guard first == window.version + 1 else {
+                throw EventStoreError(.corrupt, "workspace \(workspace) has no event \(window.version + 1)")
+            }
+            try window.add(chunk: chunk, workspace: workspace, first: first, count: count, firsts: &firsts)
+            window.version = first + Int64(count) - 1
+        }
+        return window
+    }
+
+    /// Calls `body` with each chunk of the workspace whose first event is after `after`, in order:
+    /// its first event, its count and its bytes, which lie in SQLite's row buffer.
+    private static func forEachChunk(
+        of workspace: WorkspaceID, after: Int64, _ db: Database,
+        _ body: (Int64, Int, UnsafeRawBufferPointer) throws(EventStoreError) -> Void
+    ) throws {
+        let query = "SELECT first, count, events FROM event_chunks WHERE workspace = ? AND first > ? ORDER BY first"
+        try withCachedStatement(query, workspace: workspace, db) { statement, handle in
+            try check(sqlite3_bind_int64(handle, 2, after), db)
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return }
+                guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
+                let first = sqlite3_column_int64(handle, 0)
+                let count = Int(sqlite3_column_int64(handle, 1))
+                // Ask for the pointer before the length, as SQLite documents, so no conversion moves it.
+                let pointer = sqlite3_column_blob(handle, 2)
+                let length = Int(sqlite3_column_bytes(handle, 2))
+                try body(first, count, UnsafeRawBufferPointer(start: pointer, count: length))
             }
         }
     }
 
-    /// The body of ``insert(_:into:after:_:firsts:)``, with the batch's bytes at hand.
-    private static func insert(
-        _ batch: EncodedBatch, from bytes: UnsafeRawBufferPointer, into workspace: WorkspaceID, after version: Int64,
-        chunkStatement: Statement, _ db: Database, firsts: inout TaskFirstEvents
+    /// Writes the window's entries to the index tables: a `tasks` row for each task taken to start
+    /// in it, carrying its later runs in the window, and a `task_runs` row for each run of a task
+    /// that started before it. Then `firsts` learns the tasks that started.
+    ///
+    /// The tasks it takes to start are inserted together, many rows per statement; only when some
+    /// were there already (a task first met by an earlier process on the file, and no longer
+    /// remembered) are their first events looked up, and their runs in the window, the first
+    /// included, become `task_runs` rows.
+    static func writeIndex(
+        of window: TaskIndexWindow, into workspace: WorkspaceID, _ db: Database, firsts: inout TaskFirstEvents
     ) throws {
-        // SQLITE_STATIC (a nil destructor) throughout: the bytes outlive the step that reads them.
-        let base = bytes.baseAddress!
-        try insertChunks(of: batch, from: base, after: version, through: chunkStatement, db)
-        let entries = batch.taskEntries
-        guard !entries.isEmpty else { return }
-
-        // Each entry's task's first event: known, or (negative) the index in `starts` of a task
-        // taken to start at this entry.
-        var firstOf = [Int64](repeating: 0, count: entries.count)
-        var starts: [Int] = []
-        var startOf = TaskKeyTable(capacity: entries.count)
-        for index in entries.indices {
-            let key = TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[index].task]))
-            if let first = firsts.first(of: key) {
-                firstOf[index] = first
-            } else if let start = startOf.value(for: key) {
-                firstOf[index] = -start - 1
+        var started: [(task: Int, runs: Range<Int>)] = []
+        var lists: [UInt8] = []
+        var runRows: [(first: Int64, sequence: Int64)] = []
+        window.forEachTask { place, runs in
+            let task = window.tasks[place]
+            if task.starts {
+                let start = lists.count
+                TaskRunList.append(runs, after: task.first, to: &lists)
+                started.append((place, start..<lists.count))
             } else {
-                startOf.set(Int64(starts.count), for: key)
-                firstOf[index] = -Int64(starts.count) - 1
-                starts.append(index)
+                for run in runs { runRows.append((task.first, run)) }
             }
         }
-
-        // The first event each started task really has: the entry's own, unless the task was
-        // already in `tasks`.
-        var startFirsts = starts.map { version + Int64(entries[$0].event) + 1 }
-        if !starts.isEmpty {
-            let inserted = try insertRows(
-                starts.count, table: "tasks(workspace, task, first)", columns: 2, conflict: " ON CONFLICT DO NOTHING",
-                workspace: workspace, db
-            ) { handle, row, parameter in
-                try check(bindText(handle, parameter, base, entries[starts[row]].task), db)
-                try check(sqlite3_bind_int64(handle, parameter + 1, startFirsts[row]), db)
-            }
-            if inserted < starts.count {
+        var firstOf = started.map { window.tasks[$0.task].first }
+        try window.ids.withUnsafeBytes { ids in
+            let base = ids.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            try lists.withUnsafeBytes { lists in
+                let listBase = lists.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                guard !started.isEmpty else { return }
+                let inserted = try insertRows(
+                    started.count, table: "tasks(workspace, task, first, runs)", columns: 3,
+                    conflict: " ON CONFLICT DO NOTHING", workspace: workspace, db
+                ) { handle, row, parameter in
+                    let task = window.tasks[started[row].task]
+                    try check(bindText(handle, parameter, base, task.id), db)
+                    try check(sqlite3_bind_int64(handle, parameter + 1, task.first), db)
+                    let runs = started[row].runs
+                    // SQLITE_STATIC: the lists outlive the step.
+                    try check(
+                        runs.isEmpty
+                            ? sqlite3_bind_null(handle, parameter + 2)
+                            : sqlite3_bind_blob(handle, parameter + 2, listBase + runs.lowerBound, Int32(runs.count), nil),
+                        db)
+                }
+                guard inserted < started.count else { return }
                 try withCachedStatement(taskFirstQuery, workspace: workspace, db) { statement, stored in
-                    for row in starts.indices {
+                    for row in started.indices {
                         sqlite3_reset(stored)
-                        try check(bindText(stored, 2, base, entries[starts[row]].task), db)
+                        try check(bindText(stored, 2, base, window.tasks[started[row].task].id), db)
                         let code = sqlite3_step(stored)
                         guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
-                        startFirsts[row] = sqlite3_column_int64(stored, 0)
+                        firstOf[row] = sqlite3_column_int64(stored, 0)
                     }
                 }
             }
         }
-
-        var runs: [(first: Int64, sequence: Int64)] = []
-        runs.reserveCapacity(entries.count - starts.count)
-        for index in entries.indices {
-            let sequence = version + Int64(entries[index].event) + 1
-            var first = firstOf[index]
-            if first < 0 { first = startFirsts[Int(-first - 1)] }
-            // A task's own first event needs no run row: `tasks` names it.
-            if first != sequence { runs.append((first, sequence)) }
-        }
-        if !runs.isEmpty {
-            _ = try insertRows(
-                runs.count, table: "task_runs(workspace, first, sequence)", columns: 2, conflict: "",
-                workspace: workspace, db
-            ) { handle, row, parameter in
-                try check(sqlite3_bind_int64(handle, parameter, runs[row].first), db)
-                try check(sqlite3_bind_int64(handle, parameter + 1, runs[row].sequence), db)
+        // A task that had started before the window after all: its runs in the window, its first
+        // event here included, are later runs of the task it is.
+        if zip(started, firstOf).contains(where: { window.tasks[$0.task].first != $1 }) {
+            var rowOf = [Int: Int]()
+            for row in started.indices where window.tasks[started[row].task].first != firstOf[row] {
+                rowOf[started[row].task] = row
+            }
+            window.forEachTask { place, runs in
+                guard let row = rowOf[place] else { return }
+                runRows.append((firstOf[row], window.tasks[place].first))
+                for run in runs { runRows.append((firstOf[row], run)) }
             }
         }
-        for row in starts.indices {
-            firsts.remember(startFirsts[row], of: TaskKey(UnsafeRawBufferPointer(rebasing: bytes[entries[starts[row]].task])))
+        if !runRows.isEmpty {
+            // In key order, so that the rows land in the index's pages one after another.
+            runRows.sort { $0.first != $1.first ? $0.first < $1.first : $0.sequence < $1.sequence }
+            _ = try insertRows(
+                runRows.count, table: "task_runs(workspace, first, sequence)", columns: 2, conflict: "",
+                workspace: workspace, db
+            ) { handle, row, parameter in
+                try check(sqlite3_bind_int64(handle, parameter, runRows[row].first), db)
+                try check(sqlite3_bind_int64(handle, parameter + 1, runRows[row].sequence), db)
+            }
+        }
+        window.ids.withUnsafeBytes { ids in
+            for row in started.indices {
+                firsts.remember(firstOf[row], of: TaskKey(UnsafeRawBufferPointer(rebasing: ids[window.tasks[started[row].task].id])))
+            }
         }
     }
 
@@ -382,9 +481,23 @@ public final class SQLiteEventStore: EventStore {
     /// - Throws: ``EventStoreError/Code/corrupt`` when a stored event cannot be decoded.
     public func events(of task: TaskID, in workspace: WorkspaceID) async throws -> [StoredEvent] {
         try await database.read { db in
-            guard let first = try Int64.fetchOne(db, sql: Self.taskFirstQuery, arguments: [workspace.rawValue, task.rawValue])
-            else { return [] }
-            let runs = [first] + (try Int64.fetchAll(db, sql: Self.taskRunsQuery, arguments: [workspace.rawValue, first]))
+            var runs = try Self.indexedRuns(of: task, in: workspace, db)
+            // The events after the index: scanned in the chunks, which one read transaction sees
+            // together with the mark.
+            let (_, indexed) = try Self.marks(of: workspace, in: db)
+            var id = task.rawValue
+            try id.withUTF8 { id in
+                try Self.forEachChunk(of: workspace, after: indexed, db) { first, count, chunk throws(EventStoreError) in
+                    try TaskIndexWindow.forEachRun(in: chunk, workspace: workspace, first: first, count: count) {
+                        sequence, runTask in
+                        if runTask.count == id.count, id.isEmpty || memcmp(runTask.baseAddress!, id.baseAddress!, id.count) == 0 {
+                            runs.append(sequence)
+                        }
+                    }
+                }
+            }
+            guard !runs.isEmpty else { return [] }
+            runs.sort()
             let chunkQuery = """
                 SELECT first, count, events FROM event_chunks
                 WHERE workspace = ? AND first <= ?
@@ -418,6 +531,32 @@ public final class SQLiteEventStore: EventStore {
                 return events
             }
         }
+    }
+
+    /// The first event of `task` and of each of its later runs that the index tables name: the
+    /// `tasks` row's first event and runs, and the task's `task_runs` rows; empty when the task has
+    /// no `tasks` row.
+    private static func indexedRuns(of task: TaskID, in workspace: WorkspaceID, _ db: Database) throws -> [Int64] {
+        var runs: [Int64] = []
+        try withCachedStatement("SELECT first, runs FROM tasks WHERE workspace = ? AND task = ?", workspace: workspace, db) {
+            statement, handle in
+            try check(bindText(handle, 2, task.rawValue), db)
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
+            let first = sqlite3_column_int64(handle, 0)
+            runs.append(first)
+            let pointer = sqlite3_column_blob(handle, 1)
+            let length = Int(sqlite3_column_bytes(handle, 1))
+            do throws(DecodingFailure) {
+                runs += try TaskRunList.decode(UnsafeRawBufferPointer(start: pointer, count: length), after: first)
+            } catch {
+                throw EventStoreError(.corrupt, "the runs of task \(task) of workspace \(workspace) are corrupt: \(error.reason)")
+            }
+        }
+        guard let first = runs.first else { return [] }
+        runs += try Int64.fetchAll(db, sql: taskRunsQuery, arguments: [workspace.rawValue, first])
+        return runs
     }
 
     /// The workspaces that have events, sorted by id.
@@ -468,6 +607,18 @@ public final class SQLiteEventStore: EventStore {
         WHERE workspace = ? AND first = ?
         ORDER BY sequence
         """
+
+    /// The workspace's version and the last event its task index tables cover; both 0 for a
+    /// workspace never written to.
+    private static func marks(of workspace: WorkspaceID, in db: Database) throws -> (version: Int64, indexed: Int64) {
+        try withCachedStatement("SELECT version, indexed FROM workspaces WHERE id = ?", workspace: workspace, db) {
+            statement, handle in
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return (0, 0) }
+            guard code == SQLITE_ROW else { throw error(code, db, sql: statement.sql) }
+            return (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1))
+        }
+    }
 
     private static func version(of workspace: WorkspaceID, in db: Database) throws -> Int64 {
         try Int64.fetchOne(
@@ -557,4 +708,12 @@ private func check(_ code: Int32, _ db: Database) throws {
 private func error(_ code: Int32, _ db: Database, sql: String?) -> DatabaseError {
     let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
     return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+}
+
+/// What a store remembers of one workspace's task index between appends.
+struct TaskIndexMemory: Sendable {
+    /// The first events of tasks met before the window.
+    var firsts = TaskFirstEvents()
+    /// The entries not yet written to the index tables; nil until an append makes it.
+    var window: TaskIndexWindow?
 }

@@ -18,11 +18,12 @@ private final class BatchRecorder: Sendable {
 @Suite("SQLiteEventStore")
 struct SQLiteEventStoreTests {
     private func withStore<T>(
-        replayBatchSize: Int = 10_000, _ body: (SQLiteEventStore, String) async throws -> T
+        replayBatchSize: Int = 10_000, taskIndexWindow: Int = SQLiteEventStore.defaultTaskIndexWindow,
+        _ body: (SQLiteEventStore, String) async throws -> T
     ) async throws -> T {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("events.db").path
-            let store = try SQLiteEventStore(path: path, replayBatchSize: replayBatchSize)
+            let store = try SQLiteEventStore(path: path, replayBatchSize: replayBatchSize, taskIndexWindow: taskIndexWindow)
             defer { try? store.close() }
             return try await body(store, path)
         }
@@ -281,7 +282,8 @@ struct SQLiteEventStoreTests {
 
     @Test("a batch is stored as chunks; the task index names each task's first event once, and each later run by it")
     func chunksAndTaskIndex() async throws {
-        try await withStore { store, _ in
+        // A window of one event: every append writes the index.
+        try await withStore(taskIndexWindow: 1) { store, _ in
             // Task 5's lifecycle in one append: its four events form one run. A definition event
             // has no task; task 6's events interrupt task 5's, which then start a second run.
             var events = [SampleEvents.everyCase[0]] + SampleEvents.lifecycle(task: 5)
@@ -295,8 +297,7 @@ struct SQLiteEventStoreTests {
                         .map { [$0["first"] as Int64, $0["count"] as Int64] },
                     try Row.fetchAll(db, sql: "SELECT task, first FROM tasks WHERE task IN ('task-5', 'task-6') ORDER BY first")
                         .map { "\($0["task"] as String)@\($0["first"] as Int64)" },
-                    try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs WHERE first IN (2, 4) ORDER BY sequence")
-                        .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
+                    try TaskIndexRows(db, workspace: "acme").runs.filter { $0.hasPrefix("2@") || $0.hasPrefix("4@") }
                 )
             }
             // The second append overflows one chunk into more; chunks follow each other without gaps.
@@ -428,13 +429,14 @@ struct SQLiteEventStoreTests {
             let path = directory.appendingPathComponent("events.db").path
             let seven = SampleEvents.lifecycle(task: 7)
             let eight = SampleEvents.lifecycle(task: 8)
+            // A window of one event: every append writes the index.
             do {
-                let store = try SQLiteEventStore(path: path)
+                let store = try SQLiteEventStore(path: path, taskIndexWindow: 1)
                 _ = try await store.append(Array(seven[..<2]) + Array(eight[..<2]), to: "acme", expectedVersion: 0)
                 try store.close()
             }
             // The reopened store remembers no task: it finds task 7 in the index and starts task 9.
-            let store = try SQLiteEventStore(path: path)
+            let store = try SQLiteEventStore(path: path, taskIndexWindow: 1)
             defer { try? store.close() }
             let nine = SampleEvents.lifecycle(task: 9)
             _ = try await store.append(Array(seven[2...]) + nine, to: "acme", expectedVersion: 4)
@@ -452,17 +454,23 @@ struct SQLiteEventStoreTests {
                 )
             }
             #expect(firsts == ["task-7@1", "task-8@3", "task-9@7"])
+            // Task 7's and task 8's later runs came in windows after their first events'.
             #expect(runs == ["1@5", "3@11"])
         }
     }
 
-    @Test("the task index holds, row for row, what a scan of the log gives, over batches of many tasks and across a reopening")
-    func taskIndexMatchesScan() async throws {
+    @Test(
+        "the task index holds, row for row, what a scan of the log gives through its mark, and events(of:in:) every task's events, over batches of many tasks and across a reopening",
+        arguments: [1, 500, 700, SQLiteEventStore.defaultTaskIndexWindow])
+    func taskIndexMatchesScan(window: Int) async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("events.db").path
             // Lifecycles dealt out round-robin, so that each batch holds one event of each of many
             // tasks (more than one multi-row statement's worth), a task's events land in several
-            // batches, and some tasks reach past the reopening; ids long and short.
+            // batches, and some tasks reach past the reopening; ids long and short. The batches
+            // hold about 200 events, so a window of 500 is written by the third append, made again
+            // from the chunks by the reopened store, and one of 700 spans the reopening and is
+            // written by the fourth.
             var lifecycles = (0..<300).map { SampleEvents.lifecycle(task: $0) }
             for index in stride(from: 0, to: 300, by: 7) {
                 // Four offers of a task whose id is too long to pack.
@@ -487,54 +495,112 @@ struct SQLiteEventStoreTests {
                 batches.append(batch)
             }
             do {
-                let store = try SQLiteEventStore(path: path)
+                let store = try SQLiteEventStore(path: path, taskIndexWindow: window)
                 for batch in batches.prefix(2) {
                     _ = try await store.append(batch, to: "acme", expectedVersion: Int64(log.count))
                     log += batch
                 }
                 try store.close()
             }
-            let store = try SQLiteEventStore(path: path)
+            let store = try SQLiteEventStore(path: path, taskIndexWindow: window)
             defer { try? store.close() }
             for batch in batches.dropFirst(2) {
                 _ = try await store.append(batch, to: "acme", expectedVersion: Int64(log.count))
                 log += batch
             }
 
-            // The reference: each task's first sequence, and the first sequence of each later run of
-            // its events that are consecutive within one chunk.
-            let chunkStarts = try await store.database.read { db in
-                Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'"))
-            }
-            var firsts: [String: Int64] = [:]
-            var runs: Set<String> = []
-            var previous: TaskID?
-            for (offset, event) in log.enumerated() {
-                let sequence = Int64(offset + 1)
-                if chunkStarts.contains(sequence) { previous = nil }
-                defer { previous = event.taskID }
-                guard let task = event.taskID, task != previous else { continue }
-                if let first = firsts[task.rawValue] {
-                    runs.insert("\(first)@\(sequence)")
-                } else {
-                    firsts[task.rawValue] = sequence
-                }
-            }
-            let (storedFirsts, storedRuns) = try await store.database.read { db in
+            let (chunkStarts, indexed, stored) = try await store.database.read { db in
                 (
-                    try Row.fetchAll(db, sql: "SELECT task, first FROM tasks WHERE workspace = 'acme'")
-                        .map { ($0["task"] as String, $0["first"] as Int64) },
-                    try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs WHERE workspace = 'acme'")
-                        .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
+                    Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'")),
+                    try Int64.fetchOne(db, sql: "SELECT indexed FROM workspaces WHERE id = 'acme'") ?? -1,
+                    try TaskIndexRows(db, workspace: "acme")
                 )
             }
-            #expect(Dictionary(uniqueKeysWithValues: storedFirsts) == firsts)
-            #expect(storedRuns.count == runs.count)
-            #expect(Set(storedRuns) == runs)
-            for task in firsts.keys.sorted() {
-                let id = TaskID(task)
-                #expect(try await store.events(of: id, in: "acme").map(\.event) == log.filter { $0.taskID == id })
+            let reference = TaskIndexRows(scanning: log, chunkStarts: chunkStarts, through: indexed)
+            // The mark lies where some append wrote the index: after the last append whose window
+            // reached the limit.
+            var marks: [Int64] = [0]
+            var sinceMark: Int64 = 0
+            for batch in batches {
+                sinceMark += Int64(batch.count)
+                if sinceMark >= Int64(window) {
+                    marks.append(marks.last! + sinceMark)
+                    sinceMark = 0
+                } else {
+                    marks.append(marks.last!)
+                }
             }
+            #expect(indexed == marks.last!)
+            #expect(stored.firsts == reference.firsts)
+            #expect(stored.runs.count == reference.runs.count)
+            #expect(Set(stored.runs) == Set(reference.runs))
+            for task in Set(log.compactMap(\.taskID)).sorted(by: { $0.rawValue < $1.rawValue }) {
+                #expect(try await store.events(of: task, in: "acme").map(\.event) == log.filter { $0.taskID == task })
+            }
+            #expect(try await store.events(of: "no-such-task", in: "acme").isEmpty)
+        }
+    }
+
+    @Test("two stores appending to one file in turn keep one task index: each remakes its window when the other has appended", arguments: [1, 9, 13])
+    func twoStoresShareTheIndex(window: Int) async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("events.db").path
+            let first = try SQLiteEventStore(path: path, taskIndexWindow: window)
+            let second = try SQLiteEventStore(path: path, taskIndexWindow: window)
+            defer {
+                try? first.close()
+                try? second.close()
+            }
+            // Six lifecycles interleaved two events at a time, appended by the two stores in turn.
+            let lifecycles = (0..<6).map { SampleEvents.lifecycle(task: $0) }
+            var log: [Event] = []
+            for round in 0..<4 {
+                for pair in 0..<3 {
+                    let batch = [lifecycles[2 * pair][round], lifecycles[2 * pair + 1][round]]
+                    let store = (round * 3 + pair) % 2 == 0 ? first : second
+                    _ = try await store.append(batch, to: "acme", expectedVersion: Int64(log.count))
+                    log += batch
+                }
+            }
+            let (chunkStarts, indexed, stored) = try await first.database.read { db in
+                (
+                    Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'")),
+                    try Int64.fetchOne(db, sql: "SELECT indexed FROM workspaces WHERE id = 'acme'") ?? -1,
+                    try TaskIndexRows(db, workspace: "acme")
+                )
+            }
+            let reference = TaskIndexRows(scanning: log, chunkStarts: chunkStarts, through: indexed)
+            #expect(indexed > 0)
+            #expect(stored.firsts == reference.firsts)
+            #expect(stored.runs.sorted() == reference.runs.sorted())
+            for task in 0..<6 {
+                let id = TaskID("task-\(task)")
+                #expect(try await first.events(of: id, in: "acme").map(\.event) == lifecycles[task])
+                #expect(try await second.events(of: id, in: "acme").map(\.event) == lifecycles[task])
+            }
+        }
+    }
+
+    @Test("a run list gives back the runs it was made of, and a damaged one is refused")
+    func runListsRoundTrip() throws {
+        var generator = SeededGenerator(seed: 23)
+        for _ in 0..<200 {
+            let first = Int64.random(in: 1...1_000_000_000, using: &generator)
+            var runs: [Int64] = []
+            var previous = first
+            for _ in 0..<Int.random(in: 0...20, using: &generator) {
+                // Gaps from 1 to ones that need a varint of several bytes.
+                previous += Int64.random(in: 1...(1 << Int64.random(in: 1...40, using: &generator)), using: &generator)
+                runs.append(previous)
+            }
+            var bytes: [UInt8] = []
+            TaskRunList.append(runs[...], after: first, to: &bytes)
+            let decoded = try bytes.withUnsafeBytes { try TaskRunList.decode($0, after: first) }
+            #expect(decoded == runs)
+        }
+        // A zero gap (a run at the task's first event) and a varint cut short.
+        for damaged: [UInt8] in [[0x00], [0x85]] {
+            #expect(throws: DecodingFailure.self) { try damaged.withUnsafeBytes { try TaskRunList.decode($0, after: 10) } }
         }
     }
 
@@ -686,5 +752,45 @@ struct SQLiteEventStoreTests {
         }
         #expect(error?.code == .versionConflict)
         #expect(try await store.workspaces() == ["acme"])
+    }
+}
+
+/// The task index as its tables hold it: each indexed task's first event, and `first@sequence` for
+/// each later run, whether it lies in its task's `tasks` row or in a `task_runs` row. Or the same
+/// made by scanning a log, as the reference.
+struct TaskIndexRows {
+    var firsts: [String: Int64] = [:]
+    var runs: [String] = []
+
+    /// The rows of `workspace`'s index tables.
+    init(_ db: Database, workspace: String) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT task, first, runs FROM tasks WHERE workspace = ?", arguments: [workspace]) {
+            let first: Int64 = row["first"]
+            firsts[row["task"]] = first
+            if let list = row["runs"] as Data? {
+                let later = try [UInt8](list).withUnsafeBytes { try TaskRunList.decode($0, after: first) }
+                runs += later.map { "\(first)@\($0)" }
+            }
+        }
+        runs += try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs WHERE workspace = ?", arguments: [workspace])
+            .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
+    }
+
+    /// What the index holds through event `through` of `log`, whose chunks start at `chunkStarts`:
+    /// each task's first sequence, and the first sequence of each later run of its events that are
+    /// consecutive within one chunk.
+    init(scanning log: [Event], chunkStarts: Set<Int64>, through: Int64) {
+        var previous: TaskID?
+        for (offset, event) in log.enumerated() where Int64(offset) < through {
+            let sequence = Int64(offset + 1)
+            if chunkStarts.contains(sequence) { previous = nil }
+            defer { previous = event.taskID }
+            guard let task = event.taskID, task != previous else { continue }
+            if let first = firsts[task.rawValue] {
+                runs.append("\(first)@\(sequence)")
+            } else {
+                firsts[task.rawValue] = sequence
+            }
+        }
     }
 }
