@@ -34,6 +34,10 @@ public actor WorkspaceEngine {
     /// has gathered in one turn, and the commit resumes the submitter straight on its own
     /// executor, rather than through the actor (a hop on, a resume on the actor, a hop off).
     private let inbox = Mutex(Inbox())
+    /// The array the next drain hands the inbox in place of the one it takes: emptied by the
+    /// drain before, its capacity kept, so that submitters append without regrowing it (each
+    /// regrowth copies every submission in it).
+    private var spareSubmissions: [Submission] = []
     private var isFlushing = false
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
@@ -112,18 +116,24 @@ public actor WorkspaceEngine {
     private func drain() async {
         while true {
             if let recovery { await recovery.value }
-            var submissions = inbox.withLock { inbox in
-                let taken = inbox.submissions
-                inbox.submissions = []
-                if taken.isEmpty { inbox.isDraining = false }
-                return taken
+            // Swapped rather than assigned, so that each array stays uniquely referenced and
+            // appending to it never copies it.
+            var submissions: [Submission] = []
+            swap(&submissions, &spareSubmissions)
+            inbox.withLock { inbox in
+                swap(&inbox.submissions, &submissions)
+                if submissions.isEmpty { inbox.isDraining = false }
             }
-            if submissions.isEmpty { return }
+            if submissions.isEmpty {
+                swap(&submissions, &spareSubmissions)
+                return
+            }
             // Reversed and popped, so that each submission moves into `decide` in arrival order:
             // iterating or subscripting the array copies each one, retaining all its command
             // holds, and releases it again with the array. Reversing only moves the elements.
             submissions.reverse()
             while let submission = submissions.popLast() { decide(submission) }
+            swap(&submissions, &spareSubmissions)
             await Task.yield()
         }
     }
