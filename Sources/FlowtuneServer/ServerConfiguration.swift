@@ -9,7 +9,7 @@ import Yams
 ///
 /// ```yaml
 /// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576, threads: 1 }
-/// store: { path: flowtune.db }
+/// store: { path: flowtune.db, checkpoint_interval_ms: 50 }
 /// workspace: default
 /// log: { format: json, level: info }
 /// reallocation: { enabled: true, automatic_cost_limit: 5, interval: 15m, horizon_intervals: 4 }
@@ -18,7 +18,8 @@ import Yams
 ///   - { name: ana, role: worker, worker: ana, key: "a secret" }
 /// ```
 /// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
-/// `FLOWTUNE_LOG_FORMAT`, and `FLOWTUNE_API_KEYS` as `name:role[:worker]=secret` separated by commas.
+/// `FLOWTUNE_LOG_FORMAT`, `FLOWTUNE_CHECKPOINT_INTERVAL_MS`, and `FLOWTUNE_API_KEYS` as
+/// `name:role[:worker]=secret` separated by commas.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on.
     public var host = "127.0.0.1"
@@ -26,6 +27,11 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// The SQLite database file.
     public var databasePath = "flowtune.db"
+    /// How often the store's write-ahead log is copied into the database file in the
+    /// background, in milliseconds; 0 leaves it to the writer, after its commits, as SQLite does
+    /// by default. In the background the copy and its sync do not hold up commits, and the log
+    /// stays small.
+    public var checkpointInterval = 50
     /// The workspace this server owns.
     public var workspace = WorkspaceID("default")
     /// The largest request body accepted, in bytes.
@@ -149,10 +155,22 @@ public struct ServerConfiguration: Sendable {
                 }
             case "store":
                 for (field, item) in value.mapping ?? [:] {
-                    guard field.string == "path", let path = item.string else {
+                    switch field.string {
+                    case "path":
+                        guard let path = item.string else {
+                            throw Problem(source: at(item), field: "store.path", message: "must be a file path")
+                        }
+                        databasePath = path
+                    case "checkpoint_interval_ms":
+                        guard let number = item.int, (0...60_000).contains(number) else {
+                            throw Problem(
+                                source: at(item), field: "store.checkpoint_interval_ms",
+                                message: "must be a whole number of milliseconds from 0 to 60000")
+                        }
+                        checkpointInterval = number
+                    default:
                         throw Problem(source: at(field), field: "store.\(field.string ?? "?")", message: "unknown field")
                     }
-                    databasePath = path
                 }
             case "workspace":
                 guard let name = value.string, !name.isEmpty else {
@@ -232,6 +250,14 @@ public struct ServerConfiguration: Sendable {
             threads = number
         }
         if let value = environment["FLOWTUNE_DB"] { databasePath = value }
+        if let value = environment["FLOWTUNE_CHECKPOINT_INTERVAL_MS"] {
+            guard let number = Int(value), (0...60_000).contains(number) else {
+                throw Problem(
+                    source: "FLOWTUNE_CHECKPOINT_INTERVAL_MS", field: "checkpoint_interval_ms",
+                    message: "must be a whole number of milliseconds from 0 to 60000")
+            }
+            checkpointInterval = number
+        }
         if let value = environment["FLOWTUNE_WORKSPACE"] { workspace = WorkspaceID(value) }
         if let value = environment["FLOWTUNE_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {
