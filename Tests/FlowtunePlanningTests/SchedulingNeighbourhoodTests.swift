@@ -140,35 +140,6 @@ struct SchedulingNeighbourhoodTests {
         }
     }
 
-    @Test("The budget is CPU time and the time limit wall time: with either spent nothing is searched")
-    func spentBudgetSearchesNothing() throws {
-        let problem = smallProblem(seed: 4001, days: 1, perDay: 10, templates: 5, costs: .integral)
-        let optimum = bruteForceOptimum(problem, cap: 3)
-        let start = everyoneOn(problem)
-        #expect(problem.cost(of: start) > optimum + 1e-9)
-        let relaxed = start.map { Double($0) + 0.5 }
-        var scheduler = ShiftScheduler(timeLimit: 20)
-        scheduler.neighbourhoods = [(.disagreement, [])]
-        scheduler.neighbourhoodTryShare = 1
-        let started = ContinuousClock.now
-        let search = { (budget: Double, elapsed: @escaping () -> Double) in
-            IntegerProgram.lock.withLock { _ in
-                scheduler.searchNeighbourhoods(
-                    problem, start: start, relaxed: relaxed, cuts: [], bound: optimum, unit: problem.costUnit,
-                    budget: budget, elapsed: elapsed)
-            }
-        }
-        // No CPU time to spend, or the wall-clock limit already reached: the start, untouched.
-        for result in [search(0, { elapsed(since: started) }), search(20, { 20 })] {
-            #expect(result.workers == start)
-            #expect(result.nodes == 0)
-        }
-        // With both to spend, the same search reaches the optimum.
-        let searched = search(20, { elapsed(since: started) })
-        #expect(abs(problem.cost(of: searched.workers) - optimum) < 1e-9)
-        #expect(ShiftScheduler.threadCPUSeconds() > 0)
-    }
-
     @Test("Random neighbourhoods free a part of the disagreement, the same part for the same seed")
     func randomNeighbourhood() {
         let workers = [3, 0, 2, 5, 1, 0, 4, 2, 2, 1, 0, 3]

@@ -45,9 +45,8 @@ extension ShiftScheduler {
         }
     }
 
-    /// A cheaper covering schedule near `start` when CBC finds one within `budget` seconds of
-    /// CPU time (and the time limit on the wall clock, `elapsed` since the solve began), else
-    /// `start`, with the nodes CBC explored.
+    /// A cheaper covering schedule near `start` when CBC finds one within `budget` seconds,
+    /// else `start`, with the nodes CBC explored.
     ///
     /// Each of ``neighbourhoods`` in turn fixes the templates outside it at the best schedule
     /// so far; what the fixed templates leave short (intervals and cuts) is a small covering
@@ -63,19 +62,15 @@ extension ShiftScheduler {
         _ problem: ShiftSchedulingProblem, start: [Int], relaxed: [Double], cuts: [WorkerCut], bound: Double,
         unit: Double?, budget: Double, elapsed: () -> Double
     ) -> (workers: [Int], nodes: Int) {
-        // The budget is the calling thread's CPU time, where CBC works: on a loaded machine a
-        // wall-clock budget cut the sub-programs short, and the same week was found in one run
-        // and missed in the next. The time limit stays a wall-clock limit.
-        let cpuStarted = Self.threadCPUSeconds()
+        let deadline = elapsed() + budget
         let perTry = timeLimit * neighbourhoodTryShare
         var best = start
         var nodes = 0
         var random = SeededGenerator(seed: neighbourhoodSeed)
         for (neighbourhood, options) in neighbourhoods {
             let cost = problem.cost(of: best)
-            let remaining = budget - (Self.threadCPUSeconds() - cpuStarted)
-            let wallRemaining = timeLimit - elapsed()
-            if cost <= bound + 1e-9 || remaining <= 0.001 || wallRemaining <= 0.001 { break }
+            let remaining = deadline - elapsed()
+            if cost <= bound + 1e-9 || remaining <= 0.001 { break }
             let free = Self.freeTemplates(neighbourhood, workers: best, relaxed: relaxed, random: &random, problem: problem)
             guard free.contains(true), let program = SparseColumns(problem, cuts: cuts, fixing: best, free: free) else {
                 continue
@@ -91,13 +86,9 @@ extension ShiftScheduler {
                 // Off a cost grid, any cheaper schedule will do.
                 let step = unit ?? 1e-6 * max(1, cost)
                 let meetsBound = cost - step <= bound + 1e-9
-                // A thread's CPU time never runs ahead of the wall clock, so a CPU limit past
-                // what is left of the time limit is given as wall time instead.
-                let tryLimit = min(perTry, remaining)
                 let result = program.branchAndCut(
-                    start: nil, unit: unit, timeLimit: min(tryLimit, wallRemaining), relativeGap: 0, options: options,
-                    cutoff: cost - fixedCost - step / 2, solutionLimit: meetsBound ? 1 : nil,
-                    cpuTime: tryLimit < wallRemaining)
+                    start: nil, unit: unit, timeLimit: min(perTry, remaining), relativeGap: 0, options: options,
+                    cutoff: cost - fixedCost - step / 2, solutionLimit: meetsBound ? 1 : nil)
                 nodes += result.nodes
                 guard let solution = result.solution else {
                     trace?(String(format: "%7.3f s    %@ neighbourhood, %d free, %d rows: nothing cheaper, %d nodes",

@@ -55,9 +55,9 @@ public struct ShiftScheduler: Sendable {
     var divesBeforeSearch = 4
     /// The seed of the random neighbourhoods: the same problem is searched the same way.
     var neighbourhoodSeed: UInt64 = 1
-    /// The share of the time limit one neighbourhood's sub-program may take, in CPU time.
+    /// The share of the time limit one neighbourhood's sub-program may take.
     var neighbourhoodTryShare = 0.03
-    /// The share of the time limit the whole neighbourhood search may take, in CPU time.
+    /// The share of the time limit the whole neighbourhood search may take.
     var neighbourhoodShare = 0.1
     /// Receives a line per phase of a solve (relaxation, cuts, dives, neighbourhoods, CBC's
     /// search) with the seconds since the start, the schedule's cost and the bound, to see
@@ -82,7 +82,6 @@ public struct ShiftScheduler: Sendable {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let cpuStarted = Self.threadCPUSeconds()
         func elapsed() -> Double {
             let duration = started.duration(to: clock.now)
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -122,9 +121,7 @@ public struct ShiftScheduler: Sendable {
             func atBound() -> Bool { problem.cost(of: start) <= relaxationBound + 1e-9 }
             func dive(_ rules: some Sequence<LinearRelaxation.DiveRule>) {
                 for rule in rules {
-                    // A quarter of the limit in CPU time (see ``searchNeighbourhoods``): under
-                    // load the same dives run as on an idle machine.
-                    if atBound() || Self.threadCPUSeconds() - cpuStarted >= timeLimit / 4 || elapsed() >= timeLimit { break }
+                    if atBound() || elapsed() >= timeLimit / 4 { break }
                     guard var dived = relaxation.dive(rule, deadline: { elapsed() >= timeLimit }) else { continue }
                     repair(&dived, problem: problem)
                     trim(&dived, problem: problem)
@@ -345,12 +342,11 @@ struct SparseColumns {
     /// CBC's branch and cut from `start` (costs on a grid of `unit` when given), stopping at
     /// the limit or gap. `lower` and `upper` replace the columns' bounds (a sub-program with
     /// some templates fixed); `cutoff` rejects every schedule costing that much or more, and
-    /// `solutionLimit` stops the search at that many schedules found. `cpuTime` measures the
-    /// limit in CPU seconds (CBC's, the process's) rather than on the wall clock.
+    /// `solutionLimit` stops the search at that many schedules found.
     func branchAndCut(
         start: [Int]?, unit: Double?, timeLimit: Double, relativeGap: Double, options: [(String, String)],
         lower: [Double]? = nil, upper: [Double]? = nil, cutoff: Double? = nil, solutionLimit: Int? = nil,
-        cpuTime: Bool = false, log: Bool = false
+        log: Bool = false
     ) -> (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int) {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
@@ -367,7 +363,7 @@ struct SparseColumns {
         // tolerance: a node whose bound sits on the next unit down is still searched.
         if let unit { Cbc_setParameter(model, "increment", String(unit * (1 - 1e-4))) }
         Cbc_setLogLevel(model, log ? 1 : 0)
-        Cbc_setParameter(model, "timeMode", cpuTime ? "cpu" : "elapsed")
+        Cbc_setParameter(model, "timeMode", "elapsed")
         Cbc_setMaximumSeconds(model, timeLimit)
         if relativeGap > 0 { Cbc_setAllowableFractionGap(model, relativeGap) }
         for (name, value) in options { Cbc_setParameter(model, name, value) }
