@@ -61,14 +61,16 @@ struct ReferenceClassifier {
 
 @Suite("Text classifier against the reference")
 struct TextClassifierReferenceTests {
-    @Test("learning gives bit-identical weights and logits to the reference, for 2, 3, 4, 5, 8 and 12 classes")
+    @Test("learning gives bit-identical weights and logits to the reference, for 2, 3, 4, 5, 8, 12 and 16 classes")
     func identicalLogits() throws {
         let featurizer = TextFeaturizer(dimension: 1 << 14)
         let train = Corpus.generate(1500, seed: 11)
         let test = Corpus.generate(300, seed: 12)
         let labelSets = [["high", "normal"], ["high", "normal", "low"], Corpus.intentLabels,
                          Corpus.intentLabels + ["a"], Corpus.intentLabels + ["a", "b", "c", "d"],
-                         Corpus.intentLabels + ["a", "b", "c", "d", "e", "f", "g", "h"]]
+                         Corpus.intentLabels + ["a", "b", "c", "d", "e", "f", "g", "h"],
+                         // 17 floats a row: past one cache line, the general path.
+                         Corpus.intentLabels + ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]]
         for labels in labelSets {
             var classifier = TextClassifier(reference: ModelReference(name: "m", version: 1), labels: labels, featurizer: featurizer)
             var reference = ReferenceClassifier(classes: labels.count, dimension: featurizer.dimension)
@@ -112,6 +114,29 @@ struct TextClassifierReferenceTests {
             #expect(reusing.calibration.temperature != 1)
             #expect(reusing == rescoring)
         }
+    }
+
+    @Test("a copy of a classifier is a value: learning in one leaves the others as they were")
+    func copiesAreValues() throws {
+        let featurizer = TextFeaturizer(dimension: 1 << 12)
+        var original = TextClassifier(reference: ModelReference(name: "m", version: 1), labels: Corpus.intentLabels, featurizer: featurizer)
+        for message in Corpus.generate(50, seed: 3) { try original.update(text: message.text, label: message.intent) }
+        let features = featurizer.features(of: "refund the charge, I was charged twice")
+        let before = original.logits(features)
+        // The copies share the weights until one of them learns.
+        let snapshot = original
+        var learner = original
+        try learner.update(features: features, label: "billing")
+        #expect(learner.logits(features) != before)
+        #expect(original.logits(features) == before)
+        #expect(snapshot.logits(features) == before)
+        #expect(original == snapshot)
+        #expect(learner != original)
+        // And the one that learned no longer shares with anything: learning again changes only it.
+        let learned = learner.logits(features)
+        var second = learner
+        try second.update(features: features, label: "sales")
+        #expect(learner.logits(features) == learned)
     }
 
     @Test("a classifier encodes its weights in the reference's K-major layout and decodes to itself")

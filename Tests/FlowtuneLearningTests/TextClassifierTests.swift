@@ -199,6 +199,36 @@ struct TextClassifierTests {
         #expect(abs(Self.goldenSectionTemperature(logits: flat, labels: flatLabels) - 1.0 / 20) < 1e-9)
     }
 
+    @Test("a fit started from its own result stops at once: a Newton step lost in rounding ends the search")
+    func temperatureFitStopsAtTheRoot() {
+        var random = SeededGenerator(seed: 31)
+        var most = 0
+        for (classes, scale) in [(2, 0.5), (3, 1.0), (4, 3.0), (8, 1.0), (8, 10.0), (3, 0.1)] {
+            for _ in 0..<6 {
+                var logits: [Double] = []
+                var labels: [Int] = []
+                for _ in 0..<1000 {
+                    let z = (0..<classes).map { _ in random.normal(deviation: 1.5) }
+                    let p = TemperatureScaling.softmax(z)
+                    var u = random.uniform()
+                    var label = classes - 1
+                    for c in 0..<classes { if u < p[c] { label = c; break }; u -= p[c] }
+                    logits.append(contentsOf: z.map { scale * $0 })
+                    labels.append(label)
+                }
+                let first = TemperatureScaling.fitCountingPasses(flatLogits: logits, classes: classes, labels: labels)
+                most = max(most, first.passes)
+                // At the root NLL′ is rounding noise and Newton's step rounds to nothing; the
+                // search ends there instead of bisecting away from the root and back.
+                let again = TemperatureScaling.fitCountingPasses(
+                    flatLogits: logits, classes: classes, labels: labels, initialTemperature: first.scaling.temperature)
+                #expect(again.passes <= 2, "\(classes) classes, scale \(scale): \(again.passes) passes from the root")
+                #expect(abs(again.scaling.temperature - first.scaling.temperature) <= 1e-9 * first.scaling.temperature)
+            }
+        }
+        #expect(most <= 12, "a fit from T = 1 took \(most) passes")
+    }
+
     @Test("the classifier fits its temperature on its held-out window and stays calibrated on new texts")
     func classifierCalibration() throws {
         let (intent, _, test) = try Self.trained()

@@ -42,8 +42,16 @@ public struct TemperatureScaling: Sendable, Hashable, Codable {
     /// ``fit(logits:labels:initialTemperature:)`` over logits stored one example after another,
     /// `classes` each, as a classifier keeps its held-out window.
     static func fit(flatLogits: [Double], classes: Int, labels: [Int], initialTemperature: Double = 1) -> TemperatureScaling {
+        fitCountingPasses(flatLogits: flatLogits, classes: classes, labels: labels, initialTemperature: initialTemperature).scaling
+    }
+
+    /// ``fit(flatLogits:classes:labels:initialTemperature:)`` and how many passes over the
+    /// examples it took: the cost of a fit, which tests bound.
+    static func fitCountingPasses(
+        flatLogits: [Double], classes: Int, labels: [Int], initialTemperature: Double = 1
+    ) -> (scaling: TemperatureScaling, passes: Int) {
         precondition(flatLogits.count == labels.count * classes, "one label per logit vector")
-        guard !labels.isEmpty else { return TemperatureScaling() }
+        guard !labels.isEmpty else { return (TemperatureScaling(), 0) }
         let count = Double(labels.count)
         func derivatives(_ beta: Double) -> (first: Double, second: Double) {
             var first = 0.0
@@ -53,12 +61,18 @@ public struct TemperatureScaling: Sendable, Hashable, Codable {
                     for example in 0..<labels.count {
                         let z = UnsafeBufferPointer(rebasing: logits[(example * classes)..<((example + 1) * classes)])
                         var largest = -Double.infinity
-                        for value in z { largest = max(largest, beta * value) }
+                        var top = 0
+                        for c in 0..<classes where beta * z[c] > largest {
+                            largest = beta * z[c]
+                            top = c
+                        }
                         var sum = 0.0
                         var mean = 0.0
                         var square = 0.0
-                        for value in z {
-                            let weight = exp(beta * value - largest)
+                        for c in 0..<classes {
+                            let value = z[c]
+                            // exp(0) = 1 exactly: the top class needs no exponential.
+                            let weight = c == top ? 1 : exp(beta * value - largest)
                             sum += weight
                             mean += weight * value
                             square += weight * value * value
@@ -75,19 +89,28 @@ public struct TemperatureScaling: Sendable, Hashable, Codable {
         var high = 20.0
         var beta = min(max(1 / initialTemperature, low), high)
         if !beta.isFinite { beta = 1 }
+        var passes = 0
         for _ in 0..<100 {
+            passes += 1
             let (slope, curvature) = derivatives(beta)
             if slope > 0 { high = beta } else if slope < 0 { low = beta } else { break }
             var next = curvature > 0 ? beta - slope / curvature : .nan
+            // A Newton step lost in rounding: β is the root to the last digit. (Bisecting instead
+            // would leave the bracket, one end of which β has just become, and walk all the way
+            // back to it.)
+            if next == beta { break }
             // Outside the bracket, or no curvature to step by (NaN fails both tests): bisect.
-            if !(next > low && next < high) { next = (low + high) / 2 }
+            let newton = next > low && next < high
+            if !newton { next = (low + high) / 2 }
             let step = abs(next - beta)
             beta = next
-            // Newton converges quadratically: after a step this small the error is far below the
-            // rounding of the sums, which further steps would only stir.
-            if step <= 1e-10 * beta || high - low <= 1e-12 * high { break }
+            // Newton converges quadratically: a step of relative size r leaves an error of about
+            // r² (times NLL‴/2NLL″, of order one), so after a step below 10⁻⁷ the error is far
+            // below the digits kept, and another pass over the window would only confirm it. A
+            // bisection step bounds the error only by its own size.
+            if (newton && step <= 1e-7 * beta) || step <= 1e-10 * beta || high - low <= 1e-12 * high { break }
         }
-        return TemperatureScaling(temperature: 1 / beta)
+        return (TemperatureScaling(temperature: 1 / beta), passes)
     }
 
     /// softmax(scale · z), stable for large logits.

@@ -145,12 +145,13 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     public private(set) var updates = 0
 
     /// Feature-major rows, one per hash bucket, each holding the bucket's K class weights, then
-    /// its AdaGrad accumulator G_i at position K, padded with zeros to a multiple of four
-    /// (``rowLength(classes:)``): scoring and learning read one short contiguous row per feature,
-    /// four classes at a time (``weightChunks(classes:)`` groups). A group may carry G_i or
-    /// padding in its last lanes; their penalty and error are 0 so learning leaves them be, and
-    /// they are never read into a score.
-    private var parameters: [Float]
+    /// its AdaGrad accumulator G_i at position K, padded with zeros to 4, 8 or 16 floats and
+    /// beyond that to whole cache lines (``rowLength(classes:)``), from a cache-line boundary:
+    /// scoring and learning read one short contiguous row per feature, within one cache line
+    /// for up to 15 classes, four classes at a time (``weightChunks(classes:)`` groups). A group
+    /// may carry G_i or padding in its last lanes; their penalty and error are 0 so learning
+    /// leaves them be, and they are never read into a score.
+    private var parameters: AlignedFloats
     private var bias: [Double]
     private var biasSquaredGradients: [Double]
     /// The held-out examples' logits, K per example, in the order of ``heldOutLabels``.
@@ -168,7 +169,7 @@ public struct TextClassifier: Sendable, Hashable, Codable {
         self.labels = labels
         self.featurizer = featurizer
         self.configuration = configuration
-        parameters = Array(repeating: 0, count: featurizer.dimension * Self.rowLength(classes: labels.count))
+        parameters = AlignedFloats(count: featurizer.dimension * Self.rowLength(classes: labels.count))
         bias = Array(repeating: 0, count: labels.count)
         biasSquaredGradients = Array(repeating: 0, count: labels.count)
     }
@@ -194,8 +195,12 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     /// Groups of four classes in a row's weights.
     private static func weightChunks(classes: Int) -> Int { (classes + 3) / 4 }
 
-    /// Floats per bucket in ``parameters``: K weights and the accumulator, rounded up to four.
-    private static func rowLength(classes: Int) -> Int { 4 * ((classes + 4) / 4) }
+    /// Floats per bucket in ``parameters``: K weights and the accumulator, rounded up to 4, 8 or
+    /// 16 — a row then never straddles two cache lines — and past 16 to a multiple of 16.
+    private static func rowLength(classes: Int) -> Int {
+        let floats = classes + 1
+        return floats <= 4 ? 4 : floats <= 8 ? 8 : 16 * ((floats + 15) / 16)
+    }
 
     /// Adds w_c·x to each class's score, feature by feature in index order. Each class's sum is
     /// formed in the same order and precision as one class at a time would form it.
@@ -209,7 +214,8 @@ public struct TextClassifier: Sendable, Hashable, Codable {
                 for lane in 0..<4 where 4 * j + lane < classes { sum[lane] = scores[4 * j + lane] }
                 sums[j] = sum
             }
-            parameters.withUnsafeBytes { bytes in
+            do {
+                let bytes = parameters.bytes
                 features.indices.withUnsafeBufferPointer { indices in
                     features.values.withUnsafeBufferPointer { values in
                         let rowBytes = stride * MemoryLayout<Float>.stride
@@ -314,7 +320,9 @@ public struct TextClassifier: Sendable, Hashable, Codable {
                 lanes[j] = error
                 lanes[chunks + j] = penalty
             }
-            parameters.withUnsafeMutableBytes { bytes in
+            if !isKnownUniquelyReferenced(&parameters) { parameters = parameters.copy() }
+            do {
+                let bytes = UnsafeMutableRawBufferPointer(mutating: parameters.bytes)
                 features.indices.withUnsafeBufferPointer { indices in
                     features.values.withUnsafeBufferPointer { values in
                         let rowBytes = Self.rowLength(classes: classes) * MemoryLayout<Float>.stride
@@ -474,10 +482,10 @@ extension TextClassifier {
                 debugDescription: "a classifier over \(classes) classes and \(featurizer.dimension) buckets needs \(featurizer.dimension * classes) weights, \(featurizer.dimension) AdaGrad sums and \(classes) biases; found \(weights.count), \(squaredGradients.count) and \(bias.count)"))
         }
         let row = Self.rowLength(classes: classes)
-        var parameters = [Float](repeating: 0, count: featurizer.dimension * row)
+        let parameters = AlignedFloats(count: featurizer.dimension * row)
         for feature in 0..<featurizer.dimension {
-            for c in 0..<classes { parameters[feature * row + c] = weights[feature * classes + c] }
-            parameters[feature * row + classes] = squaredGradients[feature]
+            for c in 0..<classes { parameters.base[feature * row + c] = weights[feature * classes + c] }
+            parameters.base[feature * row + classes] = squaredGradients[feature]
         }
         self.parameters = parameters
     }
@@ -503,8 +511,8 @@ extension TextClassifier {
         var weights = [Float](repeating: 0, count: featurizer.dimension * classes)
         var squaredGradients = [Float](repeating: 0, count: featurizer.dimension)
         for feature in 0..<featurizer.dimension {
-            for c in 0..<classes { weights[feature * classes + c] = parameters[feature * row + c] }
-            squaredGradients[feature] = parameters[feature * row + classes]
+            for c in 0..<classes { weights[feature * classes + c] = parameters.base[feature * row + c] }
+            squaredGradients[feature] = parameters.base[feature * row + classes]
         }
         try container.encode(weights, forKey: .weights)
         try container.encode(squaredGradients, forKey: .squaredGradients)
