@@ -21,6 +21,10 @@ struct LifecycleBenchmark {
         let events: Int64
         let seconds: Double
         let createToAssigned: LatencySummary
+        /// How long reading one task's history (``SQLiteEventStore/events(of:in:)``) took after the
+        /// run, in seconds, for the last task the run touched and for the first: either read looks
+        /// up the index tables and scans the chunks after the index's mark.
+        let historyRead: (last: Double, first: Double)
         var perSecond: Double { Double(lifecycles) / seconds }
     }
 
@@ -85,10 +89,32 @@ struct LifecycleBenchmark {
         }
         let seconds = Double(monotonicNanoseconds() - begin) / 1e9
         let events = await engine.committedVersion - startVersion
+        let historyRead = try await Self.timeHistoryReads(store, after: startVersion)
         try store.close()
         return Result(
             lifecycles: lifecycles, events: events, seconds: seconds,
-            createToAssigned: LatencySummary(nanoseconds: latencies))
+            createToAssigned: LatencySummary(nanoseconds: latencies), historyRead: historyRead)
+    }
+
+    /// The median time of five history reads of the last task the run touched and of the first,
+    /// in seconds.
+    static func timeHistoryReads(_ store: SQLiteEventStore, after startVersion: Int64) async throws -> (last: Double, first: Double) {
+        let version = try await store.version(of: workspace)
+        guard
+            let last = try await store.read(workspace, after: version - 1, limit: 1).first?.event.taskID,
+            let first = try await store.read(workspace, after: startVersion, limit: 1).first?.event.taskID
+        else { throw BenchFailure("the run left no task") }
+        func median(_ task: TaskID) async throws -> Double {
+            var samples: [UInt64] = []
+            for _ in 0..<5 {
+                let start = monotonicNanoseconds()
+                let history = try await store.events(of: task, in: workspace)
+                samples.append(monotonicNanoseconds() - start)
+                guard !history.isEmpty else { throw BenchFailure("task \(task) has no history") }
+            }
+            return Double(samples.sorted()[2]) / 1e9
+        }
+        return (try await median(last), try await median(first))
     }
 }
 

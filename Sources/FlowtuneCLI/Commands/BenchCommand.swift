@@ -108,6 +108,8 @@ struct BenchCommand: AsyncParsableCommand {
                 print(String(format: "  run %d: %.0f lifecycles/s (%.0f events/s) in %.2fs; create→assigned %@",
                     index, result.perSecond, Double(result.events) / result.seconds, result.seconds,
                     result.createToAssigned.description))
+                print(String(format: "    history of one task: %.2f ms (the last task), %.2f ms (the first)",
+                    result.historyRead.last * 1e3, result.historyRead.first * 1e3))
                 results.append(result)
             }
             let median = results.sorted { $0.perSecond < $1.perSecond }[results.count / 2]
