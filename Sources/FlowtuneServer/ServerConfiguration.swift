@@ -9,7 +9,7 @@ import Yams
 ///
 /// ```yaml
 /// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576, threads: 1 }
-/// store: { path: flowtune.db, checkpoint_interval_ms: 50 }
+/// store: { path: flowtune.db, checkpoint_interval_ms: 0 }
 /// workspace: default
 /// log: { format: json, level: info }
 /// reallocation: { enabled: true, automatic_cost_limit: 5, interval: 15m, horizon_intervals: 4 }
@@ -28,10 +28,11 @@ public struct ServerConfiguration: Sendable {
     /// The SQLite database file.
     public var databasePath = "flowtune.db"
     /// How often the store's write-ahead log is copied into the database file in the
-    /// background, in milliseconds; 0 leaves it to the writer, after its commits, as SQLite does
-    /// by default. In the background the copy and its sync do not hold up commits, and the log
-    /// stays small.
-    public var checkpointInterval = 50
+    /// background, in milliseconds; 0 (the default) leaves it to the writer, after its commits,
+    /// as SQLite does. In the background the copy and its sync do not hold up commits (50 gave
+    /// the lower p99 at 5,000 lifecycles a second in most runs on a busy host); it stays off by
+    /// default until the stalls seen with it in the server's test suite are explained.
+    public var checkpointInterval = 0
     /// The workspace this server owns.
     public var workspace = WorkspaceID("default")
     /// The largest request body accepted, in bytes.
