@@ -48,9 +48,9 @@ struct Replication {
     var publishedTable: PredictionTable? { state.predictions }
     /// Seconds between two batch routing passes; 0 when the core routes as work comes and goes.
     private let batchInterval: Double
-    /// Whether the run asks the core for its routing choices without their explanation, has it
-    /// forget finished tasks and removes idle timers without a command: on by default; tests
-    /// turn it off to check that none of these changes anything a report shows.
+    /// Whether the run asks the core for its routing choices without their explanation and has
+    /// it forget finished tasks: on by default; tests turn it off to check that neither changes
+    /// anything a report shows.
     var lean = true
     /// FNV-1a over every arrival's type, time and patience: equal across policies when they saw
     /// the same customers.
@@ -125,13 +125,7 @@ struct Replication {
             if time >= scenario.horizon, openCounted == 0 { break }
             now = max(now, time)
             if timerTime <= eventTime, timerTime <= statusTime {
-                // Every offer leaves an expiry timer, which finds the offer long accepted: such
-                // timers are removed without a command, and `.fireTimers` runs only for the
-                // timers that remain due. The core's events are the same either way.
-                let at = scenario.start + now
-                var removed = false
-                while lean, state.removeIdleTimer(upTo: at) { removed = true }
-                if !removed || state.nextTimerDue.map({ $0 <= at }) == true { execute(.fireTimers) }
+                execute(.fireTimers)
             } else if statusTime <= eventTime {
                 // A shift or break boundary: the core withdraws open offers from a worker who
                 // leaves and offers waiting work to one who comes on.

@@ -579,12 +579,10 @@ extension WorkspaceState {
             closeExceptionRateSlot(of: workflow, due: timer.due, &run)
             return
         }
-        // Most offers are accepted before they lapse: with no offer open there is nothing to
-        // withdraw, and the task need not be found.
-        if case .offerExpiry = timer.kind, openOffers == 0 { return }
         guard let id = timer.task, let index = locateTask(id) else { return }
         if case .offerExpiry(let worker, _) = timer.kind {
-            // Read the state in place rather than copy the whole task to find out.
+            // Most offers are accepted before they lapse: read the state in place rather than
+            // copy the whole task to find that out.
             let state = Self.inPlace(&tasks.values[index]) { $0.state }
             guard case .offered(worker, let expiresAt) = state, expiresAt == timer.due else { return }
             emit(.offerDeclined(task: id, worker: worker, reason: .timedOut), &run, actor: "system")
@@ -613,18 +611,6 @@ extension WorkspaceState {
             emit(.escalated(task: task.id, step: step.id, level: level, action: action), &run, actor: "system")
             escalate(task.id, step: step, action: action, &run)
         }
-    }
-
-    /// Whether firing `timer` now would do nothing, as ``fire(_:_:)`` decides it: an offer's
-    /// expiry when that offer is no longer open, or any task's timer once the task has finished.
-    mutating func timerIsIdle(_ timer: Timer) -> Bool {
-        if case .slotEnd = timer.kind { return false }
-        if case .offerExpiry = timer.kind, openOffers == 0 { return true }
-        guard let id = timer.task, let index = locateTask(id) else { return true }
-        guard case .offerExpiry(let worker, _) = timer.kind else { return false }
-        let state = Self.inPlace(&tasks.values[index]) { $0.state }
-        guard case .offered(worker, let expiresAt) = state, expiresAt == timer.due else { return true }
-        return false
     }
 
     private mutating func escalate(_ id: TaskID, step: Step, action: EscalationAction, _ run: inout Run) {

@@ -80,32 +80,23 @@ extension WorkspaceState {
                 advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: firstID), to: time)
                 task.learnedResponseWindow = learnedWindow(for: task, step: step)
             }
-            // What the waiting line needs is read before the task is moved into `tasks`: used
-            // after storing it, the task was copied (each field retained, then released) on every
-            // creation. Only a step that escalates keeps a copy for its timer.
-            let place = WaitingPlace(task)
-            let type = taskType(of: task)
-            let escalating = timedStep == nil ? nil : task
             taskCursor = nil
-            tasks[created.task] = task
+            tasks[task.id] = task
             if let key = created.idempotencyKey {
-                idempotencyKeys[key] = IdempotentCreation(task: created.task, fingerprint: created.fingerprint ?? 0)
+                idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
             }
             if !taskNumbersTaken, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
             nextTaskNumber += 1
-            if let step = timedStep, let escalating { scheduleEscalation(for: escalating, step: step, level: 0) }
-            enqueue(place, declinedBy: [], type: type)
+            if let step = timedStep { scheduleEscalation(for: task, step: step, level: 0) }
+            enqueue(task)
 
         case .taskOffered(let id, let worker, let expiresAt, _):
             // Changed in place: copying the task out and back costs a second hash and a retain of
             // each of its fields, on every offer.
             guard let entry = locateTask(id) else { return }
-            let (waiting, offered, place) = Self.inPlace(&tasks.values[entry]) {
-                ($0.state == .queued, $0.state.isOffer, WaitingPlace($0))
-            }
+            let (waiting, place) = Self.inPlace(&tasks.values[entry]) { ($0.state == .queued, WaitingPlace($0)) }
             if waiting { dequeue(place) }
             tasks.values[entry].state = .offered(worker: worker, expiresAt: expiresAt)
-            if !offered { openOffers += 1 }
             let channel = place.channel
             if let index = locateWorker(worker) {
                 addLoad(workerAt: index, channel: channel, delta: 1, at: time)
@@ -115,7 +106,6 @@ extension WorkspaceState {
 
         case .offerAccepted(let id, let worker):
             guard let entry = locateTask(id) else { return }
-            if Self.inPlace(&tasks.values[entry], { $0.state.isOffer }) { openOffers -= 1 }
             tasks.values[entry].state = .assigned(worker: worker)
             if !responseWindows.isEmpty { observeResponse(of: tasks.values[entry], at: time) }
             if predictions != nil { recordAssignment(task: id, worker: worker, at: time) }
@@ -125,7 +115,6 @@ extension WorkspaceState {
             addLoad(worker, channel: task.channel, delta: -1, at: time)
             // A withdrawn offer (the worker stepped away) is not the worker's refusal.
             if reason != .withdrawn, !task.declinedBy.contains(worker) { task.declinedBy.append(worker) }
-            if task.state.isOffer { openOffers -= 1 }
             task.state = .queued
             tasks[id] = task
             enqueue(task)
@@ -383,7 +372,7 @@ extension WorkspaceState {
             dequeue(task)
         case .offered(let worker, _), .assigned(let worker):
             addLoad(worker, channel: task.channel, delta: -1, at: time)
-            if case .assigned = task.state { endVisit(task: task.id, at: time) } else { openOffers -= 1 }
+            if case .assigned = task.state { endVisit(task: task.id, at: time) }
         case .held, .completed, .cancelled:
             break
         }
@@ -447,17 +436,11 @@ extension WorkspaceState {
     /// Puts a task, as it stands in `tasks`, in its queue's waiting line; passed in rather than
     /// looked up, since every caller has just stored it.
     private mutating func enqueue(_ task: WorkTask) {
-        enqueue(WaitingPlace(task), declinedBy: task.declinedBy, type: taskType(of: task))
-    }
-
-    /// ``enqueue(_:)`` given what the line needs of the task: where it waits, who declined it,
-    /// and its type (``taskType(of:)``).
-    private mutating func enqueue(_ task: WaitingPlace, declinedBy: [WorkerID], type: String) {
         guard let queue = queueNumber(task.queue) else { return }
         queueCursor = queue
         let id = task.id
         let level = Self.level(of: task.priority)
-        let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: declinedBy, type: type)
+        let entry = WaitingEntry(queuedAt: task.queuedAt, task: id, declinedBy: task.declinedBy, type: taskType(of: task))
         guard let channel = number(of: task.channel) else { return }
         while queues[queue].waiting.count <= channel {
             queues[queue].waiting.append(Array(repeating: Deque(), count: 9))
@@ -603,13 +586,5 @@ extension Deque where Element == WaitingEntry {
             position += 1
         }
         return nil
-    }
-}
-
-extension WorkTask.State {
-    /// Whether the task is offered to a worker who has not accepted yet.
-    var isOffer: Bool {
-        if case .offered = self { return true }
-        return false
     }
 }

@@ -74,10 +74,6 @@ public struct WorkspaceState: Sendable {
     /// Where the workflow last found by id lies in `workflows`; cleared when a workflow is
     /// added, which invalidates the dictionary's indexes.
     var workflowCursor: WorkflowCursor?
-    /// How many open tasks are offered and not yet accepted. While none is, an offer's expiry
-    /// timer has nothing to withdraw and is passed over without finding its task: where offers
-    /// are accepted at once (the simulator's default), that is every such timer.
-    var openOffers = 0
 
     /// How many decided proposals the state keeps for the record; the log keeps them all.
     public static let decidedReallocationsKept = 200
@@ -459,7 +455,7 @@ extension WorkspaceState: Equatable {
             && lhs.workers == rhs.workers && lhs.tasks == rhs.tasks && lhs.finished == rhs.finished
             && lhs.idempotencyKeys == rhs.idempotencyKeys && lhs.version == rhs.version
             && lhs.nextTaskNumber == rhs.nextTaskNumber && lhs.taskNumbersTaken == rhs.taskNumbersTaken
-            && lhs.rotationCursor == rhs.rotationCursor && lhs.openOffers == rhs.openOffers
+            && lhs.rotationCursor == rhs.rotationCursor
             && lhs.hot == rhs.hot && lhs.channelList == rhs.channelList
             && lhs.responseWindows == rhs.responseWindows && lhs.exceptionRates == rhs.exceptionRates
             && lhs.pendingAdaptive == rhs.pendingAdaptive
