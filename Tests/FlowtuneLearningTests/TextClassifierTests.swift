@@ -146,6 +146,28 @@ struct TextClassifierTests {
         #expect(after < 0.03)
     }
 
+    /// `count` examples whose labels are drawn from the softmax of unit logits, returned with the
+    /// logits multiplied by `scale` (so the fitted temperature should come out near `scale`), a
+    /// `labelNoise` share of the labels then replaced at random (with no `labelNoise`, no draw is
+    /// made for it, so the stream of draws is that of a generator without noise).
+    static func scoredExamples(
+        _ count: Int, classes: Int, scale: Double, labelNoise: Double? = nil, random: inout SeededGenerator
+    ) -> (logits: [[Double]], labels: [Int]) {
+        var logits: [[Double]] = []
+        var labels: [Int] = []
+        for _ in 0..<count {
+            let z = (0..<classes).map { _ in random.normal(deviation: 1.5) }
+            let p = TemperatureScaling.softmax(z)
+            var u = random.uniform()
+            var label = classes - 1
+            for c in 0..<classes { if u < p[c] { label = c; break }; u -= p[c] }
+            if let labelNoise, random.uniform() < labelNoise { label = Int(random.next() % UInt64(classes)) }
+            logits.append(z.map { scale * $0 })
+            labels.append(label)
+        }
+        return (logits, labels)
+    }
+
     /// The mean NLL minimised by golden-section search over log β ∈ [log 1/20, log 20], 60 steps:
     /// an independent check of the Newton fit.
     static func goldenSectionTemperature(logits: [[Double]], labels: [Int]) -> Double {
@@ -172,18 +194,7 @@ struct TextClassifierTests {
     func temperatureFitAgainstGoldenSection() {
         var random = SeededGenerator(seed: 23)
         for (classes, scale, labelNoise) in [(2, 0.5, 0.0), (4, 3.0, 0.0), (8, 1.0, 0.2), (3, 0.05, 0.0), (4, 40.0, 0.3)] {
-            var logits: [[Double]] = []
-            var labels: [Int] = []
-            for _ in 0..<500 {
-                let z = (0..<classes).map { _ in random.normal(deviation: 1.5) }
-                let p = TemperatureScaling.softmax(z)
-                var u = random.uniform()
-                var label = classes - 1
-                for c in 0..<classes { if u < p[c] { label = c; break }; u -= p[c] }
-                if random.uniform() < labelNoise { label = Int(random.next() % UInt64(classes)) }
-                logits.append(z.map { scale * $0 })
-                labels.append(label)
-            }
+            let (logits, labels) = Self.scoredExamples(500, classes: classes, scale: scale, labelNoise: labelNoise, random: &random)
             let reference = Self.goldenSectionTemperature(logits: logits, labels: labels)
             for start in [1.0, 0.06, 15, reference] {
                 let fitted = TemperatureScaling.fit(logits: logits, labels: labels, initialTemperature: start).temperature
@@ -205,17 +216,8 @@ struct TextClassifierTests {
         var most = 0
         for (classes, scale) in [(2, 0.5), (3, 1.0), (4, 3.0), (8, 1.0), (8, 10.0), (3, 0.1)] {
             for _ in 0..<6 {
-                var logits: [Double] = []
-                var labels: [Int] = []
-                for _ in 0..<1000 {
-                    let z = (0..<classes).map { _ in random.normal(deviation: 1.5) }
-                    let p = TemperatureScaling.softmax(z)
-                    var u = random.uniform()
-                    var label = classes - 1
-                    for c in 0..<classes { if u < p[c] { label = c; break }; u -= p[c] }
-                    logits.append(contentsOf: z.map { scale * $0 })
-                    labels.append(label)
-                }
+                let (rows, labels) = Self.scoredExamples(1000, classes: classes, scale: scale, random: &random)
+                let logits = rows.flatMap { $0 }
                 let first = TemperatureScaling.fitCountingPasses(flatLogits: logits, classes: classes, labels: labels)
                 most = max(most, first.passes)
                 // At the root NLL′ is rounding noise and Newton's step rounds to nothing; the

@@ -509,14 +509,7 @@ struct SQLiteEventStoreTests {
                 log += batch
             }
 
-            let (chunkStarts, indexed, stored) = try await store.database.read { db in
-                (
-                    Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'")),
-                    try Int64.fetchOne(db, sql: "SELECT indexed FROM workspaces WHERE id = 'acme'") ?? -1,
-                    try TaskIndexRows(db, workspace: "acme")
-                )
-            }
-            let reference = TaskIndexRows(scanning: log, chunkStarts: chunkStarts, through: indexed)
+            let (indexed, stored, reference) = try await TaskIndexRows.storedAndScanned(store, log: log)
             // The mark lies where some append wrote the index: after the last append whose window
             // reached the limit.
             var marks: [Int64] = [0]
@@ -562,14 +555,7 @@ struct SQLiteEventStoreTests {
                     log += batch
                 }
             }
-            let (chunkStarts, indexed, stored) = try await first.database.read { db in
-                (
-                    Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'")),
-                    try Int64.fetchOne(db, sql: "SELECT indexed FROM workspaces WHERE id = 'acme'") ?? -1,
-                    try TaskIndexRows(db, workspace: "acme")
-                )
-            }
-            let reference = TaskIndexRows(scanning: log, chunkStarts: chunkStarts, through: indexed)
+            let (indexed, stored, reference) = try await TaskIndexRows.storedAndScanned(first, log: log)
             #expect(indexed > 0)
             #expect(stored.firsts == reference.firsts)
             #expect(stored.runs.sorted() == reference.runs.sorted())
@@ -774,6 +760,21 @@ struct TaskIndexRows {
         }
         runs += try Row.fetchAll(db, sql: "SELECT first, sequence FROM task_runs WHERE workspace = ?", arguments: [workspace])
             .map { "\($0["first"] as Int64)@\($0["sequence"] as Int64)" }
+    }
+
+    /// The mark up to which `store` has indexed workspace "acme", its index tables, and what a
+    /// scan of `log` (the workspace's whole log) up to that mark makes of the same chunks.
+    static func storedAndScanned(
+        _ store: SQLiteEventStore, log: [Event]
+    ) async throws -> (indexed: Int64, stored: TaskIndexRows, reference: TaskIndexRows) {
+        let (chunkStarts, indexed, stored) = try await store.database.read { db in
+            (
+                Set(try Int64.fetchAll(db, sql: "SELECT first FROM event_chunks WHERE workspace = 'acme'")),
+                try Int64.fetchOne(db, sql: "SELECT indexed FROM workspaces WHERE id = 'acme'") ?? -1,
+                try TaskIndexRows(db, workspace: "acme")
+            )
+        }
+        return (indexed, stored, TaskIndexRows(scanning: log, chunkStarts: chunkStarts, through: indexed))
     }
 
     /// What the index holds through event `through` of `log`, whose chunks start at `chunkStarts`:
