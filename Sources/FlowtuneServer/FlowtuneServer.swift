@@ -27,8 +27,6 @@ public struct FlowtuneServer: Sendable {
     public let webhooks: WebhookRepository
     /// How webhook deliveries are attempted; set before `application()` to change it.
     public var webhookPolicy = WebhookPolicy()
-    /// Background checkpoints of the store's write-ahead log, when on.
-    var checkpoints: CheckpointService?
 
     /// Opens the store and recovers the workspace from its log.
     public static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemClock()) async throws -> FlowtuneServer {
@@ -36,16 +34,7 @@ public struct FlowtuneServer: Sendable {
         let host = try await WorkspaceHost.open(configuration.workspace, store: store, clock: clock)
         if configuration.reallocation.enabled { await host.engine.configureReallocation(configuration.reallocation) }
         let webhooks = try WebhookRepository(path: configuration.databasePath)
-        var server = FlowtuneServer(configuration: configuration, host: host, store: store, webhooks: webhooks)
-        if configuration.checkpointInterval > 0 {
-            // The writer still checkpoints if the background falls far behind, so that the log
-            // stays bounded whatever happens to the background pass.
-            try await store.setAutomaticCheckpoint(pages: CheckpointService.writerPages)
-            server.checkpoints = CheckpointService(
-                checkpointer: try WALCheckpointer(path: configuration.databasePath),
-                interval: .milliseconds(configuration.checkpointInterval))
-        }
-        return server
+        return FlowtuneServer(configuration: configuration, host: host, store: store, webhooks: webhooks)
     }
 
     /// The routes, with authentication, body limits and problem documents.
@@ -80,7 +69,6 @@ public struct FlowtuneServer: Sendable {
             logger: logger)
         application.addServices(MetricsFeed(host: host), TimerService(host: host))
         application.addServices(RoutingLatencyFeed(host: host, telemetry: telemetry))
-        if let checkpoints { application.addServices(checkpoints) }
         application.addServices(
             WebhookDispatcher(host: host, repository: webhooks, policy: webhookPolicy, client: .shared, logger: logger))
         return application
@@ -101,7 +89,6 @@ public struct FlowtuneServer: Sendable {
 
     /// Closes the store once the application has stopped.
     public func close() throws {
-        try checkpoints?.checkpointer.close()
         try webhooks.close()
         try store.close()
     }

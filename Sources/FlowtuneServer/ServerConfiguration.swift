@@ -9,7 +9,7 @@ import Yams
 ///
 /// ```yaml
 /// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576, threads: 1 }
-/// store: { path: flowtune.db, checkpoint_interval_ms: 0 }
+/// store: { path: flowtune.db }
 /// workspace: default
 /// log: { format: json, level: info }
 /// reallocation: { enabled: true, automatic_cost_limit: 5, interval: 15m, horizon_intervals: 4 }
@@ -18,8 +18,7 @@ import Yams
 ///   - { name: ana, role: worker, worker: ana, key: "a secret" }
 /// ```
 /// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
-/// `FLOWTUNE_LOG_FORMAT`, `FLOWTUNE_CHECKPOINT_INTERVAL_MS`, and `FLOWTUNE_API_KEYS` as
-/// `name:role[:worker]=secret` separated by commas.
+/// `FLOWTUNE_LOG_FORMAT`, and `FLOWTUNE_API_KEYS` as `name:role[:worker]=secret` separated by commas.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on.
     public var host = "127.0.0.1"
@@ -27,12 +26,6 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// The SQLite database file.
     public var databasePath = "flowtune.db"
-    /// How often the store's write-ahead log is copied into the database file in the
-    /// background, in milliseconds; 0 (the default) leaves it to the writer, after its commits,
-    /// as SQLite does. In the background the copy and its sync do not hold up commits (50 gave
-    /// the lower p99 at 5,000 lifecycles a second in most runs on a busy host); it stays off by
-    /// default until the stalls seen with it in the server's test suite are explained.
-    public var checkpointInterval = 0
     /// The workspace this server owns.
     public var workspace = WorkspaceID("default")
     /// The largest request body accepted, in bytes.
@@ -156,22 +149,10 @@ public struct ServerConfiguration: Sendable {
                 }
             case "store":
                 for (field, item) in value.mapping ?? [:] {
-                    switch field.string {
-                    case "path":
-                        guard let path = item.string else {
-                            throw Problem(source: at(item), field: "store.path", message: "must be a file path")
-                        }
-                        databasePath = path
-                    case "checkpoint_interval_ms":
-                        guard let number = item.int, (0...60_000).contains(number) else {
-                            throw Problem(
-                                source: at(item), field: "store.checkpoint_interval_ms",
-                                message: "must be a whole number of milliseconds from 0 to 60000")
-                        }
-                        checkpointInterval = number
-                    default:
+                    guard field.string == "path", let path = item.string else {
                         throw Problem(source: at(field), field: "store.\(field.string ?? "?")", message: "unknown field")
                     }
+                    databasePath = path
                 }
             case "workspace":
                 guard let name = value.string, !name.isEmpty else {
@@ -251,14 +232,6 @@ public struct ServerConfiguration: Sendable {
             threads = number
         }
         if let value = environment["FLOWTUNE_DB"] { databasePath = value }
-        if let value = environment["FLOWTUNE_CHECKPOINT_INTERVAL_MS"] {
-            guard let number = Int(value), (0...60_000).contains(number) else {
-                throw Problem(
-                    source: "FLOWTUNE_CHECKPOINT_INTERVAL_MS", field: "checkpoint_interval_ms",
-                    message: "must be a whole number of milliseconds from 0 to 60000")
-            }
-            checkpointInterval = number
-        }
         if let value = environment["FLOWTUNE_WORKSPACE"] { workspace = WorkspaceID(value) }
         if let value = environment["FLOWTUNE_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {
