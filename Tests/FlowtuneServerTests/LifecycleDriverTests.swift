@@ -9,6 +9,12 @@ struct LifecycleDriverTests {
         var settings = LifecycleDriver.Settings(host: "127.0.0.1", port: live.port, key: key)
         settings.evidence = #"{"resolution":"fixed"}"#
         settings.duration = 30
+        // The desk's one worker serves its queue a task at a time, so a task can wait for an offer
+        // as long as the lifecycles before it take; with the whole suite running beside these
+        // tests on two cores that is seconds each. Waits as long as the test run's own limits,
+        // so that an abandoned lifecycle means a lost offer, not a busy machine.
+        settings.offerWait = 300
+        settings.grace = 300
         return settings
     }
 
@@ -125,6 +131,7 @@ struct LifecycleDriverTests {
             #expect(report.started + report.unstarted == 25)
             #expect(report.started > 0)
             #expect(report.lifecycles == report.started)
+            #expect(report.abandoned == 0)
             #expect(report.failures == 0, "\(report.lastFailure ?? "")")
             #expect(report.createToAssigned.count == report.started)
             #expect(await server.host.engine.currentState.finished.count == report.started)

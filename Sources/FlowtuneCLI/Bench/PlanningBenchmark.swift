@@ -17,9 +17,8 @@ struct PlanningBench: AsyncParsableCommand {
             and reports the median time per plan. Scheduling generates --seeds instances of each \
             kind (ShiftSchedulingProblem.contactCentre: days by headcount; weeks of three demand \
             shapes by headcount, paid time and paid time with premiums) and prints each \
-            solve's wall and CPU time (CBC works on the calling thread, so its CPU time is what \
-            a busy machine's other work does not inflate), headcount, relaxation and whether it \
-            was proven optimal.
+            solve's wall and CPU time (the process's, all threads; CPU time is what a busy \
+            machine's other work does not inflate), headcount, relaxation and whether it was proven optimal.
             """)
 
     @Option(help: "Staffing plans timed per model; the median is reported.") var plans = 2000
@@ -106,12 +105,12 @@ struct PlanningBench: AsyncParsableCommand {
                         toFile: "\(save)/days\(days)-t\(templates)-\(demand)-\(cost)-seed\(seed)-cuts.lp", atomically: true, encoding: .utf8)
                 }
                 let started = ContinuousClock.now
-                let cpuStarted = threadCPUNanoseconds()
+                let cpuStarted = processCPUNanoseconds()
                 var scheduler = ShiftScheduler(timeLimit: timeLimit)
                 if trace { scheduler.trace = { print("    \($0)") } }
                 let schedule = try scheduler.solve(problem)
                 let elapsed = seconds(since: started)
-                let cpu = Double(threadCPUNanoseconds() - cpuStarted) * 1e-9
+                let cpu = Double(processCPUNanoseconds() - cpuStarted) * 1e-9
                 times.append(elapsed)
                 cpuTimes.append(cpu)
                 if schedule.isOptimal { proven += 1 }
