@@ -29,8 +29,8 @@ struct Replication {
     private var creatingSlot: Int32 = -1
     private var pendingAccepts: [(slot: Int32, stamp: UInt64)] = []
     private var touched: [Int32] = []
-    /// The events of the command executed last.
-    private var eventBuffer: [Event] = []
+    /// The notes of the events of the command executed last.
+    private var noteBuffer: [EventNote] = []
     private var metrics: ReplicationCollector
     private var openCounted = 0
     private var nextStatusChange = 0
@@ -344,39 +344,43 @@ struct Replication {
             now: setup.scenario.start + now, actor: "simulator", routingDetail: lean ? .choiceOnly : .explained)
         // One buffer serves every command of the run: taken out while the core fills it and
         // this replication reads it, so that neither copies it.
-        var events = eventBuffer
-        eventBuffer = []
-        events.removeAll(keepingCapacity: true)
-        defer { eventBuffer = events }
+        var notes = noteBuffer
+        noteBuffer = []
+        notes.removeAll(keepingCapacity: true)
+        defer { noteBuffer = notes }
         do {
-            try state.execute(command, context: context, appendingTo: &events)
+            if lean {
+                // The core applies the events without building them and notes what happened.
+                try state.execute(command, context: context, notingIn: &notes)
+            } else {
+                let events = try state.execute(command, context: context)
+                for event in events { notes.append(EventNote(event.payload)) }
+            }
         } catch {
             // An accept that lost its offer to a timeout, say: the world moved on, as it does live.
             metrics.refusedCommands += 1
             return false
         }
-        absorb(events)
+        absorb(notes)
         return true
     }
 
     // MARK: - Events
 
-    private mutating func absorb(_ events: [Event]) {
-        // Each payload is read where it lies: copying whole events out of the array (time, actor,
-        // cause and payload) cost more than most of what follows.
-        for index in events.indices {
-            switch events[index].payload {
-            case .taskCreated(let created):
-                guard creatingSlot >= 0 else { continue }
-                customers[Int(creatingSlot)].task = created.task
-                slotOf.insert(created.task, slot: creatingSlot)
+    private mutating func absorb(_ notes: [EventNote]) {
+        for index in notes.indices {
+            switch notes[index].kind {
+            case .taskCreated:
+                guard creatingSlot >= 0, let task = notes[index].task else { continue }
+                customers[Int(creatingSlot)].task = task
+                slotOf.insert(task, slot: creatingSlot)
                 likelySlot = creatingSlot
-                if learns { customers[Int(creatingSlot)].typeKey = typeKey(of: created.task) }
+                if learns { customers[Int(creatingSlot)].typeKey = typeKey(of: task) }
                 let type = customers[Int(creatingSlot)].type
                 if let first = setup.firstProfile[type] { enter(Int(creatingSlot), profile: first) }
 
-            case .taskOffered(let task, let worker, _, _):
-                guard let slot = slot(of: task), let number = workerNumber(worker) else { continue }
+            case .taskOffered:
+                guard let slot = slot(of: notes[index].task), let number = workerNumber(notes[index].worker) else { continue }
                 nextStamp += 1
                 customers[Int(slot)].stamp = nextStamp
                 customers[Int(slot)].holder = Int32(number)
@@ -390,53 +394,54 @@ struct Replication {
                     pendingAccepts.append((slot, nextStamp))
                 }
 
-            case .offerAccepted(let task, _):
-                guard let slot = slot(of: task) else { continue }
+            case .offerAccepted:
+                guard let slot = slot(of: notes[index].task) else { continue }
                 accepted(Int(slot))
 
-            case .offerDeclined(let task, let worker, _):
-                guard let slot = slot(of: task) else { continue }
+            case .offerDeclined:
+                guard let slot = slot(of: notes[index].task) else { continue }
                 customers[Int(slot)].holder = -1
-                if let number = workerNumber(worker) { touched.append(Int32(number)) }
+                if let number = workerNumber(notes[index].worker) { touched.append(Int32(number)) }
 
-            case .stepCompleted(let completion):
-                guard let slot = slot(of: completion.task) else { continue }
+            case .stepCompleted:
+                guard let slot = slot(of: notes[index].task) else { continue }
                 releaseHolder(Int(slot))
-                switch completion.next {
-                case .end:
-                    finish(Int(slot), as: .completed)
-                case .step(let next):
+                if let next = notes[index].step {
                     enter(Int(slot), step: next)
+                } else {
+                    finish(Int(slot), as: .completed)
                 }
 
-            case .movedToException(let task, _):
-                guard let slot = slot(of: task) else { continue }
+            case .movedToException:
+                guard let slot = slot(of: notes[index].task) else { continue }
                 releaseHolder(Int(slot))
                 if !customers[Int(slot)].reworking { finish(Int(slot), as: .exception) }
 
-            case .exceptionResolved(let task, .resume(let step), _):
-                guard let slot = slot(of: task), customers[Int(slot)].reworking else { continue }
+            case .exceptionResolved:
+                guard let step = notes[index].step, let slot = slot(of: notes[index].task), customers[Int(slot)].reworking
+                else { continue }
                 customers[Int(slot)].reworking = false
                 customers[Int(slot)].reworks += 1
                 if customers[Int(slot)].counted { metrics.reworks += 1 }
                 enter(Int(slot), step: step)
 
-            case .taskCancelled(let task, _):
-                guard let slot = slot(of: task) else { continue }
+            case .taskCancelled:
+                guard let slot = slot(of: notes[index].task) else { continue }
                 releaseHolder(Int(slot))
                 finish(Int(slot), as: .abandoned)
 
-            case .overrideApplied(let task, .reassign(let worker), _):
-                guard let slot = slot(of: task), let number = workerNumber(worker) else { continue }
+            case .overrideApplied:
+                // Only a reassignment names a worker.
+                guard let slot = slot(of: notes[index].task), let number = workerNumber(notes[index].worker) else { continue }
                 releaseHolder(Int(slot))
                 customers[Int(slot)].holder = Int32(number)
                 touched.append(Int32(number))
                 startService(Int(slot))
 
-            case .escalated(let task, _, _, _):
-                if let slot = slot(of: task), customers[Int(slot)].counted { metrics.escalations += 1 }
+            case .escalated:
+                if let slot = slot(of: notes[index].task), customers[Int(slot)].counted { metrics.escalations += 1 }
 
-            default:
+            case .other:
                 break
             }
         }
@@ -448,7 +453,8 @@ struct Replication {
     }
 
     /// The slot of a customer in the system.
-    private mutating func slot(of task: TaskID) -> Int32? {
+    private mutating func slot(of task: TaskID?) -> Int32? {
+        guard let task else { return nil }
         if likelySlot >= 0, customers[Int(likelySlot)].serial != 0, customers[Int(likelySlot)].task == task {
             return likelySlot
         }
@@ -458,7 +464,8 @@ struct Replication {
     }
 
     /// The number of a scenario worker.
-    private mutating func workerNumber(_ worker: WorkerID) -> Int? {
+    private mutating func workerNumber(_ worker: WorkerID?) -> Int? {
+        guard let worker else { return nil }
         if likelyWorker >= 0, setup.workerIDs[Int(likelyWorker)] == worker { return Int(likelyWorker) }
         guard let number = setup.workerNumber[worker] else { return nil }
         likelyWorker = Int32(number)

@@ -42,26 +42,60 @@ extension WorkspaceState {
     public mutating func execute(
         _ command: Command, context: CommandContext, appendingTo events: inout [Event]
     ) throws(CommandError) {
-        var run = Run(context: context)
+        var run = Run(context: context, keepsEvents: true)
         swap(&run.events, &events)
         defer { swap(&run.events, &events) }
         try execute(command, &run)
     }
 
-    /// The events of one command as they are applied.
+    /// Decides `command` and applies the events it causes in place without keeping them: for each
+    /// event it appends an ``EventNote`` to `notes` instead.
+    ///
+    /// The state left behind is exactly the one ``execute(_:context:appendingTo:)`` leaves, and
+    /// the notes are those of the events it would have returned (`EventNote(event.payload)`), in
+    /// order; no `Event` is built. For a caller that keeps no log and reads only what happened to
+    /// which task — the simulator. Whatever records events (the engine) must not use it.
+    ///
+    /// ```swift
+    /// var notes: [EventNote] = []
+    /// for command in commands {
+    ///     notes.removeAll(keepingCapacity: true)
+    ///     try state.execute(command, context: context, notingIn: &notes)
+    /// }
+    /// ```
+    public mutating func execute(
+        _ command: Command, context: CommandContext, notingIn notes: inout [EventNote]
+    ) throws(CommandError) {
+        var run = Run(context: context, keepsEvents: false)
+        swap(&run.notes, &notes)
+        defer { swap(&run.notes, &notes) }
+        try execute(command, &run)
+    }
+
+    /// The events of one command as they are applied: kept whole, or only noted.
     struct Run {
         let context: CommandContext
+        /// Whether the events are kept in `events`; when not, each leaves a note in `notes`.
+        let keepsEvents: Bool
         var events: [Event] = []
+        var notes: [EventNote] = []
     }
 
     mutating func emit(_ payload: consuming EventPayload, _ run: inout Run, actor: String? = nil) {
         let recordsAdaptiveMove = payload.recordsAdaptiveMove
-        // Applied from a local and then moved into the result: an event applied from its place in
-        // the array was copied out for the call, a retain and a release of each of its fields.
-        let event = Event(
-            time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: consume payload)
-        evolve(event)
-        run.events.append(consume event)
+        if run.keepsEvents {
+            // Applied from a local and then moved into the result: an event applied from its place
+            // in the array was copied out for the call, a retain and a release of each of its fields.
+            let event = Event(
+                time: run.context.now, actor: actor ?? run.context.actor, cause: run.context.cause, payload: consume payload)
+            evolve(event)
+            run.events.append(consume event)
+        } else {
+            // No event is built: the payload is applied from its parts and dropped.
+            let payload = consume payload
+            run.notes.append(EventNote(payload))
+            apply(payload, time: run.context.now, actor: actor ?? run.context.actor)
+        }
         // An event that moved an adaptive threshold is followed at once by the record of the move.
         if !pendingAdaptive.isEmpty, !recordsAdaptiveMove { recordPendingAdaptive(&run) }
     }

@@ -4,9 +4,14 @@ import Foundation
 extension WorkspaceState {
     /// Applies one event. Folding a log through `evolve` from an empty state rebuilds the workspace.
     public mutating func evolve(_ event: Event) {
+        apply(event.payload, time: event.time, actor: event.actor)
+    }
+
+    /// Applies an event given by its parts: what ``evolve(_:)`` does, for a command whose events
+    /// are applied without being kept (``execute(_:context:notingIn:)``), so that no `Event` is built.
+    mutating func apply(_ payload: EventPayload, time: Date, actor: String) {
         version += 1
-        let time = event.time
-        switch event.payload {
+        switch payload {
         case .workflowDefined(let workflow):
             workflowCursor = nil
             workflows[workflow.id, default: []].append(workflow)
@@ -19,7 +24,7 @@ extension WorkspaceState {
             else { return }
             decisions[publication.decision, default: []].append(PublishedDecision(
                 version: publication.version, table: document.table, publication: publication,
-                publishedAt: time.timeIntervalSince1970, publishedBy: event.actor))
+                publishedAt: time.timeIntervalSince1970, publishedBy: actor))
 
         case .decisionApplied(let application):
             guard var task = tasks[application.task], task.step == application.step else { return }
