@@ -11,7 +11,10 @@ import Foundation
 /// by a worker or two. When every template's cost is a whole multiple of one unit (1 for
 /// headcount, 5 for paid intervals over five-day rotations, 0.25 for quarter-hour premiums)
 /// every schedule's cost is too, so the relaxation rounded up to the next unit bounds the
-/// optimum; with costs off any grid nothing is rounded. Dives on the relaxation (round one
+/// optimum; with costs off any grid nothing is rounded. CBC first looks for a schedule at
+/// that bound within the relaxation's rounding box (``searchRoundingBox``: each template
+/// between the whole numbers either side of its relaxed count, RENS), which on most headcount
+/// weeks ends the solve within a few dozen nodes. Dives on the relaxation (round one
 /// template's count, re-solve warm, repeat) then give a covering schedule, usually within a
 /// unit of that bound: one that meets it is proven optimal without branching. Otherwise a
 /// neighbourhood search (``searchNeighbourhoods``) frees the templates starting in one part of
@@ -142,9 +145,10 @@ public struct ShiftScheduler: Sendable {
             let rules = LinearRelaxation.DiveRule.allCases
             // RENS first: on most headcount weeks the bound is the optimum and a schedule at it
             // lies within a worker of the relaxation on every template, which CBC finds in
-            // the box at or near its root, before any dive.
+            // the box at or near its root, before any dive. Not on one day: there the dives
+            // close the rounding in a millisecond or two, and loading CBC took 15 ms.
             var searchNodes = 0
-            if roundingBoxNodes > 0, !atBound() {
+            if roundingBoxNodes > 0, problem.days > 1, !atBound() {
                 let found = searchRoundingBox(
                     problem, matrix: matrix, relaxed: relaxation.solution, target: relaxationBound, unit: unit,
                     maxNodes: roundingBoxNodes, timeLimit: min(timeLimit * roundingBoxShare, max(0.001, timeLimit - elapsed())))
