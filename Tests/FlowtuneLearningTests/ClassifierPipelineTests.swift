@@ -55,11 +55,11 @@ final class Received: Sendable {
 
 @Suite("Classifier pipeline")
 struct ClassifierPipelineTests {
-    static let featurizer = TextFeaturizer(dimension: 1 << 10, characterGrams: 3...4)
-    /// Refits every 20 updates from 15 held-out examples, so a stream of 300 texts recalibrates
-    /// about fourteen times inside the stream.
+    static let featurizer = TextFeaturizer(dimension: 1 << 10, characterGrams: 3...3)
+    /// Refits every 20 updates from 15 held-out examples, so a stream of 160 texts recalibrates
+    /// about six times inside the stream.
     static let configuration = TextClassifier.Configuration(calibrationWindow: 60, recalibrateEvery: 20, minimumCalibrationExamples: 15)
-    static let count = 300
+    static let count = 160
     static let sizes = ["short", "medium", "long"]
 
     /// Intent (4 classes), urgency (2) and length (3), untrained.
@@ -141,8 +141,8 @@ struct ClassifierPipelineTests {
         "an unknown label stops the stream before that text, naming label, classifier and position; everything before it is kept",
         arguments: ClassifierPipeline.Layout.allCases)
     func unknownLabel(layout: ClassifierPipeline.Layout) async throws {
-        let clean = Self.texts(2, count: 200)
-        for (position, classifier) in [(0, 0), (1, 1), (63, 1), (64, 0), (150, 1), (199, 0)] {
+        let clean = Self.texts(2, count: 150)
+        for (position, classifier) in [(0, 0), (1, 1), (63, 1), (64, 0), (149, 0)] {
             var texts = clean
             var labels: [String?] = texts[position].labels.isEmpty ? [nil, nil] : texts[position].labels
             labels[classifier] = "sarcasm"
@@ -164,6 +164,7 @@ struct ClassifierPipelineTests {
 
             // Fed again from where it stopped, without the bad text, the stream ends as if the
             // text had never been there.
+            guard position == 1 || position == 64 else { continue }
             try await pipeline.process(Array(texts[(position + 1)...]))
             var rest = OneThread(Self.classifiers(2))
             try rest.process(Array(texts[..<position]) + Array(texts[(position + 1)...]))
@@ -190,8 +191,8 @@ struct ClassifierPipelineTests {
         "an error thrown by the prediction callback stops the stream at the end of that text's batch and is rethrown",
         arguments: ClassifierPipeline.Layout.allCases)
     func callbackError(layout: ClassifierPipeline.Layout) async throws {
-        let texts = Self.texts(2, count: 200)
-        for failing in [0, 31, 32, 100, 199] {
+        let texts = Self.texts(2, count: 150)
+        for failing in [0, 31, 32, 100, 149] {
             var pipeline = ClassifierPipeline(classifiers: Self.classifiers(2), layout: layout, batchSize: 32)
             let received = Received()
             let error = await #expect(throws: Refused.self) {
@@ -219,11 +220,11 @@ struct ClassifierPipelineTests {
         var pipeline = ClassifierPipeline(classifiers: Self.classifiers(3), layout: layout, batchSize: 64)
         let received = Received()
         try await pipeline.process([])
-        for range in [0..<100, 100..<101, 101..<101, 101..<230, 230..<300] {
+        for range in [0..<60, 60..<61, 61..<61, 61..<130, 130..<160] {
             try await pipeline.process(Array(texts[range])) { received.add($0, $1) }
             #expect(pipeline.processed == range.upperBound)
         }
-        #expect(received.positions == Array(0..<300))
+        #expect(received.positions == Array(0..<160))
         #expect(received.predictions == reference.predictions)
         try Self.expectSameModels(pipeline.classifiers, reference.classifiers)
     }
@@ -246,7 +247,7 @@ struct ClassifierPipelineTests {
 
     @Test("a cancelled task stops the stream at the end of a batch, with every classifier at the same text")
     func cancelled() async throws {
-        let texts = Self.texts(2, count: 200)
+        let texts = Self.texts(2, count: 150)
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             var pipeline = ClassifierPipeline(classifiers: Self.classifiers(2), batchSize: 64)
