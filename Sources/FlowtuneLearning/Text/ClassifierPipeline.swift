@@ -371,6 +371,7 @@ struct FeaturizingStage: Sendable {
 
     func run(handoff: Handoff, near: inout [TextClassifier]) {
         var scratch = TextFeaturizer.Scratch()
+        var vector = SparseVector(indices: [], values: [])
         var next = 0
         var index = 0
         let classifiers = lookups.count
@@ -393,8 +394,11 @@ struct FeaturizingStage: Sendable {
                     batch.failure = failure
                     break
                 }
-                if batch.features.count == batch.count { batch.features.append(SparseVector(indices: [], values: [])) }
-                featurizer.features(of: texts[next].text, into: &batch.features[batch.count], scratch: &scratch)
+                // Featurized into one reused vector, then copied at its exact size: a slot reused
+                // in place would keep the capacity of the longest text it ever held.
+                featurizer.features(of: texts[next].text, into: &vector, scratch: &scratch)
+                let exact = SparseVector(indices: Self.exactCopy(vector.indices), values: Self.exactCopy(vector.values))
+                if batch.features.count == batch.count { batch.features.append(exact) } else { batch.features[batch.count] = exact }
                 batch.count += 1
                 next += 1
             }
@@ -434,6 +438,13 @@ struct FeaturizingStage: Sendable {
             if failed { break }
         }
         handoff.update(from: .featurizing) { $0.finished = true }
+    }
+
+    private static func exactCopy<T>(_ array: [T]) -> [T] {
+        [T](unsafeUninitializedCapacity: array.count) { buffer, count in
+            _ = buffer.initialize(fromContentsOf: array)
+            count = array.count
+        }
     }
 
     /// Appends the text's class indices, one per classifier (−1 for none), or returns the error
