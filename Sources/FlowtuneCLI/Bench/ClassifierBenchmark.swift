@@ -2,14 +2,16 @@ import ArgumentParser
 import FlowtuneCore
 import FlowtuneLearning
 import Foundation
+import Synchronization
 
 /// `flowtune bench classifier`: texts scored and learned from per second by the intent and
 /// urgency classifiers, as the live engine uses them, against issue 6's target of 50,000 texts
-/// scored per second while training online.
+/// scored per second while training online — on one thread, then through `ClassifierPipeline`
+/// on two threads in each layout.
 struct ClassifierBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classifier",
-        abstract: "Support-desk texts scored (intent and urgency, calibrated) and learned from, per second, on one thread.",
+        abstract: "Support-desk texts scored (intent and urgency, calibrated) and learned from, per second: one thread, then pipelined on two.",
         discussion: """
             A stream of generated support-desk messages (8 intents, 3 urgency levels, 5 to 80 \
             words, typos, misleading phrases, label noise) goes through the classifiers one text \
@@ -18,6 +20,12 @@ struct ClassifierBench: AsyncParsableCommand {
             the texts are generated before the clock starts. After each run the models are \
             scored on --held-out texts they never saw, against the intended labels, so the \
             speed is shown beside the quality it buys.
+
+            Each run then sends the same stream through ClassifierPipeline in both layouts \
+            (featurize ahead; split: urgency scored and learned on the featurizing thread), \
+            from untrained models, and fails unless the pipelined models equal the one-thread \
+            run's weight for weight. The pipelined lines give the process's CPU seconds over \
+            the wall seconds: about 2 when the second core was free, about 1 when it was not.
             """)
 
     @Option(help: "Texts in the stream of each run.") var texts = 100_000
@@ -25,20 +33,26 @@ struct ClassifierBench: AsyncParsableCommand {
     @Option(help: "How many times to run the stream; the median is reported.") var runs = 5
     @Option(help: "Hash buckets of the featurizer (rounded up to a power of two).") var dimension = 1 << 18
     @Option(help: "Seed of the text generator.") var seed: UInt64 = 6
+    @Option(help: "Texts per batch handed between the pipeline's threads.") var batchSize = ClassifierPipeline.defaultBatchSize
 
     func run() async throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         var generator = SupportDeskTexts(seed: seed)
         let stream = (0..<texts).map { _ in generator.next() }
         let test = (0..<heldOut).map { _ in generator.next() }
         let words = stream.reduce(0) { $0 + $1.words }
         let bytes = stream.reduce(0) { $0 + $1.text.utf8.count }
-        print(String(format: "classifier: %d texts per run (%.1f words, %.0f bytes each on average), %d held out, %d hash buckets",
+        print(String(format: "classifier: %d texts per run (%.1f words, %.0f bytes each on average), %d held out, %d hash buckets, pipeline batches of %d",
             texts, Double(words) / Double(max(1, texts)), Double(bytes) / Double(max(1, texts)), heldOut,
-            TextFeaturizer(dimension: dimension).dimension))
+            TextFeaturizer(dimension: dimension).dimension, batchSize))
+        print("  started \(Self.now()), load average \(Self.loadAverage()), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("  e.g. [\(stream[0].intent), \(stream[0].urgency)] \(stream[0].text)")
+        let pipelineTexts = stream.map { ClassifierPipeline.Text($0.text, labels: [$0.observedIntent, $0.observedUrgency]) }
         var results: [ClassifierBenchmark.Result] = []
+        var pipelined: [ClassifierPipeline.Layout: [ClassifierBenchmark.PipelineResult]] = [:]
+        let benchmark = ClassifierBenchmark(dimension: dimension)
         for index in 1...max(1, runs) {
-            let result = try ClassifierBenchmark(dimension: dimension).run(stream: stream, test: test)
+            var result = try benchmark.run(stream: stream, test: test)
             print(String(format: "  run %d: %.0f texts/s (%.2f µs each), %.0f per CPU second of the thread; "
                 + "held out: intent %.3f, urgency %.3f, calibration error %.3f / %.3f; scored before learning, last half: intent %.3f, urgency %.3f",
                 index, result.perSecond, 1e6 / result.perSecond, result.perCPUSecond,
@@ -46,13 +60,48 @@ struct ClassifierBench: AsyncParsableCommand {
                 result.intentPrequential, result.urgencyPrequential))
             print(String(format: "         parts, per CPU second: featurize %.0f texts (%.0f features each), featurize and score %.0f",
                 result.featurizePerCPUSecond, result.featuresPerText, result.scorePerCPUSecond))
+            for layout in ClassifierPipeline.Layout.allCases {
+                let run = try await benchmark.runPipelined(
+                    texts: pipelineTexts, stream: stream, layout: layout, batchSize: batchSize, expected: result.models)
+                print(String(format: "         pipelined, %@: %.0f texts/s (%.2f µs each); process CPU %.2f s / wall %.2f s = %.2f cores; "
+                    + "scored before learning, last half: intent %.3f, urgency %.3f; models equal to the one-thread run's",
+                    ClassifierBenchmark.name(layout), run.perSecond, 1e6 / run.perSecond, run.cpuSeconds, run.seconds,
+                    run.cpuSeconds / run.seconds, run.intentPrequential, run.urgencyPrequential))
+                pipelined[layout, default: []].append(run)
+            }
+            result.models = []
             results.append(result)
         }
         let median = results.sorted { $0.perSecond < $1.perSecond }[results.count / 2]
-        print(String(format: "median run: %.0f texts/s scored and learned from (%.2f µs each, %.0f per CPU second); "
+        print(String(format: "one thread, median run: %.0f texts/s scored and learned from (%.2f µs each, %.0f per CPU second); "
             + "held-out accuracy intent %.3f, urgency %.3f (a reader who knows every cue: %.3f)",
             median.perSecond, 1e6 / median.perSecond, median.perCPUSecond, median.intentAccuracy, median.urgencyAccuracy,
             SupportDeskTexts.urgencyCeiling(test)))
+        var best = (name: "one thread", perSecond: median.perSecond)
+        for layout in ClassifierPipeline.Layout.allCases {
+            let runs = pipelined[layout] ?? []
+            let middle = runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2]
+            print(String(format: "pipelined, %@, batches of %d, median run: %.0f texts/s (runs %@); that run: process CPU %.2f s / wall %.2f s = %.2f cores",
+                ClassifierBenchmark.name(layout), batchSize, middle.perSecond,
+                runs.map { String(format: "%.0f", $0.perSecond) }.joined(separator: " / "),
+                middle.cpuSeconds, middle.seconds, middle.cpuSeconds / middle.seconds))
+            if middle.perSecond > best.perSecond { best = ("pipelined, \(ClassifierBenchmark.name(layout))", middle.perSecond) }
+        }
+        print(String(format: "median run: %.0f texts/s scored while training online (%@; target 50,000); "
+            + "held-out accuracy intent %.3f, urgency %.3f, the same models in every layout",
+            best.perSecond, best.name, median.intentAccuracy, median.urgencyAccuracy))
+        print("  ended \(Self.now()), load average \(Self.loadAverage())")
+    }
+
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
+    }
+
+    /// The first three fields of /proc/loadavg, or "unknown" where there is none.
+    static func loadAverage() -> String {
+        guard let line = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return line.split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
 
@@ -78,9 +127,79 @@ struct ClassifierBenchmark {
         /// Texts per CPU second featurized alone, and featurized and scored by both models without learning.
         var featurizePerCPUSecond: Double
         var scorePerCPUSecond: Double
+        /// The trained intent and urgency models.
+        var models: [TextClassifier]
 
         var perSecond: Double { Double(texts) / seconds }
         var perCPUSecond: Double { Double(texts) / cpuSeconds }
+    }
+
+    /// One pass of the stream through `ClassifierPipeline`.
+    struct PipelineResult {
+        var texts: Int
+        var seconds: Double
+        /// CPU time of the whole process: both threads.
+        var cpuSeconds: Double
+        var intentPrequential: Double
+        var urgencyPrequential: Double
+
+        var perSecond: Double { Double(texts) / seconds }
+    }
+
+    static func name(_ layout: ClassifierPipeline.Layout) -> String {
+        switch layout {
+        case .featurizeAhead: "featurize ahead"
+        case .splitClassifiers: "split (urgency on the featurizing thread)"
+        }
+    }
+
+    /// What the pipeline's callback counts, on the pipeline's scoring thread.
+    private final class Tally: Sendable {
+        struct Counts {
+            var confidenceSum = 0.0
+            var intentRight = 0
+            var urgencyRight = 0
+        }
+        let counts = Mutex(Counts())
+    }
+
+    /// The stream through a pipeline of fresh models in `layout`; fails unless the models end as
+    /// `expected`, the one-thread run's.
+    func runPipelined(
+        texts: [ClassifierPipeline.Text], stream: [SupportDeskTexts.Message], layout: ClassifierPipeline.Layout,
+        batchSize: Int, expected: [TextClassifier]
+    ) async throws -> PipelineResult {
+        let featurizer = TextFeaturizer(dimension: dimension)
+        let intent = TextClassifier(
+            reference: ModelReference(name: "intent", version: 1), labels: SupportDeskTexts.intentLabels, featurizer: featurizer)
+        let urgency = TextClassifier(
+            reference: ModelReference(name: "urgency", version: 1), labels: SupportDeskTexts.urgencyLabels, featurizer: featurizer)
+        var pipeline = ClassifierPipeline(classifiers: [intent, urgency], layout: layout, batchSize: batchSize)
+        let half = stream.count / 2
+        let observed = stream.map { (intent: $0.observedIntent, urgency: $0.observedUrgency) }
+        let tally = Tally()
+        let cpuBegin = processCPUNanoseconds()
+        let begin = monotonicNanoseconds()
+        try await pipeline.process(texts) { position, predictions in
+            let intentRight = position >= half && predictions[0].label == observed[position].intent
+            let urgencyRight = position >= half && predictions[1].label == observed[position].urgency
+            tally.counts.withLock { counts in
+                counts.confidenceSum += predictions[0].confidence + predictions[1].confidence
+                if intentRight { counts.intentRight += 1 }
+                if urgencyRight { counts.urgencyRight += 1 }
+            }
+        }
+        let seconds = Double(monotonicNanoseconds() - begin) / 1e9
+        let cpuSeconds = Double(processCPUNanoseconds() - cpuBegin) / 1e9
+        let counts = tally.counts.withLock { $0 }
+        if counts.confidenceSum.isNaN { throw BenchFailure("a confidence was not a number") }
+        guard pipeline.classifiers == expected else {
+            throw BenchFailure("the pipelined models (\(ClassifierBenchmark.name(layout)), batches of \(batchSize)) differ from the one-thread run's")
+        }
+        let secondHalf = Double(max(1, stream.count - half))
+        return PipelineResult(
+            texts: stream.count, seconds: seconds, cpuSeconds: cpuSeconds,
+            intentPrequential: Double(counts.intentRight) / secondHalf, urgencyPrequential: Double(counts.urgencyRight) / secondHalf)
     }
 
     func run(stream: [SupportDeskTexts.Message], test: [SupportDeskTexts.Message]) throws -> Result {
@@ -157,7 +276,8 @@ struct ClassifierBenchmark {
             intentPrequential: Double(intentRight) / secondHalf, urgencyPrequential: Double(urgencyRight) / secondHalf,
             featuresPerText: Double(entries) / Double(max(1, stream.count)),
             featurizePerCPUSecond: Double(stream.count) / (Double(featurizeCPU) / 1e9),
-            scorePerCPUSecond: Double(stream.count) / (Double(scoreCPU) / 1e9))
+            scorePerCPUSecond: Double(stream.count) / (Double(scoreCPU) / 1e9),
+            models: [intent, urgency])
     }
 }
 

@@ -292,10 +292,18 @@ public struct TextClassifier: Sendable, Hashable, Codable {
     /// ```
     @discardableResult
     public mutating func update(features: SparseVector, scored: TextScore, label: String) throws -> ClassPrediction {
+        guard let target = labels.firstIndex(of: label) else { throw UnknownLabel(label: label, known: labels) }
+        return learn(features: features, scored: scored, target: target)
+    }
+
+    /// ``update(features:scored:label:)`` with the label given as its index in ``labels``, looked
+    /// up beforehand (``ClassifierPipeline`` resolves labels on its featurizing thread).
+    @discardableResult
+    mutating func learn(features: SparseVector, scored: TextScore, target: Int) -> ClassPrediction {
         precondition(
             scored.updates == updates && scored.logits.count == labels.count,
             "a score is learned from by the classifier that gave it, before any other update")
-        guard let target = labels.firstIndex(of: label) else { throw UnknownLabel(label: label, known: labels) }
+        precondition(labels.indices.contains(target), "a target is the index of one of the classifier's labels")
         let scores = scored.logits
         let before = scored.prediction
         remember(scores, target)
