@@ -266,71 +266,61 @@ struct ClassifierPipelineTests {
         try Self.expectSameModels(pipeline.classifiers, reference.classifiers)
     }
 
-    /// As many tasks as the cooperative pool has threads, each present for a moment: they meet
-    /// only if every pool thread is free at once.
-    final class Meeting: Sendable {
-        let size: Int
-        private let state = Mutex((present: 0, met: false))
-
-        init(size: Int) { self.size = size }
-
-        var met: Bool { state.withLock { $0.met } }
-
-        /// Comes and stays until everyone is there or `patience` has passed, sleeping between looks.
-        func attend(patience: Duration) {
-            let deadline = ContinuousClock.now + patience
-            var met = state.withLock { state in
-                state.present += 1
-                if state.present >= size { state.met = true }
-                return state.met
-            }
-            while !met, ContinuousClock.now < deadline {
-                usleep(200)
-                met = self.met
-            }
-            state.withLock { state in if !state.met { state.present -= 1 } }
-        }
-
-        /// Sleeps until the meeting has happened or `timeout` has passed; whether it happened.
-        func waitUntilMet(timeout: Duration) -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while !met, ContinuousClock.now < deadline { usleep(1000) }
-            return met
-        }
-    }
-
-    @Test("while a pipeline runs, every thread of the cooperative pool stays free for other tasks")
-    func poolStaysFree() async throws {
-        // The pool has a thread per core. The pipeline holds its stream at the first text until
-        // that many tasks have run at the same moment: were either stage, or the task awaiting
-        // the pipeline, on a pool thread, they could not, and the wait would end after 20 s with
-        // the meeting not held.
-        let meeting = Meeting(size: ProcessInfo.processInfo.activeProcessorCount)
+    @Test("while a pipeline runs, the thread of the task awaiting it is free for other work")
+    func awaitingHoldsNoThread() async throws {
+        // The awaiting task runs on an executor of exactly one thread, which nothing else in the
+        // process uses. The pipeline holds its stream at the first text until a second task on
+        // that executor has run: were either stage, or the wait for them, on the awaiting task's
+        // thread (as with child tasks, which inherit the executor), it could not, and the hold
+        // would end after 20 s without it.
+        let executor = OneThreadExecutor()
+        defer { executor.stop() }
         let texts = Self.texts(2, count: 100)
-        let sawMeeting = Mutex(false)
-        async let finished: [TextClassifier] = {
+        let ranBeside = Mutex(false)
+        let classifiers = try await withTaskExecutorPreference(executor) {
             var pipeline = ClassifierPipeline(classifiers: Self.classifiers(2), batchSize: 16)
             try await pipeline.process(texts) { position, _ in
-                if position == 0 {
-                    let met = meeting.waitUntilMet(timeout: .seconds(20))
-                    sawMeeting.withLock { $0 = met }
-                }
+                guard position == 0 else { return }
+                let done = DispatchSemaphore(value: 0)
+                Task(executorPreference: executor) { done.signal() }
+                let ran = done.wait(timeout: .now() + 20) == .success
+                ranBeside.withLock { $0 = ran }
             }
             return pipeline.classifiers
-        }()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !meeting.met, ContinuousClock.now < deadline {
-            // Short rounds with pauses between them: other tests in the process keep their share of the pool.
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<meeting.size { group.addTask { meeting.attend(patience: .milliseconds(20)) } }
-            }
-            try await Task.sleep(for: .milliseconds(5))
         }
-        let classifiers = try await finished
-        #expect(meeting.met)
-        #expect(sawMeeting.withLock { $0 })
+        #expect(ranBeside.withLock { $0 })
         var reference = OneThread(Self.classifiers(2))
         try reference.process(texts)
         try Self.expectSameModels(classifiers, reference.classifiers)
+    }
+}
+
+/// A task executor with one thread of its own, so that a test can tell whether a task holds
+/// that thread: nothing else runs on it.
+final class OneThreadExecutor: TaskExecutor, Sendable {
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let ready = DispatchSemaphore(value: 0)
+
+    init() {
+        let thread = Thread { [self] in
+            while true {
+                ready.wait()
+                let next: UnownedJob? = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+                guard let next else { return }
+                next.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        ready.signal()
+    }
+
+    /// Ends the thread once the jobs already enqueued have run.
+    func stop() {
+        ready.signal()
     }
 }
