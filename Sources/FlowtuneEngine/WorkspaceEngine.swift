@@ -23,11 +23,18 @@ public actor WorkspaceEngine {
     private var state: WorkspaceState
     /// The version of the log known to be durable.
     private var durableVersion: Int64
-    /// Events decided but not yet handed to the store, one array per command: the array its
-    /// outcome holds too, so that joining a batch copies no event (a copy retains everything an
-    /// event holds, and freeing it releases it all again).
+    /// The events decided but not yet handed to the store, encoded as each command was decided:
+    /// encoding them then finds them in the cache, and a command whose caller only waits for an
+    /// acknowledgement (``acknowledge(_:actor:cause:)``) frees its events at once.
+    private var encoder = EventBatchEncoder()
+    /// The same events kept whole for the subscribers, one array per command, from the first
+    /// command decided while anyone subscribed; empty while nobody does.
     private var pending: [[Event]] = []
-    /// The commands waiting for `pending` to be durable, each resumed exactly once, by `flush`.
+    /// Where in the encoder's batch `pending` begins, once it holds anything.
+    private var pendingStart: Int?
+    /// The buffer the events of a command nobody holds are decided into, emptied after each.
+    private var scratch: [Event] = []
+    /// The commands waiting for the encoded batch to be durable, each resumed exactly once, by `flush`.
     private var pendingWaiters: [Waiter] = []
     /// Commands submitted from outside the actor and not yet decided. A submitter leaves its
     /// command here with the continuation it waits on and suspends once: the actor decides what
@@ -98,12 +105,40 @@ public actor WorkspaceEngine {
     public nonisolated func submit(
         _ command: Command, actor: String, cause: String? = nil, reportingTask: Bool = false
     ) async throws -> CommandOutcome {
+        try await enqueue(command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: true)
+    }
+
+    /// Decides `command` like ``submit(_:actor:cause:reportingTask:)`` and waits until its events
+    /// are durable, answering only with what a caller that does not read the events needs.
+    ///
+    /// The events are stored exactly as `submit` stores them, with the full explanation of every
+    /// decision; they are only not handed back, so that they can be freed as soon as they are
+    /// encoded. Read them from the log (``EventStore/read(_:after:limit:)`` from
+    /// ``CommandAcknowledgement/firstSequence``) or from a subscription when they are needed.
+    ///
+    /// ```swift
+    /// let created = try await engine.acknowledge(.createTask(NewTask(workflow: "support")), actor: "api")
+    /// if let task = created.createdTask, let worker = created.offeredWorker {
+    ///     try await engine.acknowledge(.acceptOffer(task, worker: worker), actor: worker.rawValue)
+    /// }
+    /// ```
+    @discardableResult
+    public nonisolated func acknowledge(
+        _ command: Command, actor: String, cause: String? = nil
+    ) async throws -> CommandAcknowledgement {
+        CommandAcknowledgement(try await enqueue(command, actor: actor, cause: cause, reportingTask: false, keepsEvents: false))
+    }
+
+    private nonisolated func enqueue(
+        _ command: Command, actor: String, cause: String?, reportingTask: Bool, keepsEvents: Bool
+    ) async throws -> CommandOutcome {
         try await withUnsafeThrowingContinuation { continuation in
             let start = inbox.withLock { inbox in
                 // Made in place: a submission made outside the lock would be copied into the inbox,
                 // retaining everything its command holds, and the original then released.
                 inbox.submissions.append(Submission(
-                    command: command, actor: actor, cause: cause, reportingTask: reportingTask, continuation: continuation))
+                    command: command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: keepsEvents,
+                    continuation: continuation))
                 defer { inbox.isDraining = true }
                 return !inbox.isDraining
             }
@@ -142,29 +177,67 @@ public actor WorkspaceEngine {
     /// batches up to and including its events are durable.
     private func decide(_ submission: consuming Submission) {
         let context = CommandContext(now: clock.now(), actor: submission.actor, cause: submission.cause)
-        let events: [Event]
+        // Events that nobody holds once they are encoded are decided into one buffer kept from
+        // command to command, so that such a command allocates no array for them.
+        let keepsEvents = submission.keepsEvents || publishes
+        var events: [Event] = []
+        if !keepsEvents { swap(&events, &scratch) }
+        defer {
+            if !keepsEvents {
+                events.removeAll(keepingCapacity: true)
+                swap(&events, &scratch)
+            }
+        }
         do {
-            events = try state.execute(submission.command, context: context)
+            try state.execute(submission.command, context: context, appendingTo: &events)
         } catch {
             submission.continuation.resume(throwing: error)
             return
         }
         if reallocation != nil { reallocation!.observe(events, state: state) }
+        let createdTask = createdTask(submission.command, events)
         var outcome = CommandOutcome(
-            events: events, firstSequence: state.version - Int64(events.count) + 1,
-            createdTask: createdTask(submission.command, events))
+            events: submission.keepsEvents ? events : [], firstSequence: state.version - Int64(events.count) + 1,
+            createdTask: createdTask)
+        outcome.eventCount = events.count
+        outcome.offeredWorker = Self.offeredWorker(of: createdTask ?? Self.task(of: submission.command), in: events)
         if submission.reportingTask, let id = outcome.createdTask ?? Self.task(of: submission.command) {
             let task = state.task(id)
             outcome.report = .task(task, finished: task == nil ? state.finished[id] : nil)
         }
         // A command with no events still waits for the batches decided before it (see `commit`).
-        if events.isEmpty && pending.isEmpty && !isFlushing {
+        if events.isEmpty && encoder.isEmpty && !isFlushing {
             submission.continuation.resume(returning: outcome)
             return
         }
-        if !events.isEmpty { pending.append(events) }
+        if !events.isEmpty { record(events) }
         pendingWaiters.append(.command(submission.continuation, outcome))
         startFlushing()
+    }
+
+    /// Encodes a command's events into the open batch, and keeps them whole for the subscribers
+    /// from the first command decided while anyone subscribes.
+    private func record(_ events: [Event]) {
+        if publishes {
+            if pendingStart == nil { pendingStart = encoder.count }
+            pending.append(events)
+        }
+        encoder.add(events)
+    }
+
+    /// Whether the events decided now are to be handed to the subscribers once durable.
+    private var publishes: Bool {
+        pendingStart != nil || !subscribers.isEmpty || !commitSubscribers.isEmpty
+    }
+
+    /// The worker `task` was offered to among `events`, by index: iterating would copy each event,
+    /// retaining all it holds.
+    private static func offeredWorker(of task: TaskID?, in events: [Event]) -> WorkerID? {
+        guard let task else { return nil }
+        for index in events.indices {
+            if case .taskOffered(task, let worker, _, _) = events[index].payload { return worker }
+        }
+        return nil
     }
 
     /// The task a command is about, for the commands that name one.
@@ -187,22 +260,23 @@ public actor WorkspaceEngine {
     ) async throws -> [Result<CommandOutcome, CommandError>] {
         if let recovery { await recovery.value }
         var results: [Result<CommandOutcome, CommandError>] = []
-        var decided: [[Event]] = []
         results.reserveCapacity(commands.count)
         for command in commands {
             let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
             do {
                 let events = try state.execute(command, context: context)
                 if reallocation != nil { reallocation!.observe(events, state: state) }
-                if !events.isEmpty { decided.append(events) }
-                results.append(.success(CommandOutcome(
-                    events: events, firstSequence: state.version - Int64(events.count) + 1,
-                    createdTask: createdTask(command, events))))
+                if !events.isEmpty { record(events) }
+                let createdTask = createdTask(command, events)
+                var outcome = CommandOutcome(
+                    events: events, firstSequence: state.version - Int64(events.count) + 1, createdTask: createdTask)
+                outcome.offeredWorker = Self.offeredWorker(of: createdTask ?? Self.task(of: command), in: events)
+                results.append(.success(outcome))
             } catch {
                 results.append(.failure(error))
             }
         }
-        try await commit(decided)
+        try await commit()
         return results
     }
 
@@ -227,13 +301,12 @@ public actor WorkspaceEngine {
 
     // MARK: - Group commit
 
-    /// Queues `events` for the next batch and returns once that batch is durable.
+    /// Returns once the batch holding what has been recorded so far is durable.
     ///
     /// A command with no events still waits for the batches decided before it, because what it
     /// answered may depend on them (a retried creation finds the task an earlier command made).
-    private func commit(_ events: [[Event]]) async throws {
-        if events.isEmpty && pending.isEmpty && !isFlushing { return }
-        pending += events
+    private func commit() async throws {
+        if encoder.isEmpty && !isFlushing { return }
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             pendingWaiters.append(.batch(continuation))
             startFlushing()
@@ -255,11 +328,11 @@ public actor WorkspaceEngine {
     /// previous one returned.
     private func flush() async {
         var current = startAppend()
-        while let (batch, waiters, append) = current {
+        while let (published, waiters, append) = current {
             do {
                 let from = durableVersion
                 durableVersion = try await append.value
-                publish(batch, from: from)
+                if let published { publish(published.events, from: from + Int64(published.start)) }
                 current = startAppend()
                 // Popped, so that each outcome moves to its caller rather than being copied.
                 var waiters = waiters
@@ -273,7 +346,9 @@ public actor WorkspaceEngine {
                 await reloading.value
                 recovery = nil
                 let stranded = pendingWaiters
+                encoder.reset()
                 pending = []
+                pendingStart = nil
                 pendingWaiters = []
                 for waiter in waiters + stranded { waiter.resume(throwing: error) }
                 current = startAppend()
@@ -283,22 +358,28 @@ public actor WorkspaceEngine {
     }
 
     /// Takes the pending batch and its waiters and starts appending it; nil when no command waits.
-    private func startAppend() -> (batch: [[Event]], waiters: [Waiter], append: Task<Int64, any Error>)? {
+    /// `published` is what the subscribers are to be handed once it is durable, and the place in
+    /// the batch of its first event.
+    private func startAppend() -> (
+        published: (events: [[Event]], start: Int)?, waiters: [Waiter], append: Task<Int64, any Error>
+    )? {
         guard !pendingWaiters.isEmpty else { return nil }
-        let batch = pending
+        let published = pendingStart.map { (pending, $0) }
         let waiters = pendingWaiters
         pending = []
+        pendingStart = nil
         pendingWaiters = []
         let version = durableVersion
-        if batch.isEmpty {
+        if encoder.isEmpty {
             // Commands that caused nothing still wait for the batches before them, which are durable now.
-            return (batch, waiters, Task { version })
+            return (nil, waiters, Task { version })
         }
+        let batch = encoder.take()
         let store = store
         let workspace = workspace
         return (
-            batch, waiters,
-            Task.detached { try await store.append(eventsOf: batch, to: workspace, expectedVersion: version) }
+            published, waiters,
+            Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) }
         )
     }
 
@@ -524,6 +605,11 @@ public struct CommandOutcome: Sendable, Hashable {
     public var firstSequence: Int64
     /// The task a creation made or, for a retried creation, found.
     public var createdTask: TaskID?
+    /// The worker the command's task was offered to by this command, if it was: a creation routed
+    /// at once, a returned task offered again.
+    public var offeredWorker: WorkerID?
+    /// How many events the command caused; ``events`` holds them unless they were not asked for.
+    var eventCount = 0
     /// What `reportingTask` asked for, boxed: an outcome is copied on its way to the caller, and
     /// a task inline would make every copy larger, reported or not.
     var report = TaskReport.none
@@ -546,6 +632,30 @@ public struct CommandOutcome: Sendable, Hashable {
         self.events = events
         self.firstSequence = firstSequence
         self.createdTask = createdTask
+        self.eventCount = events.count
+    }
+}
+
+/// What a command did once it was durable, without its events: what
+/// ``WorkspaceEngine/acknowledge(_:actor:cause:)`` answers.
+public struct CommandAcknowledgement: Sendable, Hashable {
+    /// The log position of the command's first event.
+    public var firstSequence: Int64
+    /// How many events the command caused, from ``firstSequence`` on.
+    public var eventCount: Int
+    /// The task a creation made or, for a retried creation, found.
+    public var createdTask: TaskID?
+    /// The worker the command's task was offered to by this command, if it was.
+    public var offeredWorker: WorkerID?
+
+    /// The log position of the command's last event; below ``firstSequence`` when it caused none.
+    public var lastSequence: Int64 { firstSequence + Int64(eventCount) - 1 }
+
+    init(_ outcome: CommandOutcome) {
+        firstSequence = outcome.firstSequence
+        eventCount = outcome.eventCount
+        createdTask = outcome.createdTask
+        offeredWorker = outcome.offeredWorker
     }
 }
 
@@ -561,6 +671,8 @@ private struct Submission: Sendable {
     var actor: String
     var cause: String?
     var reportingTask: Bool
+    /// Whether the outcome hands back the events, or only what ``CommandAcknowledgement`` holds.
+    var keepsEvents: Bool
     /// Unsafe because a checked continuation costs an allocation per command; resumed exactly
     /// once, by `decide` for a refusal or by `flush`.
     var continuation: UnsafeContinuation<CommandOutcome, any Error>

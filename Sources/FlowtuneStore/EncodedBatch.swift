@@ -93,6 +93,9 @@ struct ChunkAssembler: ~Copyable {
         writer = BinaryWriter(capacity: capacity)
     }
 
+    /// The number of events added so far.
+    var eventCount: Int { events }
+
     /// Opens a chunk if none is open or the open one is full, reserves the event's length, and
     /// returns where the length lies.
     mutating func beginEvent() -> Int {

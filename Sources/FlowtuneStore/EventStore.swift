@@ -38,6 +38,15 @@ public protocol EventStore: Sendable {
     /// the grouping may leave this out; the default joins the arrays.
     func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64
 
+    /// Appends a batch the engine encoded as it decided it (``EventBatchEncoder``), atomically as
+    /// one append, like ``append(_:to:expectedVersion:)`` with its events.
+    ///
+    /// How the engine hands over a group commit: the events were encoded while they were fresh,
+    /// and the callers that only wait for an acknowledgement never held them. A store that keeps
+    /// the same encoding writes the bytes as they are; the default decodes the events and appends
+    /// them.
+    func append(_ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64
+
     /// The number of events in the workspace's log.
     func version(of workspace: WorkspaceID) async throws -> Int64
 
@@ -60,6 +69,11 @@ extension EventStore {
     /// Joins the arrays and appends the result.
     public func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         try await append(Array(commands.joined()), to: workspace, expectedVersion: expectedVersion)
+    }
+
+    /// Decodes the batch's events and appends them.
+    public func append(_ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
+        try await append(batch.events(), to: workspace, expectedVersion: expectedVersion)
     }
 }
 

@@ -166,6 +166,16 @@ public final class SQLiteEventStore: EventStore {
         try await append(EncodedBatch(eventsOf: commands), to: workspace, expectedVersion: expectedVersion)
     }
 
+    /// Appends a batch encoded as it was decided (``EventBatchEncoder``), its bytes as they are: the
+    /// same as ``append(_:to:expectedVersion:)`` with its events, without encoding them here.
+    ///
+    /// - Throws: as ``append(_:to:expectedVersion:)``; ``EventStoreError/Code/invalidEvent`` when an
+    ///   event of the batch could not be encoded, and then nothing is written.
+    public func append(_ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
+        if let failure = batch.failure { throw failure }
+        return try await append(batch.batch, to: workspace, expectedVersion: expectedVersion)
+    }
+
     private func append(_ batch: EncodedBatch, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         let window = taskIndexWindow
         return try await database.writeWithoutTransaction { db in
