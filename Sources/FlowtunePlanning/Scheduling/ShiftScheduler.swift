@@ -14,7 +14,9 @@ import Foundation
 /// optimum; with costs off any grid nothing is rounded. CBC first looks for a schedule at
 /// that bound within the relaxation's rounding box (``searchRoundingBox``: each template
 /// between the whole numbers either side of its relaxed count, RENS), which on most headcount
-/// weeks ends the solve within a few dozen nodes. Dives on the relaxation (round one
+/// weeks ends the solve within a few dozen nodes; on headcount weeks where that box runs to its
+/// limit, in the shape box (``searchShapeBox``: the templates free, each shift shape's total
+/// within a worker of the relaxation's). Dives on the relaxation (round one
 /// template's count, re-solve warm, repeat) then give a covering schedule, usually within a
 /// unit of that bound: one that meets it is proven optimal without branching. Otherwise a
 /// neighbourhood search (``searchNeighbourhoods``) frees the templates starting in one part of
@@ -60,6 +62,16 @@ public struct ShiftScheduler: Sendable {
     var roundingBoxNodes = 100
     /// The share of the time limit the rounding box may take.
     var roundingBoxShare = 0.1
+    /// The most nodes CBC may take to look for a schedule at the bound within the shape box
+    /// (``searchShapeBox``: each shift shape's workers near the relaxation's, the templates
+    /// free) when the rounding box ran to its node limit without one; 0 skips it. Round the
+    /// clock seed 20 is found at 16 nodes.
+    var shapeBoxNodes = 30
+    /// How many workers each shape's total may stray beyond the whole numbers either side of
+    /// the relaxation's.
+    var shapeBoxSlack = 1
+    /// The share of the time limit the shape box may take.
+    var shapeBoxShare = 0.3
     /// How many dives are tried before the neighbourhood search; the rest come after it.
     var divesBeforeSearch = 4
     /// The seed of the random neighbourhoods: the same problem is searched the same way.
@@ -148,14 +160,36 @@ public struct ShiftScheduler: Sendable {
             // the box at or near its root, before any dive. Not on one day: there the dives
             // close the rounding in a millisecond or two, and loading CBC took 15 ms.
             var searchNodes = 0
+            var roundingBoxStopped = false
             if roundingBoxNodes > 0, problem.days > 1, !atBound() {
                 let found = searchRoundingBox(
                     problem, matrix: matrix, relaxed: relaxation.solution, target: relaxationBound, unit: unit,
                     maxNodes: roundingBoxNodes, timeLimit: min(timeLimit * roundingBoxShare, max(0.001, timeLimit - elapsed())))
                 searchNodes += found.nodes
                 if let workers = found.workers { start = workers }
+                roundingBoxStopped = found.workers == nil && found.nodes >= roundingBoxNodes
                 let outcome = found.workers != nil ? "at the bound" : found.stopped ? "stopped at its limit" : "none at the bound"
                 note("rounding box, \(found.nodes) nodes: \(outcome)", start, bound: relaxationBound)
+            }
+            // The rounding box holds each template near the relaxation; where the schedule at the
+            // bound spreads a shape's workers over its rotations otherwise, the shape box finds
+            // it with the templates free and only each shape's total bounded. Only after the
+            // rounding box ran to its node limit (where it refutes the bound quickly, the bound
+            // is often a unit short and the shape box would not help; where the wall clock cut
+            // it short, on a loaded machine, there is no time for a second box), and only where every
+            // template costs the same — the cost counts workers, as the cuts do, and the bound
+            // is nearly always the optimum; on paid time it rarely is, and the search would
+            // take CBC's time.
+            let countsWorkers = problem.templates.allSatisfy { $0.cost == problem.templates[0].cost }
+            if shapeBoxNodes > 0, roundingBoxStopped, countsWorkers, !atBound() {
+                let found = searchShapeBox(
+                    problem, cuts: cuts, relaxed: relaxation.solution, target: relaxationBound, unit: unit,
+                    slack: shapeBoxSlack, maxNodes: shapeBoxNodes,
+                    timeLimit: min(timeLimit * shapeBoxShare, max(0.001, timeLimit - elapsed())))
+                searchNodes += found.nodes
+                if let workers = found.workers { start = workers }
+                let outcome = found.workers != nil ? "at the bound" : found.stopped ? "stopped at its limit" : "none at the bound"
+                note("shape box, \(found.nodes) nodes: \(outcome)", start, bound: relaxationBound)
             }
             dive(rules.prefix(divesBeforeSearch))
             if !atBound(), !neighbourhoods.isEmpty {
