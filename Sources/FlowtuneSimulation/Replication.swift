@@ -207,10 +207,10 @@ struct Replication {
     }
 
     /// Teaches the models one finished visit of the customer's current step.
-    private mutating func learn(from customer: Customer, profile: Simulator.Setup.Profile, cameBack: Bool) {
+    private mutating func learn(from customer: Customer, cameBack: Bool) {
         guard learns, customer.typeKey >= 0 else { return }
         learning!.observe(
-            taskType: typeKeys[Int(customer.typeKey)], step: profile.step, worker: Int(customer.holder),
+            taskType: typeKeys[Int(customer.typeKey)], step: setup.profiles[customer.profile].step, worker: Int(customer.holder),
             seconds: now - customer.serviceStart, cameBack: cameBack)
     }
 
@@ -275,54 +275,61 @@ struct Replication {
     }
 
     private mutating func complete(slot: Int, _ customer: Customer) {
-        let profile = setup.profiles[customer.profile]
+        // The profile's fields are read where they are stored: copying the whole profile retained
+        // and released each of its arrays and strings on every completion.
+        let profile = customer.profile
         let visit = customer.visits - 1
         let worker = setup.workerIDs[Int(customer.holder)]
         var exception = false
-        if profile.exceptionProbability > 0 {
+        if setup.profiles[profile].exceptionProbability > 0 {
             var generator = streams.generator(.exception, type: customer.type, customer: customer.index, visit: visit)
-            exception = RandomStreams.uniform(&generator) < profile.exceptionProbability
+            exception = RandomStreams.uniform(&generator) < setup.profiles[profile].exceptionProbability
         }
         var outcome: String?
-        if !profile.outcomes.isEmpty {
+        if !setup.profiles[profile].outcomes.isEmpty {
             var generator = streams.generator(.outcome, type: customer.type, customer: customer.index, visit: visit)
             let u = RandomStreams.uniform(&generator)
-            outcome = profile.outcomes.first { u < $0.cumulative }?.outcome ?? profile.outcomes.last?.outcome
+            let outcomes = setup.profiles[profile].outcomes
+            outcome = outcomes.first { u < $0.cumulative }?.outcome ?? outcomes.last?.outcome
         }
         if exception {
-            if profile.exceptionByMissingEvidence {
+            if setup.profiles[profile].exceptionByMissingEvidence {
                 // The step sends completions without its evidence to the exception lane: let the core do it.
                 execute(.completeStep(customer.task, worker: worker, outcome: outcome, evidence: [:]))
             } else {
                 execute(.flagException(
-                    customer.task, reason: "exception at step \(profile.step) (simulated)", context: ["worker": worker.rawValue]))
+                    customer.task, reason: "exception at step \(setup.profiles[profile].step) (simulated)",
+                    context: ["worker": worker.rawValue]))
             }
             return
         }
-        let reworkProbability = profile.rework(by: Int(customer.holder))
+        let reworkProbability = setup.profiles[profile].rework(by: Int(customer.holder))
         if reworkProbability > 0 {
             var generator = streams.generator(.rework, type: customer.type, customer: customer.index, visit: visit)
             if RandomStreams.uniform(&generator) < reworkProbability {
-                learn(from: customer, profile: profile, cameBack: true)
+                learn(from: customer, cameBack: true)
                 // The core has no command that sends a task back a step, so rework goes the way a
                 // person would send it back live: into the exception lane and out again at once,
                 // resumed at the step to redo.
                 customers[slot].reworking = true
+                let reworkStep = setup.profiles[profile].reworkStep
                 if execute(.flagException(
-                    customer.task, reason: "rework: back to \(profile.reworkStep) (simulated)",
-                    context: ["worker": worker.rawValue, "step": profile.step.rawValue]))
+                    customer.task, reason: "rework: back to \(reworkStep) (simulated)",
+                    context: ["worker": worker.rawValue, "step": setup.profiles[profile].step.rawValue]))
                 {
-                    execute(.resolveException(customer.task, .resume(profile.reworkStep), note: "rework (simulated)"))
+                    execute(.resolveException(customer.task, .resume(reworkStep), note: "rework (simulated)"))
                     return
                 }
                 customers[slot].reworking = false
             }
         }
-        learn(from: customer, profile: profile, cameBack: false)
-        var evidence = profile.evidence
-        if profile.mayDecideEvidence, let decided = state.task(customer.task)?.decidedEvidence {
-            for field in decided where evidence[field] == nil { evidence[field] = .string("simulated") }
+        learn(from: customer, cameBack: false)
+        guard setup.profiles[profile].mayDecideEvidence, let decided = state.task(customer.task)?.decidedEvidence else {
+            execute(.completeStep(customer.task, worker: worker, outcome: outcome, evidence: setup.profiles[profile].evidence))
+            return
         }
+        var evidence = setup.profiles[profile].evidence
+        for field in decided where evidence[field] == nil { evidence[field] = .string("simulated") }
         execute(.completeStep(customer.task, worker: worker, outcome: outcome, evidence: evidence))
     }
 

@@ -107,6 +107,48 @@ struct EventNoteTests {
         #expect(WorkspaceState.fold(kept.log, settings: kept.settings) == noted)
     }
 
+    @Test("a window that an accepted offer moves is recorded right after it, noted as when kept")
+    func adaptiveMoveAfterNotedAcceptance() throws {
+        // Every fifth acceptance may move the learned response window (p90 of the last 100
+        // response times once five are known): the move is recorded as its own event straight
+        // after the acceptance that caused it, in both modes.
+        var kept = try AdaptiveWiringTests.workspace(step: AdaptiveWiringTests.adaptiveStep(minimumSamples: 5))
+        var noted = kept.state
+        var events: [Event] = []
+        var notes: [EventNote] = []
+        var random = SeededGenerator(seed: 5)
+        var seconds = 0.0
+        var moves = 0
+        for round in 0..<40 {
+            for step in 0..<3 {
+                seconds += Double(Int.random(in: 30...900, using: &random))
+                let open = kept.state.tasks.keys.sorted().first
+                let command: Command
+                switch (step, open.flatMap { kept.state.task($0)?.state }) {
+                case (0, _), (_, nil): command = .createTask(NewTask(workflow: "claims"))
+                case (1, .offered(let worker, _)?): command = .acceptOffer(open!, worker: worker)
+                case (2, .assigned(let worker)?): command = .completeStep(open!, worker: worker, outcome: nil, evidence: [:])
+                default: command = .fireTimers
+                }
+                let context = CommandContext(now: t0 + seconds, actor: "tester")
+                events.removeAll(keepingCapacity: true)
+                notes.removeAll(keepingCapacity: true)
+                try kept.state.execute(command, context: context, appendingTo: &events)
+                try noted.execute(command, context: context, notingIn: &notes)
+                #expect(notes == events.map { EventNote($0.payload) }, "round \(round): \(command)")
+                #expect(noted == kept.state, "round \(round): \(command)")
+                let changes = events.indices.filter { if case .thresholdChanged = events[$0].payload { true } else { false } }
+                for index in changes {
+                    #expect(index > 0 && events[index - 1].payload.type == "OfferAccepted", "recorded after the acceptance")
+                }
+                moves += changes.count
+                kept.log += events
+            }
+        }
+        #expect(moves >= 2, "the learned window moved during the run")
+        #expect(WorkspaceState.fold(kept.log, settings: kept.settings) == noted)
+    }
+
     @Test("a note carries the task, the worker and the step its event names")
     func noteOfEachPayload() {
         let decision = RoutingDecision(

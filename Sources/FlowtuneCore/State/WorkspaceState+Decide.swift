@@ -100,6 +100,62 @@ extension WorkspaceState {
         if !pendingAdaptive.isEmpty, !recordsAdaptiveMove { recordPendingAdaptive(&run) }
     }
 
+    // MARK: - The events of a task's ordinary life
+
+    // Each emits its event as `emit` does; a command that only notes its events applies it from
+    // its parts instead, without wrapping it in an `EventPayload` that `emit` would switch over
+    // three times (for the adaptive check, the note and `apply`) and then destroy. These are the
+    // events of every task's life, a few per task.
+
+    private mutating func emitTaskCreated(_ created: consuming TaskCreated, _ run: inout Run) {
+        guard !run.keepsEvents else { return emit(.taskCreated(created), &run) }
+        run.notes.append(EventNote(kind: .taskCreated, task: created.task))
+        version += 1
+        applyTaskCreated(created, time: run.context.now)
+        if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+    }
+
+    mutating func emitTaskOffered(
+        task id: TaskID, worker: WorkerID, expiresAt: Date, decision: consuming RoutingDecision, _ run: inout Run
+    ) {
+        guard !run.keepsEvents else {
+            return emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
+        }
+        run.notes.append(EventNote(kind: .taskOffered, task: id, worker: worker))
+        version += 1
+        applyTaskOffered(id, worker: worker, expiresAt: expiresAt, time: run.context.now)
+        if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+    }
+
+    private mutating func emitOfferAccepted(task id: TaskID, worker: WorkerID, _ run: inout Run) {
+        guard !run.keepsEvents else { return emit(.offerAccepted(task: id, worker: worker), &run) }
+        run.notes.append(EventNote(kind: .offerAccepted, task: id, worker: worker))
+        version += 1
+        applyOfferAccepted(id, worker: worker, time: run.context.now)
+        if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+    }
+
+    private mutating func emitStepCompleted(_ completion: consuming StepCompletion, _ run: inout Run) {
+        guard !run.keepsEvents else { return emit(.stepCompleted(completion), &run) }
+        let next: StepID?
+        switch completion.next {
+        case .end: next = nil
+        case .step(let step): next = step
+        }
+        run.notes.append(EventNote(kind: .stepCompleted, task: completion.task, worker: completion.worker, step: next))
+        version += 1
+        applyStepCompleted(completion.task, next: completion.next, time: run.context.now)
+        if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+    }
+
+    private mutating func emitTaskCancelled(task id: TaskID, reason: String, _ run: inout Run) {
+        guard !run.keepsEvents else { return emit(.taskCancelled(task: id, reason: reason), &run) }
+        run.notes.append(EventNote(kind: .taskCancelled, task: id))
+        version += 1
+        applyTaskCancelled(id, time: run.context.now)
+        if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+    }
+
     // swiftlint:disable:next cyclomatic_complexity function_body_length
     private mutating func execute(_ command: Command, _ run: inout Run) throws(CommandError) {
         let now = run.context.now
@@ -199,7 +255,7 @@ extension WorkspaceState {
             guard now <= expiresAt else {
                 throw CommandError(.conflict, "the offer of task \(id) expired", field: "task")
             }
-            emit(.offerAccepted(task: id, worker: worker), &run)
+            emitOfferAccepted(task: id, worker: worker, &run)
 
         case .rejectOffer(let id, let worker):
             let task = try openTask(id)
@@ -219,7 +275,7 @@ extension WorkspaceState {
 
         case .cancelTask(let id, let reason):
             let task = try openTask(id)
-            emit(.taskCancelled(task: id, reason: reason), &run)
+            emitTaskCancelled(task: id, reason: reason, &run)
             if let worker = task.state.worker { fill(worker: worker, &run) }
 
         case .flagException(let id, let reason, let extra):
@@ -358,7 +414,7 @@ extension WorkspaceState {
             task: id, workflow: workflow.id, workflowVersion: workflow.version, channel: request.channel,
             priority: request.priority, attributes: request.attributes, idempotencyKey: request.idempotencyKey,
             fingerprint: fingerprint)
-        emit(.taskCreated(created), &run)
+        emitTaskCreated(created, &run)
         // The task entered the first step of the version just looked up: only a step that uses
         // decisions needs the task and step looked up again.
         if workflow.firstStepDecides { applyStepDecisions(to: id, &run) }
@@ -430,8 +486,8 @@ extension WorkspaceState {
                 return
             }
         }
-        emit(.stepCompleted(StepCompletion(
-            task: id, step: stepID, worker: worker, outcome: chosen, evidence: evidence, next: next)), &run)
+        emitStepCompleted(StepCompletion(
+            task: id, step: stepID, worker: worker, outcome: chosen, evidence: evidence, next: next), &run)
         guard case .step = next else {
             fill(worker: worker, &run)
             return
@@ -577,7 +633,7 @@ extension WorkspaceState {
         // The offer's event names the chosen worker: found again from here without a hash.
         if let number { workerCursor = number }
         let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
-        emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
+        emitTaskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision, &run)
     }
 
     /// Gives a worker with free capacity the best waiting tasks until it is full or none qualifies.
@@ -592,7 +648,7 @@ extension WorkspaceState {
                 freedWorker: id, number: index, now: run.context.now, detail: run.context.routingDetail)
         {
             let expiresAt = run.context.now + queues[queueNumber].queue.offerTimeout
-            emit(.taskOffered(task: task, worker: id, expiresAt: expiresAt, decision: decision), &run, actor: "system")
+            emitTaskOffered(task: task, worker: id, expiresAt: expiresAt, decision: decision, &run)
         }
     }
 

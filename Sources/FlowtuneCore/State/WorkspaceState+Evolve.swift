@@ -68,52 +68,13 @@ extension WorkspaceState {
             if retype { retypeWaitingEntries() }
 
         case .taskCreated(let created):
-            // The few fields every task needs are read where the step is stored; the whole step is
-            // copied out only for a step that learns its response window or escalates.
-            guard let first = stepLocation(of: created.workflow, version: created.workflowVersion) else { return }
-            let firstID = first.steps[0].id
-            var task = WorkTask(
-                id: created.task, workflow: created.workflow, workflowVersion: created.workflowVersion,
-                step: firstID, queue: first.steps[0].queue, priority: created.priority, channel: created.channel,
-                attributes: created.attributes, createdAt: time)
-            task.state = .queued
-            if !exceptionRates.isEmpty { exceptionRates[created.workflow]?.entered += 1 }
-            let timed = first.steps[0].ownership.adaptiveResponseWindow != nil
-                || !first.steps[0].ownership.escalation.isEmpty
-            let timedStep = timed ? first.steps[0] : nil
-            if let step = timedStep, step.ownership.adaptiveResponseWindow != nil {
-                advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: firstID), to: time)
-                task.learnedResponseWindow = learnedWindow(for: task, step: step)
-            }
-            taskCursor = nil
-            tasks[task.id] = task
-            if let key = created.idempotencyKey {
-                idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
-            }
-            if !taskNumbersTaken, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
-            nextTaskNumber += 1
-            if let step = timedStep { scheduleEscalation(for: task, step: step, level: 0) }
-            enqueue(task)
+            applyTaskCreated(created, time: time)
 
         case .taskOffered(let id, let worker, let expiresAt, _):
-            // Changed in place: copying the task out and back costs a second hash and a retain of
-            // each of its fields, on every offer.
-            guard let entry = locateTask(id) else { return }
-            let (waiting, place) = Self.inPlace(&tasks.values[entry]) { ($0.state == .queued, WaitingPlace($0)) }
-            if waiting { dequeue(place) }
-            tasks.values[entry].state = .offered(worker: worker, expiresAt: expiresAt)
-            let channel = place.channel
-            if let index = locateWorker(worker) {
-                addLoad(workerAt: index, channel: channel, delta: 1, at: time)
-                rotationCursor = index
-            }
-            schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
+            applyTaskOffered(id, worker: worker, expiresAt: expiresAt, time: time)
 
         case .offerAccepted(let id, let worker):
-            guard let entry = locateTask(id) else { return }
-            tasks.values[entry].state = .assigned(worker: worker)
-            if !responseWindows.isEmpty { observeResponse(of: tasks.values[entry], at: time) }
-            if predictions != nil { recordAssignment(task: id, worker: worker, at: time) }
+            applyOfferAccepted(id, worker: worker, time: time)
 
         case .offerDeclined(let id, let worker, let reason):
             guard var task = tasks[id] else { return }
@@ -125,26 +86,7 @@ extension WorkspaceState {
             enqueue(task)
 
         case .stepCompleted(let completion):
-            if case .end = completion.next {
-                // Taken out rather than copied out and removed: no copy of the task, and no hash
-                // when the command found it.
-                guard let entry = locateTask(completion.task) else { return }
-                taskCursor = nil
-                var task = tasks.remove(at: entry).value
-                release(&task, at: time)
-                finished[task.id] = .completed
-                return
-            }
-            guard let entry = locateTask(completion.task) else { return }
-            var task = tasks.values[entry]
-            release(&task, at: time)
-            switch completion.next {
-            case .end:
-                finish(task, as: .completed, at: time)
-            case .step(let next):
-                guard let step = self.step(next, of: task.workflow, version: task.workflowVersion) else { return }
-                enter(&task, step: step, at: time)
-            }
+            applyStepCompleted(completion.task, next: completion.next, time: time)
 
         case .movedToException(let id, let item):
             guard var task = tasks[id] else { return }
@@ -198,12 +140,7 @@ extension WorkspaceState {
             }
 
         case .taskCancelled(let id, _):
-            // Taken out rather than copied out and removed, as a completion's last step is.
-            guard let entry = locateTask(id) else { return }
-            taskCursor = nil
-            var task = tasks.remove(at: entry).value
-            release(&task, at: time)
-            finished[id] = .cancelled
+            applyTaskCancelled(id, time: time)
 
         case .thresholdChanged(let change):
             applyWindowChange(change)
@@ -523,6 +460,100 @@ extension WorkspaceState {
     mutating func takeNextDueTimer(upTo now: Date) -> Timer? {
         guard let next = timers.min, next.due <= now else { return nil }
         return timers.removeMin()
+    }
+}
+
+// MARK: - The events of a task's ordinary life
+
+/// Each applied from its parts, by ``apply(_:time:actor:)`` and, without building the event, by
+/// the emitters of a command that only notes its events.
+extension WorkspaceState {
+    /// Applies `TaskCreated`.
+    mutating func applyTaskCreated(_ created: borrowing TaskCreated, time: Date) {
+        // The few fields every task needs are read where the step is stored; the whole step is
+        // copied out only for a step that learns its response window or escalates.
+        guard let first = stepLocation(of: created.workflow, version: created.workflowVersion) else { return }
+        let firstID = first.steps[0].id
+        var task = WorkTask(
+            id: created.task, workflow: created.workflow, workflowVersion: created.workflowVersion,
+            step: firstID, queue: first.steps[0].queue, priority: created.priority, channel: created.channel,
+            attributes: created.attributes, createdAt: time)
+        task.state = .queued
+        if !exceptionRates.isEmpty { exceptionRates[created.workflow]?.entered += 1 }
+        let timed = first.steps[0].ownership.adaptiveResponseWindow != nil
+            || !first.steps[0].ownership.escalation.isEmpty
+        let timedStep = timed ? first.steps[0] : nil
+        if let step = timedStep, step.ownership.adaptiveResponseWindow != nil {
+            advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: firstID), to: time)
+            task.learnedResponseWindow = learnedWindow(for: task, step: step)
+        }
+        taskCursor = nil
+        tasks[task.id] = task
+        if let key = created.idempotencyKey {
+            idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
+        }
+        if !taskNumbersTaken, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
+        nextTaskNumber += 1
+        if let step = timedStep { scheduleEscalation(for: task, step: step, level: 0) }
+        enqueue(task)
+    }
+
+    /// Applies `TaskOffered`; the routing decision it records changes nothing.
+    mutating func applyTaskOffered(_ id: TaskID, worker: WorkerID, expiresAt: Date, time: Date) {
+        // Changed in place: copying the task out and back costs a second hash and a retain of
+        // each of its fields, on every offer.
+        guard let entry = locateTask(id) else { return }
+        let (waiting, place) = Self.inPlace(&tasks.values[entry]) { ($0.state == .queued, WaitingPlace($0)) }
+        if waiting { dequeue(place) }
+        tasks.values[entry].state = .offered(worker: worker, expiresAt: expiresAt)
+        let channel = place.channel
+        if let index = locateWorker(worker) {
+            addLoad(workerAt: index, channel: channel, delta: 1, at: time)
+            rotationCursor = index
+        }
+        schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
+    }
+
+    /// Applies `OfferAccepted`.
+    mutating func applyOfferAccepted(_ id: TaskID, worker: WorkerID, time: Date) {
+        guard let entry = locateTask(id) else { return }
+        tasks.values[entry].state = .assigned(worker: worker)
+        if !responseWindows.isEmpty { observeResponse(of: tasks.values[entry], at: time) }
+        if predictions != nil { recordAssignment(task: id, worker: worker, at: time) }
+    }
+
+    /// Applies `StepCompleted`: only the task and where it goes next change the state.
+    mutating func applyStepCompleted(_ id: TaskID, next: Transition, time: Date) {
+        if case .end = next {
+            // Taken out rather than copied out and removed: no copy of the task, and no hash
+            // when the command found it.
+            guard let entry = locateTask(id) else { return }
+            taskCursor = nil
+            var task = tasks.remove(at: entry).value
+            release(&task, at: time)
+            finished[task.id] = .completed
+            return
+        }
+        guard let entry = locateTask(id) else { return }
+        var task = tasks.values[entry]
+        release(&task, at: time)
+        switch next {
+        case .end:
+            finish(task, as: .completed, at: time)
+        case .step(let nextStep):
+            guard let step = self.step(nextStep, of: task.workflow, version: task.workflowVersion) else { return }
+            enter(&task, step: step, at: time)
+        }
+    }
+
+    /// Applies `TaskCancelled`; the reason it records changes nothing.
+    mutating func applyTaskCancelled(_ id: TaskID, time: Date) {
+        // Taken out rather than copied out and removed, as a completion's last step is.
+        guard let entry = locateTask(id) else { return }
+        taskCursor = nil
+        var task = tasks.remove(at: entry).value
+        release(&task, at: time)
+        finished[id] = .cancelled
     }
 }
 
