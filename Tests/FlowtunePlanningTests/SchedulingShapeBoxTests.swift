@@ -4,30 +4,6 @@ import Testing
 
 @testable import FlowtunePlanning
 
-/// Two shift shapes, each offered on every rotation of `days − 1` consecutive days of a
-/// `days`-day horizon, requirements of 0 to 2 staff: small enough to enumerate, with the
-/// rotations' spread that the shape box leaves free.
-private func rotationWeek(seed: UInt64, days: Int, perDay: Int, headcount: Bool) -> ShiftSchedulingProblem {
-    var random = SeededGenerator(seed: seed)
-    while true {
-        var templates: [ShiftTemplate] = []
-        for shape in 0..<2 {
-            let length = Int.random(in: 1...perDay, using: &random)
-            let start = Int.random(in: 0..<perDay, using: &random)
-            for first in 0..<days {
-                let worked = (0..<(days - 1)).map { (first + $0) % days }.sorted()
-                templates.append(ShiftTemplate(
-                    name: "s\(shape)-r\(first)", start: start, length: length, days: worked,
-                    cost: headcount ? 1 : Double(Int.random(in: 1...4, using: &random))))
-            }
-        }
-        let required = (0..<(days * perDay)).map { _ in Int.random(in: 0...2, using: &random) }
-        if let problem = try? ShiftSchedulingProblem(required: required, intervalsPerDay: perDay, templates: templates) {
-            return problem
-        }
-    }
-}
-
 /// The cheapest covering schedule of at most `cap` workers a template whose shape totals lie
 /// within `box`, by enumeration; nil when there is none.
 private func cheapestInShapeBox(
@@ -102,7 +78,7 @@ struct SchedulingShapeBoxTests {
         var found = 0
         var refuted = 0
         for seed in 1...16 as ClosedRange<UInt64> {
-            let problem = rotationWeek(seed: seed + 7000, days: 3, perDay: 3, headcount: seed % 2 == 0)
+            let problem = rotationProblem(seed: seed + 7000, days: 3, perDay: 3, headcount: seed % 2 == 0, breaks: false)
             let optimum = bruteForceOptimum(problem, cap: 2)
             let cuts = problem.timeOfDayCuts()
             let relaxation = try LinearRelaxation(SparseColumns(problem), timeLimit: 10)
@@ -141,7 +117,7 @@ struct SchedulingShapeBoxTests {
     @Test("Solves that reach the shape box prove the brute-force optimum on small weeks, and claim it only there")
     func solvesThroughTheShapeBox() throws {
         for seed in 1...12 as ClosedRange<UInt64> {
-            let problem = rotationWeek(seed: seed + 8000, days: 3, perDay: 4, headcount: true)
+            let problem = rotationProblem(seed: seed + 8000, days: 3, perDay: 4, headcount: true, breaks: false)
             let optimum = bruteForceOptimum(problem, cap: 2)
             // A rounding box of one node stops at its limit, so the shape box runs.
             var scheduler = ShiftScheduler(timeLimit: 10)

@@ -49,6 +49,34 @@ enum SmallCosts {
     }
 }
 
+/// A small multi-day problem of rotations: two shift shapes, each offered on every run of
+/// `days − 1` consecutive days (wrapping around the horizon), some running past midnight,
+/// some with a break unless `breaks` is false; requirements 0…2.
+func rotationProblem(
+    seed: UInt64, days: Int, perDay: Int, headcount: Bool, breaks withBreaks: Bool = true
+) -> ShiftSchedulingProblem {
+    var random = SeededGenerator(seed: seed)
+    while true {
+        var templates: [ShiftTemplate] = []
+        for shape in 0..<2 {
+            let length = Int.random(in: 1...perDay, using: &random)
+            let start = Int.random(in: 0..<perDay, using: &random)
+            let breaks: [ShiftTemplate.Break] = withBreaks && length >= 3 && Bool.random(using: &random)
+                ? [.init(offset: Int.random(in: 1...(length - 2), using: &random), length: 1)] : []
+            for first in 0..<days {
+                let worked = (0..<(days - 1)).map { (first + $0) % days }.sorted()
+                templates.append(ShiftTemplate(
+                    name: "s\(shape)-r\(first)", start: start, length: length, breaks: breaks, days: worked,
+                    cost: headcount ? 1 : Double(Int.random(in: 1...4, using: &random))))
+            }
+        }
+        let required = (0..<(days * perDay)).map { _ in Int.random(in: 0...2, using: &random) }
+        if let problem = try? ShiftSchedulingProblem(required: required, intervalsPerDay: perDay, templates: templates) {
+            return problem
+        }
+    }
+}
+
 /// The cheapest covering schedule by brute force, for tests elsewhere in the target.
 func bruteForceOptimum(_ problem: ShiftSchedulingProblem, cap: Int) -> Double { bruteForce(problem, cap: cap) }
 
