@@ -155,7 +155,7 @@ struct EventNoteTests {
             policy: "skill-score", policyVersion: 1, direction: .taskToWorker, candidates: [], candidateCount: 0,
             excluded: [], runnerUpLost: nil)
         #expect(EventNote(.taskOffered(task: "T1", worker: "ana", expiresAt: t0, decision: decision))
-            == EventNote(kind: .taskOffered, task: "T1", worker: "ana"))
+            == EventNote(kind: .taskOffered, task: "T1", worker: "ana", expiresAt: t0))
         #expect(EventNote(.stepCompleted(StepCompletion(
             task: "T1", step: "answer", worker: "ana", outcome: "more", evidence: [:], next: .step("follow"))))
             == EventNote(kind: .stepCompleted, task: "T1", worker: "ana", step: "follow"))

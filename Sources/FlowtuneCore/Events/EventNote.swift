@@ -1,3 +1,5 @@
+import Foundation
+
 /// The gist of an event for a caller that follows tasks and workers but keeps no log: what
 /// happened, to which task, with which worker, and the step the task moved to.
 ///
@@ -22,6 +24,8 @@ public struct EventNote: Sendable, Hashable {
     /// The step a completion moved the task to (nil when it ended the task), or the step an
     /// exception was resolved to resume at; nil otherwise.
     public var step: StepID?
+    /// When an offer lapses unanswered: set on ``Kind/taskOffered`` notes, nil otherwise.
+    public var expiresAt: Date?
 
     /// The kinds of event a note tells apart; the rest are ``Kind/other``.
     public enum Kind: UInt8, Sendable, Hashable {
@@ -50,11 +54,12 @@ public struct EventNote: Sendable, Hashable {
     }
 
     /// Creates a note.
-    public init(kind: Kind, task: TaskID? = nil, worker: WorkerID? = nil, step: StepID? = nil) {
+    public init(kind: Kind, task: TaskID? = nil, worker: WorkerID? = nil, step: StepID? = nil, expiresAt: Date? = nil) {
         self.kind = kind
         self.task = task
         self.worker = worker
         self.step = step
+        self.expiresAt = expiresAt
     }
 
     /// The note of an event with this payload.
@@ -62,8 +67,8 @@ public struct EventNote: Sendable, Hashable {
         switch payload {
         case .taskCreated(let created):
             self.init(kind: .taskCreated, task: created.task)
-        case .taskOffered(let task, let worker, _, _):
-            self.init(kind: .taskOffered, task: task, worker: worker)
+        case .taskOffered(let task, let worker, let expiresAt, _):
+            self.init(kind: .taskOffered, task: task, worker: worker, expiresAt: expiresAt)
         case .offerAccepted(let task, let worker):
             self.init(kind: .offerAccepted, task: task, worker: worker)
         case .offerDeclined(let task, let worker, _):

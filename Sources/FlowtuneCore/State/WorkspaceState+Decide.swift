@@ -56,6 +56,18 @@ extension WorkspaceState {
     /// order; no `Event` is built. For a caller that keeps no log and reads only what happened to
     /// which task — the simulator. Whatever records events (the engine) must not use it.
     ///
+    /// With `acceptingOffersAtOnce`, the caller stands for workers who accept every offer the
+    /// moment it is made (a simulation without answer times): each offer the command makes is
+    /// followed straight away by its acceptance, noted as an ``EventNote/Kind/offerAccepted``
+    /// right after the ``EventNote/Kind/taskOffered`` note, and no expiry timer is set for it —
+    /// answered at the instant it was made, the offer could only ever be found taken when the
+    /// timer came due. The state is the one that executing `.acceptOffer` for each such offer
+    /// after the command leaves, but for those idle timers (and for one more event counted in
+    /// ``version`` when a timer firing in the same command takes an offer back, where the caller
+    /// would have found nothing to accept). While adaptive response windows or
+    /// a prediction table are in force an acceptance is learnt from, so offers are then left
+    /// open for the caller to accept, as without the option.
+    ///
     /// ```swift
     /// var notes: [EventNote] = []
     /// for command in commands {
@@ -64,9 +76,10 @@ extension WorkspaceState {
     /// }
     /// ```
     public mutating func execute(
-        _ command: Command, context: CommandContext, notingIn notes: inout [EventNote]
+        _ command: Command, context: CommandContext, notingIn notes: inout [EventNote],
+        acceptingOffersAtOnce: Bool = false
     ) throws(CommandError) {
-        var run = Run(context: context, keepsEvents: false)
+        var run = Run(context: context, keepsEvents: false, acceptsOffersAtOnce: acceptingOffersAtOnce)
         swap(&run.notes, &notes)
         defer { swap(&run.notes, &notes) }
         try execute(command, &run)
@@ -77,6 +90,8 @@ extension WorkspaceState {
         let context: CommandContext
         /// Whether the events are kept in `events`; when not, each leaves a note in `notes`.
         let keepsEvents: Bool
+        /// Whether every offer is accepted as it is made (noted commands only).
+        var acceptsOffersAtOnce = false
         var events: [Event] = []
         var notes: [EventNote] = []
     }
@@ -107,11 +122,12 @@ extension WorkspaceState {
     // three times (for the adaptive check, the note and `apply`) and then destroy. These are the
     // events of every task's life, a few per task.
 
-    private mutating func emitTaskCreated(_ created: consuming TaskCreated, _ run: inout Run) {
+    /// `numbered` says the id is the one numbering gave, so applying need not read it again.
+    private mutating func emitTaskCreated(_ created: consuming TaskCreated, numbered: Bool, _ run: inout Run) {
         guard !run.keepsEvents else { return emit(.taskCreated(created), &run) }
         run.notes.append(EventNote(kind: .taskCreated, task: created.task))
         version += 1
-        applyTaskCreated(created, time: run.context.now)
+        applyTaskCreated(created, time: run.context.now, numbered: numbered)
         if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
     }
 
@@ -121,10 +137,14 @@ extension WorkspaceState {
         guard !run.keepsEvents else {
             return emit(.taskOffered(task: id, worker: worker, expiresAt: expiresAt, decision: decision), &run, actor: "system")
         }
-        run.notes.append(EventNote(kind: .taskOffered, task: id, worker: worker))
+        run.notes.append(EventNote(kind: .taskOffered, task: id, worker: worker, expiresAt: expiresAt))
         version += 1
-        applyTaskOffered(id, worker: worker, expiresAt: expiresAt, time: run.context.now)
+        // An acceptance changes nothing but the task's state unless a response window learns from
+        // it or the fairness ledger counts it: only then must it wait for the caller.
+        let acceptedAtOnce = run.acceptsOffersAtOnce && responseWindows.isEmpty && predictions == nil
+        applyTaskOffered(id, worker: worker, expiresAt: expiresAt, time: run.context.now, setsExpiry: !acceptedAtOnce)
         if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+        if acceptedAtOnce { emitOfferAccepted(task: id, worker: worker, &run) }
     }
 
     private mutating func emitOfferAccepted(task id: TaskID, worker: WorkerID, _ run: inout Run) {
@@ -414,11 +434,50 @@ extension WorkspaceState {
             task: id, workflow: workflow.id, workflowVersion: workflow.version, channel: request.channel,
             priority: request.priority, attributes: request.attributes, idempotencyKey: request.idempotencyKey,
             fingerprint: fingerprint)
-        emitTaskCreated(created, &run)
+        let numbered = request.id == nil && !taskNumbersTaken
+        if !run.keepsEvents, run.acceptsOffersAtOnce, responseWindows.isEmpty, predictions == nil,
+            !workflow.firstStepDecides, !settings.routingPolicy.usesPredictions
+        {
+            return createTakenAtOnce(created, numbered: numbered, &run)
+        }
+        emitTaskCreated(created, numbered: numbered, &run)
         // The task entered the first step of the version just looked up: only a step that uses
         // decisions needs the task and step looked up again.
         if workflow.firstStepDecides { applyStepDecisions(to: id, &run) }
         offer(task: id, &run)
+    }
+
+    /// Creates a task whose offer, if any worker takes it, is accepted at once: routed from its
+    /// record before it is stored, so that the creation, the offer and the acceptance are applied
+    /// as one (``applyTaskTakenAtOnce``) — the same notes and state as creating the task, offering
+    /// it and accepting the offer in turn. Routing reads nothing the creation changes: the workers,
+    /// the queue, the rotation.
+    private mutating func createTakenAtOnce(_ created: consuming TaskCreated, numbered: Bool, _ run: inout Run) {
+        let now = run.context.now
+        guard let (task, timedStep) = newTask(created, time: now) else {
+            return emitTaskCreated(created, numbered: numbered, &run)
+        }
+        guard let queueNumber = queueNumber(task.queue),
+            case (let worker?, let number?, _) = route(
+                RoutedTask(task: task), queueNumber: queueNumber, now: now, detail: run.context.routingDetail)
+        else {
+            // No one to offer it to: it waits, as `offer` would have found.
+            run.notes.append(EventNote(kind: .taskCreated, task: created.task))
+            version += 1
+            applyTaskCreated(created, task: task, timedStep: timedStep, time: now, numbered: numbered)
+            if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
+            return
+        }
+        let id = created.task
+        let expiresAt = now + queues[queueNumber].queue.offerTimeout
+        run.notes.append(EventNote(kind: .taskCreated, task: id))
+        run.notes.append(EventNote(kind: .taskOffered, task: id, worker: worker, expiresAt: expiresAt))
+        run.notes.append(EventNote(kind: .offerAccepted, task: id, worker: worker))
+        version += 3
+        workerCursor = number
+        applyTaskTakenAtOnce(
+            created, task: task, timedStep: timedStep, time: now, numbered: numbered, worker: worker, number: number)
+        if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
     }
 
     /// The task the caller created with `key`, if any: how a retried creation finds its task.

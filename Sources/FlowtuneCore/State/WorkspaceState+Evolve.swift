@@ -400,6 +400,23 @@ extension WorkspaceState {
         dequeue(WaitingPlace(task))
     }
 
+    /// What a task that joins its line and is taken from it at once leaves behind, as ``enqueue(_:)``
+    /// and then ``dequeue(_:)`` do: the line's room for its channel and the relaxation timers set
+    /// as it joined (which find it gone when they fire).
+    private mutating func passThroughLine(_ task: WorkTask) {
+        guard let queue = queueNumber(task.queue) else { return }
+        queueCursor = queue
+        guard let channel = number(of: task.channel) else { return }
+        while queues[queue].waiting.count <= channel {
+            queues[queue].waiting.append(Array(repeating: Deque(), count: 9))
+        }
+        if !queues[queue].channels.contains(channel) { queues[queue].channels.append(channel) }
+        for stage in queues[queue].queue.relaxation where stage.after > 0 {
+            schedule(Timer(
+                due: task.queuedAt + stage.after, sequence: 0, task: task.id, kind: .relaxation(queuedAt: task.queuedAt)))
+        }
+    }
+
     private mutating func dequeue(_ task: WaitingPlace) {
         guard let queue = queueNumber(task.queue) else { return }
         queueCursor = queue
@@ -468,38 +485,85 @@ extension WorkspaceState {
 /// Each applied from its parts, by ``apply(_:time:actor:)`` and, without building the event, by
 /// the emitters of a command that only notes its events.
 extension WorkspaceState {
-    /// Applies `TaskCreated`.
-    mutating func applyTaskCreated(_ created: borrowing TaskCreated, time: Date) {
+    /// Applies `TaskCreated`; `numbered` when the caller knows the id is the one numbering gives
+    /// the task (`T` and ``nextTaskNumber``), which then need not be parsed to find that out.
+    mutating func applyTaskCreated(_ created: borrowing TaskCreated, time: Date, numbered: Bool = false) {
+        guard let (task, timedStep) = newTask(created, time: time) else { return }
+        applyTaskCreated(created, task: task, timedStep: timedStep, time: time, numbered: numbered)
+    }
+
+    /// The record `TaskCreated` makes — queued at its workflow version's first step — and that
+    /// step when it learns its response window or escalates; nil for an unknown version. Changes nothing.
+    func newTask(_ created: borrowing TaskCreated, time: Date) -> (task: WorkTask, timedStep: Step?)? {
         // The few fields every task needs are read where the step is stored; the whole step is
         // copied out only for a step that learns its response window or escalates.
-        guard let first = stepLocation(of: created.workflow, version: created.workflowVersion) else { return }
-        let firstID = first.steps[0].id
+        guard let first = stepLocation(of: created.workflow, version: created.workflowVersion) else { return nil }
         var task = WorkTask(
             id: created.task, workflow: created.workflow, workflowVersion: created.workflowVersion,
-            step: firstID, queue: first.steps[0].queue, priority: created.priority, channel: created.channel,
+            step: first.steps[0].id, queue: first.steps[0].queue, priority: created.priority, channel: created.channel,
             attributes: created.attributes, createdAt: time)
         task.state = .queued
-        if !exceptionRates.isEmpty { exceptionRates[created.workflow]?.entered += 1 }
         let timed = first.steps[0].ownership.adaptiveResponseWindow != nil
             || !first.steps[0].ownership.escalation.isEmpty
-        let timedStep = timed ? first.steps[0] : nil
-        if let step = timedStep, step.ownership.adaptiveResponseWindow != nil {
-            advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: firstID), to: time)
-            task.learnedResponseWindow = learnedWindow(for: task, step: step)
-        }
+        return (task, timed ? first.steps[0] : nil)
+    }
+
+    /// Applies `TaskCreated` with its record already made by ``newTask(_:time:)``.
+    mutating func applyTaskCreated(
+        _ created: borrowing TaskCreated, task: consuming WorkTask, timedStep: Step?, time: Date, numbered: Bool
+    ) {
+        var task = task
+        enterFirstStep(&task, created, timedStep: timedStep, time: time)
         taskCursor = nil
         tasks[task.id] = task
-        if let key = created.idempotencyKey {
-            idempotencyKeys[key] = IdempotentCreation(task: task.id, fingerprint: created.fingerprint ?? 0)
-        }
-        if !taskNumbersTaken, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
-        nextTaskNumber += 1
+        countCreation(created, numbered: numbered)
         if let step = timedStep { scheduleEscalation(for: task, step: step, level: 0) }
         enqueue(task)
     }
 
-    /// Applies `TaskOffered`; the routing decision it records changes nothing.
-    mutating func applyTaskOffered(_ id: TaskID, worker: WorkerID, expiresAt: Date, time: Date) {
+    /// Applies `TaskCreated`, then `TaskOffered` and `OfferAccepted` for the worker numbered
+    /// `worker`, as one: the state the three leave, without the task joining its line only to
+    /// leave it again, or being looked up for the offer and for the acceptance. For an offer that
+    /// sets no expiry timer (``execute(_:context:notingIn:acceptingOffersAtOnce:)``), made while no
+    /// response window learns from acceptances and no prediction table is in force.
+    mutating func applyTaskTakenAtOnce(
+        _ created: borrowing TaskCreated, task: consuming WorkTask, timedStep: Step?, time: Date, numbered: Bool,
+        worker: WorkerID, number: Int
+    ) {
+        var task = task
+        enterFirstStep(&task, created, timedStep: timedStep, time: time)
+        let channel = task.channel
+        task.state = .assigned(worker: worker)
+        taskCursor = nil
+        tasks[task.id] = task
+        countCreation(created, numbered: numbered)
+        if let step = timedStep { scheduleEscalation(for: task, step: step, level: 0) }
+        passThroughLine(task)
+        addLoad(workerAt: number, channel: channel, delta: 1, at: time)
+        rotationCursor = number
+    }
+
+    /// What a new task's entering its first step changes besides the task.
+    private mutating func enterFirstStep(_ task: inout WorkTask, _ created: borrowing TaskCreated, timedStep: Step?, time: Date) {
+        if !exceptionRates.isEmpty { exceptionRates[created.workflow]?.entered += 1 }
+        if let step = timedStep, step.ownership.adaptiveResponseWindow != nil {
+            advanceResponseWindow(WorkflowStep(workflow: created.workflow, step: task.step), to: time)
+            task.learnedResponseWindow = learnedWindow(for: task, step: step)
+        }
+    }
+
+    /// Keeps the creation's idempotency key and the numbering of ids.
+    private mutating func countCreation(_ created: borrowing TaskCreated, numbered: Bool) {
+        if let key = created.idempotencyKey {
+            idempotencyKeys[key] = IdempotentCreation(task: created.task, fingerprint: created.fingerprint ?? 0)
+        }
+        if !taskNumbersTaken, !numbered, !Self.isNumbered(created.task, as: nextTaskNumber) { taskNumbersTaken = true }
+        nextTaskNumber += 1
+    }
+
+    /// Applies `TaskOffered`; the routing decision it records changes nothing. `setsExpiry` is
+    /// false only for an offer accepted in the same instant, whose expiry could find nothing to do.
+    mutating func applyTaskOffered(_ id: TaskID, worker: WorkerID, expiresAt: Date, time: Date, setsExpiry: Bool = true) {
         // Changed in place: copying the task out and back costs a second hash and a retain of
         // each of its fields, on every offer.
         guard let entry = locateTask(id) else { return }
@@ -511,7 +575,9 @@ extension WorkspaceState {
             addLoad(workerAt: index, channel: channel, delta: 1, at: time)
             rotationCursor = index
         }
-        schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
+        if setsExpiry {
+            schedule(Timer(due: expiresAt, sequence: 0, task: id, kind: .offerExpiry(worker: worker, offeredAt: time)))
+        }
     }
 
     /// Applies `OfferAccepted`.
