@@ -27,7 +27,18 @@ struct Replication {
     private var arrivalGenerators: [SeededGenerator]
     private var arrivalCounts: [Int]
     private var creatingSlot: Int32 = -1
-    private var pendingAccepts: [(slot: Int32, stamp: UInt64)] = []
+    /// Offers to accept once the step at hand is done, last made first; `taken` when the core
+    /// has already accepted it (``acceptsAtOnce``) and only the simulator's side remains.
+    private var pendingAccepts: [(slot: Int32, stamp: UInt64, taken: Bool)] = []
+    /// Whether the core accepts each offer as it makes it, without setting its expiry timer:
+    /// in a lean run whose workers answer at once.
+    private var acceptsAtOnce: Bool { lean && setup.scenario.acceptance == nil }
+    /// When the offers accepted at once would have lapsed, and when the customers answered at
+    /// once would have given up, from the clock's start: the core's expiry timers it did not set
+    /// and the calendar's entries this replication did not schedule, each of which would have
+    /// found nothing to do. Only those after the clock still matter (see `settleSkipped`).
+    private var skipped: [Double] = []
+    private var skippedPruned = 64
     private var touched: [Int32] = []
     /// The notes of the events of the command executed last.
     private var noteBuffer: [EventNote] = []
@@ -121,8 +132,10 @@ struct Replication {
             let timerTime = state.nextTimerDue.map { $0.timeIntervalSince(scenario.start) } ?? .infinity
             let statusTime = nextStatusChange < changes.count ? changes[nextStatusChange].time : .infinity
             let time = min(eventTime, timerTime, statusTime)
-            if time > stop || time == .infinity { break }
-            if time >= scenario.horizon, openCounted == 0 { break }
+            if time > stop || time == .infinity || (time >= scenario.horizon && openCounted == 0) {
+                settleSkipped(before: time, stop: stop)
+                break
+            }
             now = max(now, time)
             if timerTime <= eventTime, timerTime <= statusTime {
                 execute(.fireTimers)
@@ -138,6 +151,21 @@ struct Replication {
             acceptPending()
         }
         return metrics.finish(at: now, state: state, open: openCounted)
+    }
+
+    /// Moves the clock as the expiry timers of the offers accepted at once, and the give-ups of
+    /// the customers answered at once, would have moved it.
+    ///
+    /// Set, each would have come due to find its offer taken or its customer answered: a step that
+    /// changes nothing, but that brings the clock to its time. Those before the last event are
+    /// passed by the clock anyway; those after it, up to `next` (the time of the item that ended
+    /// the loop) and as long as the loop would have gone on, would have left the clock at the last
+    /// of them — and the clock is where the busy time of those still at work is counted up to.
+    private mutating func settleSkipped(before next: Double, stop: Double) {
+        let horizon = setup.scenario.horizon
+        for due in skipped where due > now && due < next && due <= stop && (openCounted > 0 || due < horizon) {
+            now = due
+        }
     }
 
     private mutating func handle(_ kind: EventCalendar.Kind) {
@@ -158,7 +186,9 @@ struct Replication {
             let customer = customers[Int(slot)]
             guard customer.serial == serial, !customer.answered else { return }
             expect(slot: slot, worker: customer.holder)
-            execute(.cancelTask(customer.task, reason: "abandoned after waiting \(DurationText.format(now - customer.arrival))"))
+            // A lean run keeps no events, so nothing reads the reason: it is not spelt out.
+            let reason = lean ? "abandoned" : "abandoned after waiting \(DurationText.format(now - customer.arrival))"
+            execute(.cancelTask(customer.task, reason: reason))
         case .publishPredictions:
             publishPredictions()
             if let refresh = setup.scenario.learning?.refresh { calendar.schedule(.publishPredictions, at: now + refresh) }
@@ -269,7 +299,13 @@ struct Replication {
             var generator = streams.generator(.patience, type: type, customer: index)
             let giveUp = patience.sample(&generator)
             if now < scenario.horizon { digest(giveUp.bitPattern) }
-            calendar.schedule(.abandon(slot: slot, serial: customers[Int(slot)].serial), at: now + giveUp)
+            if pendingAccepts.contains(where: { $0.slot == slot && $0.taken }) {
+                // Answered at once (with the step's other acceptances): giving up would find the
+                // customer answered. Only the time is kept, as the clock would have moved to it.
+                skip(at: now + giveUp)
+            } else {
+                calendar.schedule(.abandon(slot: slot, serial: customers[Int(slot)].serial), at: now + giveUp)
+            }
         }
         creatingSlot = -1
     }
@@ -335,9 +371,14 @@ struct Replication {
 
     /// Accepts at once every offer made while acceptance takes no time.
     private mutating func acceptPending() {
-        while let (slot, stamp) = pendingAccepts.popLast() {
+        while let (slot, stamp, taken) = pendingAccepts.popLast() {
             let customer = customers[Int(slot)]
             guard customer.stamp == stamp, customer.holder >= 0 else { continue }
+            if taken {
+                // What absorbing the acceptance's note did, in the order the commands ran.
+                accepted(Int(slot))
+                continue
+            }
             expect(slot: slot, worker: customer.holder)
             execute(.acceptOffer(customer.task, worker: setup.workerIDs[Int(customer.holder)]))
         }
@@ -353,12 +394,14 @@ struct Replication {
         // this replication reads it, so that neither copies it.
         var notes = noteBuffer
         noteBuffer = []
-        notes.removeAll(keepingCapacity: true)
+        // Emptied only now and then: emptying it before every command cost more than the notes.
+        if notes.count >= Self.notesKept { notes.removeAll(keepingCapacity: true) }
+        let start = notes.endIndex
         defer { noteBuffer = notes }
         do {
             if lean {
                 // The core applies the events without building them and notes what happened.
-                try state.execute(command, context: context, notingIn: &notes)
+                try state.execute(command, context: context, notingIn: &notes, acceptingOffersAtOnce: acceptsAtOnce)
             } else {
                 let events = try state.execute(command, context: context)
                 for event in events { notes.append(EventNote(event.payload)) }
@@ -368,14 +411,18 @@ struct Replication {
             metrics.refusedCommands += 1
             return false
         }
-        absorb(notes)
+        absorb(notes, from: start)
         return true
     }
 
+    /// How many notes the buffer holds before it is emptied.
+    private static let notesKept = 256
+
     // MARK: - Events
 
-    private mutating func absorb(_ notes: [EventNote]) {
-        for index in notes.indices {
+    /// Follows the notes of the command executed last: those from `start` on.
+    private mutating func absorb(_ notes: [EventNote], from start: Int) {
+        for index in start..<notes.endIndex {
             switch notes[index].kind {
             case .taskCreated:
                 guard creatingSlot >= 0, let task = notes[index].task else { continue }
@@ -397,11 +444,24 @@ struct Replication {
                     var generator = streams.generator(
                         .acceptance, type: customer.type, customer: customer.index, visit: Int(nextStamp & 0xFFFF_FFFF))
                     calendar.schedule(.accept(slot: slot, stamp: nextStamp), at: now + acceptance.sample(&generator))
+                } else if acceptsAtOnce, index + 1 < notes.endIndex, notes[index + 1].kind == .offerAccepted,
+                    notes[index + 1].task == notes[index].task
+                {
+                    // Accepted by the core as it was made; the simulator's side waits its turn.
+                    pendingAccepts.append((slot, nextStamp, true))
+                    if let expiresAt = notes[index].expiresAt { skip(at: expiresAt.timeIntervalSince(setup.scenario.start)) }
                 } else {
-                    pendingAccepts.append((slot, nextStamp))
+                    pendingAccepts.append((slot, nextStamp, false))
                 }
 
             case .offerAccepted:
+                // An offer accepted at once follows its offer, and is taken up with the step's
+                // other acceptances (`acceptPending`).
+                if acceptsAtOnce, index > start, notes[index - 1].kind == .taskOffered,
+                    notes[index - 1].task == notes[index].task
+                {
+                    continue
+                }
                 guard let slot = slot(of: notes[index].task) else { continue }
                 accepted(Int(slot))
 
@@ -543,6 +603,16 @@ struct Replication {
         customers[slot].stamp = 0
         customers[slot].holder = -1
         freeSlots.append(Int32(slot))
+    }
+
+    /// Keeps the time of a timer or calendar entry left unset because it could only have found
+    /// nothing to do, while the clock has not passed it.
+    private mutating func skip(at time: Double) {
+        if skipped.count >= skippedPruned {
+            skipped.removeAll { $0 <= now }
+            skippedPruned = max(64, 2 * skipped.count)
+        }
+        skipped.append(time)
     }
 
     private mutating func digest(_ value: UInt64) {

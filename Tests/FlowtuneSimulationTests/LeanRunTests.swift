@@ -49,6 +49,68 @@ struct LeanRunTests {
         try Self.compare(try ExampleScenarioTests.load("lead-followup/scenario.yaml"), .longestIdle)
     }
 
+    @Test(
+        "offers and customers answered at once move the clock as their expiry timers and give-ups did",
+        arguments: [(nil, 41.0), ("5m", 45.0)] as [(String?, Double)])
+    func skippedAfterTheLastEvent(patience: String?, busyMinutes: Double) throws {
+        // A long task taken before the warm-up keeps ana busy to the end; the measured call is
+        // answered at once by ben at 00:50 and done at 00:50:10. Its offer would have lapsed at
+        // 00:51 and, with five minutes' patience, the caller would have given up at 00:55: the
+        // last of these, the last thing before the horizon, is where the clock ends, and ana's
+        // busy time with it.
+        // A line of its own, indented as the task type's other keys.
+        let patienceLine = patience.map { "patience: { distribution: constant, value: \($0) }\n      " } ?? ""
+        let scenario = try Scenario.load(
+            [
+                DefinitionSource(file: "s.yaml", text: """
+                    simulation:
+                      horizon: 1h
+                      warm_up: 10m
+                      drain: 1h
+                      replay:
+                        file: history.csv
+                        columns: { time: created_at, type: kind }
+                      task_types:
+                        - name: long
+                          workflow: refund
+                          channel: chat
+                          arrivals: replay
+                          steps:
+                            check: { handling: { distribution: constant, value: 10h }, outcomes: { approve: 1 } }
+                        - name: short
+                          workflow: refund
+                          channel: chat
+                          arrivals: replay
+                          \(patienceLine)steps:
+                            check: { handling: { distribution: constant, value: 10s }, outcomes: { approve: 1 } }
+                    """),
+                DefinitionSource(file: "ws.yaml", text: """
+                    queues:
+                      - id: desk
+                    workers:
+                      - { id: ana, channels: { chat: 1 } }
+                      - { id: ben, channels: { chat: 1 } }
+                    workflows:
+                      - id: refund
+                        steps:
+                          - id: check
+                            queue: desk
+                            ownership: { source_system: crm, decision_owner: lead, response_window: 1h }
+                            next: { approve: end }
+                    """),
+            ],
+            replay: .csv(DefinitionSource(file: "data/history.csv", text: """
+                id,created_at,kind
+                1,2026-03-02T00:01:00Z,long
+                2,2026-03-02T00:50:00Z,short
+
+                """)))
+        let measures = try Self.compare(scenario, .longestIdle)
+        let utilization = try #require(measures.first { $0.name == "utilization" }?.value)
+        // Busy 00:10 to the clock's end, and 00:50:00–00:50:10, of two workers' 50 minutes.
+        #expect(abs(utilization - (busyMinutes * 60 + 10) / (2 * 50 * 60)) < 1e-9)
+    }
+
     @Test("a day of the contact centre: thousands of calls finish, so the core forgets some", arguments: [
         RoutingPolicyKind.longestIdle, .skillScore,
     ])
