@@ -158,14 +158,6 @@ public final class SQLiteEventStore: EventStore {
         try await append(EncodedBatch(events), to: workspace, expectedVersion: expectedVersion)
     }
 
-    /// Appends the events of several commands, one array per command, in order, as one append:
-    /// the same as ``append(_:to:expectedVersion:)`` with the arrays joined, without joining them.
-    ///
-    /// - Throws: as ``append(_:to:expectedVersion:)``.
-    public func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
-        try await append(EncodedBatch(eventsOf: commands), to: workspace, expectedVersion: expectedVersion)
-    }
-
     /// Appends a batch encoded as it was decided (``EventBatchEncoder``), its bytes as they are: the
     /// same as ``append(_:to:expectedVersion:)`` with its events, without encoding them here.
     ///
