@@ -46,9 +46,6 @@ public actor WorkspaceEngine {
     /// regrowth copies every submission in it).
     private var spareSubmissions: [Submission] = []
     private var isFlushing = false
-    /// Set by the append in flight when it returns, before the commit loop is back on the actor;
-    /// cleared by the loop. A drain round reads it to let the loop hand the next batch over at once.
-    private nonisolated let appendReturned = Atomic<Bool>(false)
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
     private var subscribers: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
@@ -188,36 +185,22 @@ public actor WorkspaceEngine {
             // iterating or subscripting the array copies each one, retaining all its command
             // holds, and releases it again with the array. Reversing only moves the elements.
             submissions.reverse()
-            var start = tracing ? CommitTrace.now() : 0
-            var decided = 0
-            while let submission = submissions.popLast() {
-                if tracing { noteArrival(submission.arrivedAt, decidedFrom: start) }
-                decide(submission)
-                decided &+= 1
-                // An append that has returned waits for the actor to hand the next batch over: a
-                // round of a thousand commands would leave the writer idle for milliseconds. So
-                // the round lets the commit loop in as soon as it is waiting, and goes on after.
-                if decided & 31 == 0 && !submissions.isEmpty && appendReturned.load(ordering: .acquiring) {
-                    if tracing { noteRound(from: start) }
-                    await Task.yield()
-                    // A failed commit reloads the state while the round is suspended: the rest of
-                    // the round is decided on the reloaded state, as if it had arrived after.
-                    if let recovery { await recovery.value }
-                    if tracing { start = CommitTrace.now() }
+            if tracing {
+                let start = CommitTrace.now()
+                while let submission = submissions.popLast() {
+                    noteArrival(submission.arrivedAt, decidedFrom: start)
+                    decide(submission)
                 }
+                let time = CommitTrace.now() - start
+                openTrace.rounds += 1
+                openTrace.decideNanoseconds += time
+                trace.actorBusyNanoseconds += time
+            } else {
+                while let submission = submissions.popLast() { decide(submission) }
             }
-            if tracing { noteRound(from: start) }
             swap(&submissions, &spareSubmissions)
             await Task.yield()
         }
-    }
-
-    /// Adds the actor's time since `start` to the batch being gathered, while tracing.
-    private func noteRound(from start: UInt64) {
-        let time = CommitTrace.now() - start
-        openTrace.rounds += 1
-        openTrace.decideNanoseconds += time
-        trace.actorBusyNanoseconds += time
     }
 
     /// Notes how long a command took to reach the inbox from the latest wake-up begun before it
@@ -393,7 +376,6 @@ public actor WorkspaceEngine {
             do {
                 let from = durableVersion
                 durableVersion = try await append.value
-                appendReturned.store(false, ordering: .relaxed)
                 let returnedAt = tracing ? CommitTrace.now() : 0
                 if let published { publish(published.events, from: from + Int64(published.start)) }
                 let finished = trace.batches.count - 1
@@ -404,7 +386,6 @@ public actor WorkspaceEngine {
                 while let waiter = waiters.popLast() { waiter.resume() }
                 if tracing { noteResume(of: finished, returnedAt: returnedAt, resumeStartedAt: resumeStartedAt) }
             } catch {
-                appendReturned.store(false, ordering: .relaxed)
                 // Everything decided after the last durable batch is void: reload the state from
                 // the log, which holds exactly what was acknowledged, then fail those commands.
                 // New commands wait for the reload rather than decide on the void state.
@@ -465,10 +446,7 @@ public actor WorkspaceEngine {
         let workspace = workspace
         return (
             published, waiters,
-            Task.detached { [self] in
-                defer { appendReturned.store(true, ordering: .releasing) }
-                return try await store.append(batch, to: workspace, expectedVersion: version)
-            }
+            Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) }
         )
     }
 
