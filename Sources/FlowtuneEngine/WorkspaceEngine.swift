@@ -57,22 +57,40 @@ public actor WorkspaceEngine {
     /// When the timer loop next assigns the waiting tasks as one batch; set only while the
     /// policy is `optimal-batch` with a batch interval.
     private var nextBatch: Date?
+    /// Whether the commit chain is timed (``commitTrace()``); fixed when the engine opens, so that
+    /// submitters read it without the actor.
+    private nonisolated let tracing: Bool
+    /// The timings so far, while tracing.
+    private var trace = CommitTrace()
+    /// What the batch being gathered has cost the actor so far, while tracing.
+    private var openTrace = OpenBatchTrace()
 
-    private init(workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState) {
+    private init(
+        workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState, tracing: Bool
+    ) {
         self.workspace = workspace
         self.store = store
         self.clock = clock
         self.state = state
         self.durableVersion = state.version
+        self.tracing = tracing
     }
 
     /// Opens a workspace, rebuilding its state by folding its log.
+    ///
+    /// With `tracingCommits`, the engine times each link of its commit chain (``commitTrace()``);
+    /// for benchmarks, since it keeps a record per batch and per command.
     public static func open(
         _ workspace: WorkspaceID, store: any EventStore, clock: any WallClock,
-        settings: WorkspaceState.Settings = WorkspaceState.Settings()
+        settings: WorkspaceState.Settings = WorkspaceState.Settings(), tracingCommits: Bool = false
     ) async throws -> WorkspaceEngine {
         let state = try await rebuild(workspace, store: store, settings: settings)
-        return WorkspaceEngine(workspace: workspace, store: store, clock: clock, state: state)
+        return WorkspaceEngine(workspace: workspace, store: store, clock: clock, state: state, tracing: tracingCommits)
+    }
+
+    /// The commit chain's timings so far, when the engine was opened with `tracingCommits`.
+    public func commitTrace() -> CommitTrace? {
+        tracing ? trace : nil
     }
 
     private static func rebuild(
@@ -138,7 +156,7 @@ public actor WorkspaceEngine {
                 // retaining everything its command holds, and the original then released.
                 inbox.submissions.append(Submission(
                     command: command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: keepsEvents,
-                    continuation: continuation))
+                    continuation: continuation, arrivedAt: tracing ? CommitTrace.now() : 0))
                 defer { inbox.isDraining = true }
                 return !inbox.isDraining
             }
@@ -167,10 +185,36 @@ public actor WorkspaceEngine {
             // iterating or subscripting the array copies each one, retaining all its command
             // holds, and releases it again with the array. Reversing only moves the elements.
             submissions.reverse()
-            while let submission = submissions.popLast() { decide(submission) }
+            if tracing {
+                let start = CommitTrace.now()
+                while let submission = submissions.popLast() {
+                    noteArrival(submission.arrivedAt, decidedFrom: start)
+                    decide(submission)
+                }
+                let time = CommitTrace.now() - start
+                openTrace.rounds += 1
+                openTrace.decideNanoseconds += time
+                trace.actorBusyNanoseconds += time
+            } else {
+                while let submission = submissions.popLast() { decide(submission) }
+            }
             swap(&submissions, &spareSubmissions)
             await Task.yield()
         }
+    }
+
+    /// Notes how long a command took to reach the inbox from the latest wake-up begun before it
+    /// arrived, and to be decided from there.
+    private func noteArrival(_ arrivedAt: UInt64, decidedFrom start: UInt64) {
+        // The batches just before the end: a command arrives within a cycle or two of its wake-up.
+        for index in trace.batches.indices.reversed().prefix(4) {
+            let woken = trace.batches[index].resumeStartedAt
+            if woken > 0 && woken <= arrivedAt {
+                trace.resumeToInbox.append(arrivedAt - woken)
+                break
+            }
+        }
+        trace.inboxToDecide.append(start &- arrivedAt)
     }
 
     /// Decides one submitted command: a refusal is answered at once, anything else once the
@@ -332,11 +376,15 @@ public actor WorkspaceEngine {
             do {
                 let from = durableVersion
                 durableVersion = try await append.value
+                let returnedAt = tracing ? CommitTrace.now() : 0
                 if let published { publish(published.events, from: from + Int64(published.start)) }
+                let finished = trace.batches.count - 1
                 current = startAppend()
+                let resumeStartedAt = tracing ? CommitTrace.now() : 0
                 // Popped, so that each outcome moves to its caller rather than being copied.
                 var waiters = waiters
                 while let waiter = waiters.popLast() { waiter.resume() }
+                if tracing { noteResume(of: finished, returnedAt: returnedAt, resumeStartedAt: resumeStartedAt) }
             } catch {
                 // Everything decided after the last durable batch is void: reload the state from
                 // the log, which holds exactly what was acknowledged, then fail those commands.
@@ -357,6 +405,18 @@ public actor WorkspaceEngine {
         isFlushing = false
     }
 
+    /// Records when the append of batch `index` (in the trace) came back and how long waking its
+    /// commands took.
+    private func noteResume(of index: Int, returnedAt: UInt64, resumeStartedAt: UInt64) {
+        let end = CommitTrace.now()
+        if trace.batches.indices.contains(index) {
+            trace.batches[index].returnedAt = returnedAt
+            trace.batches[index].resumeStartedAt = resumeStartedAt
+            trace.batches[index].resumeEndedAt = end
+        }
+        trace.actorBusyNanoseconds += end - returnedAt
+    }
+
     /// Takes the pending batch and its waiters and starts appending it; nil when no command waits.
     /// `published` is what the subscribers are to be handed once it is durable, and the place in
     /// the batch of its first event.
@@ -370,6 +430,13 @@ public actor WorkspaceEngine {
         pendingStart = nil
         pendingWaiters = []
         let version = durableVersion
+        if tracing {
+            trace.batches.append(CommitTrace.Batch(
+                commands: waiters.count, events: encoder.count, rounds: openTrace.rounds,
+                decideNanoseconds: openTrace.decideNanoseconds, handedAt: CommitTrace.now()))
+            openTrace.rounds = 0
+            openTrace.decideNanoseconds = 0
+        }
         if encoder.isEmpty {
             // Commands that caused nothing still wait for the batches before them, which are durable now.
             return (nil, waiters, Task { version })
@@ -676,6 +743,8 @@ private struct Submission: Sendable {
     /// Unsafe because a checked continuation costs an allocation per command; resumed exactly
     /// once, by `decide` for a refusal or by `flush`.
     var continuation: UnsafeContinuation<CommandOutcome, any Error>
+    /// When it reached the inbox, while the engine traces its commits (``CommitTrace``); else 0.
+    var arrivedAt: UInt64
 }
 
 /// The submitted commands not yet decided, and whether a drain of them is under way.

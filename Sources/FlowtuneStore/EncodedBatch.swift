@@ -47,21 +47,6 @@ struct EncodedBatch: Sendable {
         self = assembler.finish()
     }
 
-    /// Encodes the events of several commands, one array per command, as one batch in order.
-    ///
-    /// - Throws: ``EventStoreError/Code/invalidEvent`` naming the first event that cannot be encoded.
-    init(eventsOf commands: [[Event]]) throws(EventStoreError) {
-        var total = 0
-        for index in commands.indices { total += commands[index].count }
-        var assembler = ChunkAssembler(capacity: max(total * 224, 256))
-        var number = 1
-        for index in commands.indices {
-            try assembler.add(commands[index], numberedFrom: number)
-            number += commands[index].count
-        }
-        self = assembler.finish()
-    }
-
     fileprivate init(bytes: [UInt8], chunks: [Chunk], taskEntries: [TaskEntry], count: Int) {
         self.bytes = bytes
         self.chunks = chunks

@@ -30,14 +30,6 @@ public protocol EventStore: Sendable {
     /// when the log has moved on.
     func append(_ events: [Event], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64
 
-    /// Appends the events of several commands, one array per command, in order and atomically as
-    /// one append, like ``append(_:to:expectedVersion:)`` with the arrays joined.
-    ///
-    /// How the engine hands over a group commit: each command's events stay in the array its
-    /// outcome holds too, so nothing is copied on the way to the store. A store that has no use for
-    /// the grouping may leave this out; the default joins the arrays.
-    func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64
-
     /// Appends a batch the engine encoded as it decided it (``EventBatchEncoder``), atomically as
     /// one append, like ``append(_:to:expectedVersion:)`` with its events.
     ///
@@ -66,11 +58,6 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
-    /// Joins the arrays and appends the result.
-    public func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
-        try await append(Array(commands.joined()), to: workspace, expectedVersion: expectedVersion)
-    }
-
     /// Decodes the batch's events and appends them.
     public func append(_ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         try await append(batch.events(), to: workspace, expectedVersion: expectedVersion)

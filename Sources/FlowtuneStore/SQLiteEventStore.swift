@@ -73,6 +73,9 @@ public final class SQLiteEventStore: EventStore {
     /// ``TaskIndexWindow``.
     let taskIndexWindow: Int64
 
+    /// The timings of every append, when the store was opened with `tracingAppends`.
+    public let appendTrace: AppendTrace?
+
     /// Opens the store at `path`, creating the file and its parent directories if needed, and
     /// brings its schema up to date.
     ///
@@ -83,9 +86,10 @@ public final class SQLiteEventStore: EventStore {
     ///   - replayBatchSize: How many events ``replay(_:after:batch:)`` decodes and hands over at a time.
     ///   - taskIndexWindow: How many events the task index may lag the log before an append writes
     ///     it; ``events(of:in:)`` reads the events after the index from the chunks.
+    ///   - tracingAppends: Whether to time every append (``appendTrace``), for benchmarks.
     public convenience init(
         path: String, durability: Durability = .full, replayBatchSize: Int = 10_000,
-        taskIndexWindow: Int = defaultTaskIndexWindow
+        taskIndexWindow: Int = defaultTaskIndexWindow, tracingAppends: Bool = false
     ) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -102,7 +106,9 @@ public final class SQLiteEventStore: EventStore {
             // 2 MB cache a batch's dirty pages overflow it and are spilled and re-read mid-transaction.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        try self.init(database: pool, replayBatchSize: replayBatchSize, taskIndexWindow: taskIndexWindow)
+        try self.init(
+            database: pool, replayBatchSize: replayBatchSize, taskIndexWindow: taskIndexWindow,
+            appendTrace: tracingAppends ? AppendTrace() : nil)
     }
 
     /// Opens a store that lives in memory and vanishes with it: for tests and simulations.
@@ -121,10 +127,13 @@ public final class SQLiteEventStore: EventStore {
     /// scanning the window's chunks for one task's events takes a millisecond or so.
     public static let defaultTaskIndexWindow = 16_384
 
-    private init(database: any DatabaseWriter, replayBatchSize: Int, taskIndexWindow: Int) throws {
+    private init(
+        database: any DatabaseWriter, replayBatchSize: Int, taskIndexWindow: Int, appendTrace: AppendTrace? = nil
+    ) throws {
         precondition(replayBatchSize > 0, "replayBatchSize must be positive")
         precondition(taskIndexWindow > 0, "taskIndexWindow must be positive")
         self.database = database
+        self.appendTrace = appendTrace
         self.replayBatchSize = replayBatchSize
         self.taskIndexWindow = Int64(taskIndexWindow)
         try Self.migrator.migrate(database)
@@ -158,14 +167,6 @@ public final class SQLiteEventStore: EventStore {
         try await append(EncodedBatch(events), to: workspace, expectedVersion: expectedVersion)
     }
 
-    /// Appends the events of several commands, one array per command, in order, as one append:
-    /// the same as ``append(_:to:expectedVersion:)`` with the arrays joined, without joining them.
-    ///
-    /// - Throws: as ``append(_:to:expectedVersion:)``.
-    public func append(eventsOf commands: [[Event]], to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
-        try await append(EncodedBatch(eventsOf: commands), to: workspace, expectedVersion: expectedVersion)
-    }
-
     /// Appends a batch encoded as it was decided (``EventBatchEncoder``), its bytes as they are: the
     /// same as ``append(_:to:expectedVersion:)`` with its events, without encoding them here.
     ///
@@ -178,7 +179,11 @@ public final class SQLiteEventStore: EventStore {
 
     private func append(_ batch: EncodedBatch, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         let window = taskIndexWindow
+        let trace = appendTrace
+        let calledAt = trace == nil ? 0 : AppendTrace.now()
         return try await database.writeWithoutTransaction { db in
+            let startedAt = trace == nil ? 0 : AppendTrace.now()
+            var writtenAt: UInt64 = 0
             var version = expectedVersion
             // Dropped if the transaction fails: the window may hold entries the rollback took back.
             var memory = taskIndex.withLock { $0.removeValue(forKey: workspace) } ?? TaskIndexMemory()
@@ -203,9 +208,15 @@ public final class SQLiteEventStore: EventStore {
                     INSERT INTO workspaces(id, version, indexed) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET version = excluded.version, indexed = excluded.indexed
                     """).execute(arguments: [workspace.rawValue, version, newIndexed])
+                if trace != nil { writtenAt = AppendTrace.now() }
                 return .commit
             }
             taskIndex.withLock { $0[workspace] = memory }
+            if let trace {
+                trace.record(AppendTrace.Append(
+                    events: batch.count, bytes: batch.bytes.count, calledAt: calledAt, startedAt: startedAt,
+                    writtenAt: writtenAt, committedAt: AppendTrace.now()))
+            }
             return version
         }
     }

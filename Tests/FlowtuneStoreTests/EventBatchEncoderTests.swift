@@ -25,7 +25,7 @@ struct EventBatchEncoderTests {
         for group in groups { encoder.add(group) }
         #expect(encoder.count == groups.reduce(0) { $0 + $1.count })
         let encoded = encoder.take()
-        let direct = try EncodedBatch(eventsOf: groups)
+        let direct = try EncodedBatch(groups.flatMap { $0 })
 
         #expect(encoded.batch.bytes == direct.bytes)
         #expect(encoded.batch.chunks.map(\.bytes) == direct.chunks.map(\.bytes))

@@ -29,6 +29,14 @@ struct SQLiteEventStoreTests {
         }
     }
 
+    /// The events of several commands, one array per command, encoded as the engine encodes a
+    /// group commit: each command's events added as it is decided.
+    private static func encoded(_ groups: [[Event]]) -> EncodedEvents {
+        var encoder = EventBatchEncoder()
+        for group in groups { encoder.add(group) }
+        return encoder.take()
+    }
+
     @Test("appended events read back in order with gap-free sequences")
     func appendThenRead() async throws {
         try await withStore { store, _ in
@@ -154,13 +162,13 @@ struct SQLiteEventStoreTests {
         }
     }
 
-    @Test("the events of several commands append as one batch, stored and indexed as if joined")
+    @Test("the events of several commands, encoded as decided, append as one batch, stored and indexed as if joined")
     func appendGrouped() async throws {
         try await withStore { store, _ in
             let events = SampleEvents.lifecycles(12)
             // Uneven groups, an empty one among them, cutting lifecycles apart.
             let groups = [Array(events[0..<1]), [], Array(events[1..<7]), Array(events[7..<8]), Array(events[8...])]
-            #expect(try await store.append(eventsOf: groups, to: "acme", expectedVersion: 0) == 12)
+            #expect(try await store.append(Self.encoded(groups), to: "acme", expectedVersion: 0) == 12)
             #expect(try await store.read("acme", after: 0, limit: .max).map(\.event) == events)
 
             try await withStore { joined, _ in
@@ -172,7 +180,7 @@ struct SQLiteEventStoreTests {
                 }
             }
             let error = await #expect(throws: EventStoreError.self) {
-                try await store.append(eventsOf: [events], to: "acme", expectedVersion: 3)
+                try await store.append(Self.encoded([events]), to: "acme", expectedVersion: 3)
             }
             #expect(error?.code == .versionConflict)
             let version = try await store.version(of: "acme")
@@ -214,7 +222,7 @@ struct SQLiteEventStoreTests {
                     attributes: deep)))
             let groups = [SampleEvents.lifecycle(task: 1), [], SampleEvents.lifecycle(task: 2), [bad]]
             let error = await #expect(throws: EventStoreError.self) {
-                try await store.append(eventsOf: groups, to: "acme", expectedVersion: 0)
+                try await store.append(Self.encoded(groups), to: "acme", expectedVersion: 0)
             }
             #expect(error?.code == .invalidEvent)
             let position = groups[0].count + groups[2].count + 1
