@@ -18,7 +18,10 @@ import Foundation
 /// limit, in the shape box (``searchShapeBox``: the templates free, each shift shape's total
 /// within a worker of the relaxation's). Dives on the relaxation (round one
 /// template's count, re-solve warm, repeat) then give a covering schedule, usually within a
-/// unit of that bound: one that meets it is proven optimal without branching. Otherwise a
+/// unit of that bound: one that meets it is proven optimal without branching. Where the
+/// rounding box searched its whole box and held nothing at the bound, a short CBC search from
+/// the best dive comes next (``probeNodes``): its root, with strong branching, often proves the
+/// dive optimal, the bound having been a unit short. Otherwise a
 /// neighbourhood search (``searchNeighbourhoods``) frees the templates starting in one part of
 /// the day, then those where the best dive and the relaxation disagree, fixes the rest, and
 /// lets CBC look for a schedule a unit cheaper among the free ones, a program a third the
