@@ -18,7 +18,10 @@ import Foundation
 /// limit, in the shape box (``searchShapeBox``: the templates free, each shift shape's total
 /// within a worker of the relaxation's). Dives on the relaxation (round one
 /// template's count, re-solve warm, repeat) then give a covering schedule, usually within a
-/// unit of that bound: one that meets it is proven optimal without branching. Otherwise a
+/// unit of that bound: one that meets it is proven optimal without branching. Where the
+/// rounding box searched its whole box and held nothing at the bound, a short CBC search from
+/// the best dive comes next (``probeNodes``): its root, with strong branching, often proves the
+/// dive optimal, the bound having been a unit short. Otherwise a
 /// neighbourhood search (``searchNeighbourhoods``) frees the templates starting in one part of
 /// the day, then those where the best dive and the relaxation disagree, fixes the rest, and
 /// lets CBC look for a schedule a unit cheaper among the free ones, a program a third the
@@ -72,6 +75,13 @@ public struct ShiftScheduler: Sendable {
     var shapeBoxSlack = 1
     /// The share of the time limit the shape box may take.
     var shapeBoxShare = 0.3
+    /// The most nodes of the probe: CBC's search of the whole program from the best dive,
+    /// before the neighbourhood search, on weeks whose rounding box holds no schedule at the
+    /// bound; 0 skips it. On most generated headcount weeks of that kind it proves the dive
+    /// optimal, or finds the schedule at the bound, within 0–4 nodes.
+    var probeNodes = 10
+    /// The share of the time limit the probe may take.
+    var probeShare = 0.1
     /// How many dives are tried before the neighbourhood search; the rest come after it.
     var divesBeforeSearch = 4
     /// The seed of the random neighbourhoods: the same problem is searched the same way.
@@ -103,6 +113,7 @@ public struct ShiftScheduler: Sendable {
         }
         let clock = ContinuousClock()
         let started = clock.now
+        let cpuStarted = Foundation.clock()
         func elapsed() -> Double {
             let duration = started.duration(to: clock.now)
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -115,7 +126,10 @@ public struct ShiftScheduler: Sendable {
         let unit = problem.costUnit
         func note(_ phase: String, _ workers: [Int]? = nil, bound: Double? = nil) {
             guard let trace else { return }
-            var line = String(format: "%7.3f s  %@", elapsed(), phase)
+            // The process's CPU time beside the wall clock: on a busy machine the wall clock
+            // says more about the other work than about this solve.
+            let cpu = Double(Foundation.clock() - cpuStarted) / Double(CLOCKS_PER_SEC)
+            var line = String(format: "%7.3f s (CPU %.3f s)  %@", elapsed(), cpu, phase)
             if let workers { line += String(format: ", cost %.2f", problem.cost(of: workers)) }
             if let bound { line += String(format: ", bound %.2f", bound) }
             trace(line)
@@ -133,13 +147,13 @@ public struct ShiftScheduler: Sendable {
             try relaxation.add(cuts)
             let matrix = SparseColumns(problem, cuts: cuts)
             // Every schedule costs a whole number of units, so the bound rounds up to one.
-            let relaxationBound = problem.roundedUp(relaxation.objective, unit: unit)
-            note(String(format: "%d time-of-day cuts, relaxation %.3f", cuts.count, relaxation.objective), bound: relaxationBound)
+            var provenBound = problem.roundedUp(relaxation.objective, unit: unit)
+            note(String(format: "%d time-of-day cuts, relaxation %.3f", cuts.count, relaxation.objective), bound: provenBound)
             var rounded = relaxation.solution.map { Int(($0 - 1e-7).rounded(.up)) }
             repair(&rounded, problem: problem)
             trim(&rounded, problem: problem)
             var start = rounded
-            func atBound() -> Bool { problem.cost(of: start) <= relaxationBound + 1e-9 }
+            func atBound() -> Bool { problem.cost(of: start) <= provenBound + 1e-9 }
             func dive(_ rules: some Sequence<LinearRelaxation.DiveRule>) {
                 for rule in rules {
                     if atBound() || elapsed() >= timeLimit / 4 { break }
@@ -159,17 +173,22 @@ public struct ShiftScheduler: Sendable {
             // lies within a worker of the relaxation on every template, which CBC finds in
             // the box at or near its root, before any dive. Not on one day: there the dives
             // close the rounding in a millisecond or two, and loading CBC took 15 ms.
+            // How a box's search ended, for the trace.
+            func outcome(_ found: (workers: [Int]?, nodes: Int, stopped: Bool)) -> String {
+                found.workers != nil ? "at the bound" : found.stopped ? "stopped at its limit" : "none at the bound"
+            }
             var searchNodes = 0
             var roundingBoxStopped = false
+            var roundingBoxRefuted = false
             if roundingBoxNodes > 0, problem.days > 1, !atBound() {
                 let found = searchRoundingBox(
-                    problem, matrix: matrix, relaxed: relaxation.solution, target: relaxationBound, unit: unit,
+                    problem, matrix: matrix, relaxed: relaxation.solution, target: provenBound, unit: unit,
                     maxNodes: roundingBoxNodes, timeLimit: min(timeLimit * roundingBoxShare, max(0.001, timeLimit - elapsed())))
                 searchNodes += found.nodes
                 if let workers = found.workers { start = workers }
                 roundingBoxStopped = found.workers == nil && found.nodes >= roundingBoxNodes
-                let outcome = found.workers != nil ? "at the bound" : found.stopped ? "stopped at its limit" : "none at the bound"
-                note("rounding box, \(found.nodes) nodes: \(outcome)", start, bound: relaxationBound)
+                roundingBoxRefuted = found.workers == nil && !found.stopped
+                note("rounding box, \(found.nodes) nodes: \(outcome(found))", start, bound: provenBound)
             }
             // The rounding box holds each template near the relaxation; where the schedule at the
             // bound spreads a shape's workers over its rotations otherwise, the shape box finds
@@ -183,33 +202,49 @@ public struct ShiftScheduler: Sendable {
             let countsWorkers = problem.templates.allSatisfy { $0.cost == problem.templates[0].cost }
             if shapeBoxNodes > 0, roundingBoxStopped, countsWorkers, !atBound() {
                 let found = searchShapeBox(
-                    problem, cuts: cuts, relaxed: relaxation.solution, target: relaxationBound, unit: unit,
+                    problem, cuts: cuts, relaxed: relaxation.solution, target: provenBound, unit: unit,
                     slack: shapeBoxSlack, maxNodes: shapeBoxNodes,
                     timeLimit: min(timeLimit * shapeBoxShare, max(0.001, timeLimit - elapsed())))
                 searchNodes += found.nodes
                 if let workers = found.workers { start = workers }
-                let outcome = found.workers != nil ? "at the bound" : found.stopped ? "stopped at its limit" : "none at the bound"
-                note("shape box, \(found.nodes) nodes: \(outcome)", start, bound: relaxationBound)
+                note("shape box, \(found.nodes) nodes: \(outcome(found))", start, bound: provenBound)
             }
             dive(rules.prefix(divesBeforeSearch))
+            // Where the rounding box holds no schedule at the bound, the bound is often a unit
+            // short of the optimum, and then no neighbourhood can meet it: the search spends its
+            // whole budget before CBC proves the dive optimal, often at its root (Gomory cuts and
+            // strong branching). So a short run of CBC's search from the best dive comes first
+            // there; it also finds the schedule at the bound within a few nodes on some weeks.
+            // Not where the box ran to its limit: those weeks' schedules lie deeper in CBC's
+            // tree, and the probe only delayed what finds them.
+            if probeNodes > 0, roundingBoxRefuted, !atBound(), elapsed() < timeLimit {
+                let probe = matrix.branchAndCut(
+                    start: start, unit: unit, timeLimit: min(timeLimit * probeShare, max(0.001, timeLimit - elapsed())),
+                    relativeGap: 0, options: solverOptions + [("maxNodes", String(probeNodes))], log: trace != nil)
+                searchNodes += probe.nodes
+                let searched = Self.afterSearch(probe, from: start, bound: provenBound, problem: problem, unit: unit)
+                start = searched.workers
+                provenBound = searched.bound
+                note("probe, \(probe.nodes) nodes", start, bound: provenBound)
+            }
             if !atBound(), !neighbourhoods.isEmpty {
                 let searched = searchNeighbourhoods(
-                    problem, start: start, relaxed: relaxation.solution, cuts: cuts, bound: relaxationBound, unit: unit,
+                    problem, start: start, relaxed: relaxation.solution, cuts: cuts, bound: provenBound, unit: unit,
                     budget: timeLimit * neighbourhoodShare, elapsed: elapsed)
                 start = searched.workers
                 trim(&start, problem: problem)
                 searchNodes += searched.nodes
-                note("neighbourhoods, \(searched.nodes) nodes", start, bound: relaxationBound)
+                note("neighbourhoods, \(searched.nodes) nodes", start, bound: provenBound)
             }
             dive(rules.dropFirst(divesBeforeSearch))
             if atBound() {
-                return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
+                return ShiftSchedule(problem: problem, workers: start, lowerBound: provenBound,
                                      linearRelaxation: plainRelaxation, isOptimal: true, nodes: searchNodes,
                                      seconds: elapsed())
             }
             let remaining = timeLimit - elapsed()
             guard remaining > 0.001 else {
-                return ShiftSchedule(problem: problem, workers: start, lowerBound: relaxationBound,
+                return ShiftSchedule(problem: problem, workers: start, lowerBound: provenBound,
                                      linearRelaxation: plainRelaxation, isOptimal: false, nodes: searchNodes, seconds: elapsed())
             }
             // CBC starts from the best dive. With the time-of-day cuts' bound the dive is
@@ -218,23 +253,36 @@ public struct ShiftScheduler: Sendable {
             // starting from the plain rounding, which was the better start before the cuts).
             // A cutoff half a unit below the dive, so that the tree only looks for a cheaper
             // schedule, measured worse (33 of 36).
-            let startCost = problem.cost(of: start)
             let result = matrix.branchAndCut(start: start, unit: unit, timeLimit: remaining,
                                              relativeGap: relativeGap, options: solverOptions, log: trace != nil)
-            var workers = start
-            if let found = result.solution, problem.isCovered(by: found), problem.cost(of: found) <= startCost {
-                workers = found
-            }
-            let cost = problem.cost(of: workers)
-            note("CBC, \(result.nodes) nodes", workers, bound: result.bound)
-            var bound = max(relaxationBound, result.bound.isFinite ? problem.roundedUp(result.bound, unit: unit) : relaxationBound)
-            bound = min(bound, cost)
-            let optimal = result.provenOptimal && abs(cost - result.objective) <= 1e-6 * max(1, abs(cost))
-                || cost <= bound + 1e-9
-            return ShiftSchedule(problem: problem, workers: workers, lowerBound: optimal ? cost : bound,
-                                 linearRelaxation: plainRelaxation, isOptimal: optimal, nodes: searchNodes + result.nodes,
+            let searched = Self.afterSearch(result, from: start, bound: provenBound, problem: problem, unit: unit)
+            note("CBC, \(result.nodes) nodes", searched.workers, bound: result.bound)
+            return ShiftSchedule(problem: problem, workers: searched.workers, lowerBound: searched.bound,
+                                 linearRelaxation: plainRelaxation, isOptimal: searched.isOptimal, nodes: searchNodes + result.nodes,
                                  seconds: elapsed())
         }
+    }
+
+    /// The schedule and proven bound after a CBC search of the whole program that started from
+    /// `start`, a covering schedule, with `bound` proven before it: CBC's schedule when it
+    /// covers and costs no more than `start`, and the larger of `bound` and CBC's own bound
+    /// rounded up to the cost unit — never above the schedule's cost. Optimal when that bound
+    /// reaches the schedule's cost, or CBC proved that very cost optimal; the bound is then the
+    /// cost.
+    static func afterSearch(
+        _ result: SparseColumns.SearchResult, from start: [Int], bound: Double, problem: ShiftSchedulingProblem,
+        unit: Double?
+    ) -> (workers: [Int], bound: Double, isOptimal: Bool) {
+        var workers = start
+        if let found = result.solution, problem.isCovered(by: found), problem.cost(of: found) <= problem.cost(of: start) {
+            workers = found
+        }
+        let cost = problem.cost(of: workers)
+        let searched = result.bound.isFinite ? problem.roundedUp(result.bound, unit: unit) : bound
+        let proven = min(max(bound, searched), cost)
+        let optimal = result.provenOptimal && abs(cost - result.objective) <= 1e-6 * max(1, abs(cost))
+            || cost <= proven + 1e-9
+        return (workers, optimal ? cost : proven, optimal)
     }
 
     /// Adds workers on the cheapest template covering each interval short of its requirement;
@@ -392,6 +440,11 @@ struct SparseColumns {
         columnLower = [Double](repeating: 0, count: costs.count)
     }
 
+    /// What a CBC search ended with: its best schedule (nil when it found none) and that
+    /// schedule's cost, the bound it proved, whether it proved the schedule optimal, the nodes
+    /// it explored and whether a limit stopped it.
+    typealias SearchResult = (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int, stopped: Bool)
+
     var columnCount: Int32 { Int32(costs.count) }
     var rowCount: Int32 { Int32(rowLower.count) }
 
@@ -403,7 +456,7 @@ struct SparseColumns {
         start: [Int]?, unit: Double?, timeLimit: Double, relativeGap: Double, options: [(String, String)],
         lower: [Double]? = nil, upper: [Double]? = nil, cutoff: Double? = nil, solutionLimit: Int? = nil,
         log: Bool = false
-    ) -> (solution: [Int]?, objective: Double, bound: Double, provenOptimal: Bool, nodes: Int, stopped: Bool) {
+    ) -> SearchResult {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
         Cbc_loadProblem(model, columnCount, rowCount, columnStarts, rowIndices, values, lower ?? columnLower,
