@@ -22,6 +22,22 @@ struct EventFanOutTests {
         for result in results { _ = try result.get() }
     }
 
+    /// Marks a stream started once its opening comment is out: by then it has joined the fan-out
+    /// and fixed where it starts, so that an event committed afterwards is owed to it.
+    static func noteStart(_ body: String, in started: Locked<Bool>) {
+        if body.contains(": flowtune events after ") { started.withLock { $0 = true } }
+    }
+
+    /// Waits for a stream read on another task to start, rather than for a fixed pause that a busy
+    /// machine can outlast.
+    static func waitForStart(_ started: Locked<Bool>) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !started.withLock({ $0 }) {
+            guard ContinuousClock.now < deadline else { throw TimedOut(uri: "/v1/events", read: "no opening comment") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// A router with only the event stream, on its own fan-out settings.
     static func router(_ routes: EventStreamRoutes) -> Router<FlowtuneRequestContext> {
         let router = Router(context: FlowtuneRequestContext.self)
@@ -38,12 +54,16 @@ struct EventFanOutTests {
         let committed = Int(await fixture.server.host.engine.committedVersion)
         let probe = RouterProbe(fixture.server)
         let total = Locked(0)
+        let started = Locked(false)
         let reading = Task {
             try await probe.call(
                 .get, "/v1/events", key: ServerFixture.viewerKey,
-                until: { body in Self.ids(body).count >= total.withLock { $0 } && total.withLock { $0 } > 0 })
+                until: { body in
+                    Self.noteStart(body, in: started)
+                    return Self.ids(body).count >= total.withLock { $0 } && total.withLock { $0 } > 0
+                })
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitForStart(started)
         try await Self.burst(fixture, count: 300)
         let version = Int(await fixture.server.host.engine.committedVersion)
         total.withLock { $0 = version - committed }
@@ -87,12 +107,16 @@ struct EventFanOutTests {
         // A client that keeps up.
         let total = Locked(0)
         let keepingUp = RouterProbe(router)
+        let started = Locked(false)
         let reading = Task {
             try await keepingUp.call(
                 .get, "/v1/events", key: nil,
-                until: { body in Self.ids(body).count >= total.withLock { $0 } && total.withLock { $0 } > 0 })
+                until: { body in
+                    Self.noteStart(body, in: started)
+                    return Self.ids(body).count >= total.withLock { $0 } && total.withLock { $0 } > 0
+                })
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitForStart(started)
         // Far more than the fan-out keeps: the engine commits it all while one client reads nothing.
         for _ in 0..<3 {
             try await Self.burst(fixture, count: 100)
@@ -130,10 +154,14 @@ struct EventFanOutTests {
         for round in 0..<2 {
             let committed = Int(await fixture.server.host.engine.committedVersion)
             let probe = RouterProbe(router)
+            let started = Locked(false)
             let reading = Task {
-                try await probe.call(.get, "/v1/events", key: nil, until: { Self.ids($0).count >= 2 })
+                try await probe.call(.get, "/v1/events", key: nil) { body in
+                    Self.noteStart(body, in: started)
+                    return Self.ids(body).count >= 2
+                }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Self.waitForStart(started)
             #expect(routes.fanOut.memberCount == 1, "round \(round)")
             _ = try await fixture.createTask()
             let reply = try await reading.value

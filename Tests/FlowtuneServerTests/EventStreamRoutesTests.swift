@@ -66,10 +66,14 @@ struct EventStreamRoutesTests {
         defer { fixture.cleanUp() }
         let committed = Int(await fixture.server.host.engine.committedVersion)
         let probe = RouterProbe(fixture.server)
+        let started = Locked(false)
         let reading = Task {
-            try await probe.call(.get, "/v1/events?types=TaskCreated", key: ServerFixture.viewerKey, until: { Self.ids($0).count >= 1 })
+            try await probe.call(.get, "/v1/events?types=TaskCreated", key: ServerFixture.viewerKey) { body in
+                EventFanOutTests.noteStart(body, in: started)
+                return Self.ids(body).count >= 1
+            }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await EventFanOutTests.waitForStart(started)
         _ = try await fixture.createTask()
         let reply = try await reading.value
         let frames = Self.frames(reply.body)

@@ -94,6 +94,8 @@ struct PlanningBench: AsyncParsableCommand {
         var times: [Double] = []
         var cpuTimes: [Double] = []
         var proven = 0
+        var provenWithinSecond = 0
+        var provenWithinCPUSecond = 0
         for (demand, cost) in variants {
             for seed in firstSeed...(firstSeed + max(1, seeds) - 1) {
                 let problem = ShiftSchedulingProblem.contactCentre(
@@ -113,7 +115,11 @@ struct PlanningBench: AsyncParsableCommand {
                 let cpu = Double(processCPUNanoseconds() - cpuStarted) * 1e-9
                 times.append(elapsed)
                 cpuTimes.append(cpu)
-                if schedule.isOptimal { proven += 1 }
+                if schedule.isOptimal {
+                    proven += 1
+                    if elapsed <= 1 { provenWithinSecond += 1 }
+                    if cpu <= 1 { provenWithinCPUSecond += 1 }
+                }
                 print(String(format: "  %@ %@ seed %2d: %.3f s (CPU %.3f s), cost %.2f, headcount %d, relaxation %.2f, bound %.2f, %@, %d nodes",
                     "\(demand)", "\(cost)", seed, elapsed, cpu, schedule.cost, schedule.headcount, schedule.linearRelaxation,
                     schedule.lowerBound, schedule.isOptimal ? "optimal" : String(format: "gap %.3f%%", schedule.gap * 100),
@@ -122,9 +128,10 @@ struct PlanningBench: AsyncParsableCommand {
         }
         times.sort()
         cpuTimes.sort()
-        print(String(format: "  proven optimal %d of %d; median %.3f s (CPU %.3f s), slowest %.3f s; within 1 s: %d (CPU: %d)",
+        // Only proven weeks count as solved within the second: a week stopped early with a gap is not.
+        print(String(format: "  proven optimal %d of %d; median %.3f s (CPU %.3f s), slowest %.3f s; proven within 1 s: %d (CPU: %d)",
             proven, times.count, times[times.count / 2], cpuTimes[cpuTimes.count / 2], times.last!,
-            times.filter { $0 <= 1 }.count, cpuTimes.filter { $0 <= 1 }.count))
+            provenWithinSecond, provenWithinCPUSecond))
     }
 
     /// The kinds of week measured: each demand shape with each way of pricing templates.
