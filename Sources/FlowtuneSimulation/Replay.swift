@@ -72,7 +72,7 @@ struct ReplayReader {
         func column(_ name: String?, _ field: String) -> Int? {
             guard let name else { return nil }
             if let index = names.firstIndex(of: name) { return index }
-            let hint = ScenarioReader.closest(to: name, among: names).map { " (did you mean \($0)?)" } ?? ""
+            let hint = Suggestion.closest(to: name, among: names).map { " (did you mean \($0)?)" } ?? ""
             issues.append(DefinitionError.Issue(
                 file: source.file, line: header.line, column: 1, path: "\(spec.path).columns.\(field)",
                 message: "no column \(name)\(hint); the header has \(names.joined(separator: ", "))"))
@@ -101,7 +101,7 @@ struct ReplayReader {
                 let value = cell(typeColumn)
                 guard let match = replayTypes.first(where: { $0.name == value }) else {
                     let known = replayTypes.map(\.name)
-                    let hint = ScenarioReader.closest(to: value, among: known).map { " (did you mean \($0)?)" } ?? ""
+                    let hint = Suggestion.closest(to: value, among: known).map { " (did you mean \($0)?)" } ?? ""
                     problem(typeColumn, "no replayed task type \"\(value)\"\(hint); replayed types: \(known.joined(separator: ", "))")
                     continue
                 }

@@ -139,11 +139,11 @@ extension Scenario {
         let teams = Set(definition.workers.map(\.team))
         for (shift, path) in zip(section.shifts, section.shiftPaths) {
             for (index, worker) in shift.workers.enumerated() where !workerIDs.contains(worker.rawValue) {
-                let hint = ScenarioReader.closest(to: worker.rawValue, among: workerIDs).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Suggestion.closest(to: worker.rawValue, among: workerIDs).map { " (did you mean \($0)?)" } ?? ""
                 reader.report("no worker \(worker)\(hint)", atField: "\(path).workers[\(index)]")
             }
             for (index, team) in shift.teams.enumerated() where !teams.contains(team) {
-                let hint = ScenarioReader.closest(to: team, among: teams.sorted()).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Suggestion.closest(to: team, among: teams.sorted()).map { " (did you mean \($0)?)" } ?? ""
                 reader.report("no worker is in team \(team)\(hint)", atField: "\(path).teams[\(index)]")
             }
         }
@@ -151,7 +151,7 @@ extension Scenario {
             guard let workflow = definition.workflows.first(where: { $0.id == type.request.workflow }) else { continue }
             for (step, profile) in type.steps.sorted(by: { $0.key < $1.key }) {
                 guard let target = profile.rework?.step, workflow.step(target) == nil else { continue }
-                let hint = ScenarioReader.closest(to: target.rawValue, among: workflow.steps.map(\.id.rawValue)).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Suggestion.closest(to: target.rawValue, among: workflow.steps.map(\.id.rawValue)).map { " (did you mean \($0)?)" } ?? ""
                 reader.report("workflow \(workflow.id) has no step \(target)\(hint)", atField: "\(path).steps.\(step).rework.to")
             }
         }
@@ -165,14 +165,14 @@ extension Scenario {
         let typeNames = section.taskTypes.map(\.name)
         func checkType(_ type: String, at path: String) {
             guard !typeNames.contains(type) else { return }
-            let hint = ScenarioReader.closest(to: type, among: typeNames).map { " (did you mean \($0)?)" }
+            let hint = Suggestion.closest(to: type, among: typeNames).map { " (did you mean \($0)?)" }
                 ?? "; the task types are \(typeNames.joined(separator: ", "))"
             reader.report("no task type \(type)\(hint)", atField: path)
         }
         var reportedWorkers: Set<String> = []
         for entry in section.performanceEntries {
             if !workerIDs.contains(entry.worker), reportedWorkers.insert(entry.worker).inserted {
-                let hint = ScenarioReader.closest(to: entry.worker, among: workerIDs).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Suggestion.closest(to: entry.worker, among: workerIDs).map { " (did you mean \($0)?)" } ?? ""
                 reader.report("no worker \(entry.worker)\(hint)", atField: String(entry.path.dropLast(entry.taskType.count + 1)))
             }
             checkType(entry.taskType, at: entry.path)
@@ -220,7 +220,7 @@ extension Scenario {
         for (type, path) in zip(section.taskTypes, section.taskTypePaths) {
             guard let workflow = definition.workflows.first(where: { $0.id == type.request.workflow }) else {
                 let known = definition.workflows.map(\.id.rawValue)
-                let hint = ScenarioReader.closest(to: type.request.workflow.rawValue, among: known).map { " (did you mean \($0)?)" }
+                let hint = Suggestion.closest(to: type.request.workflow.rawValue, among: known).map { " (did you mean \($0)?)" }
                     ?? (known.isEmpty ? "; the workspace defines no workflows" : "; defined: \(known.joined(separator: ", "))")
                 reader.report("no workflow \(type.request.workflow)\(hint)", atField: "\(path).workflow")
                 continue
@@ -230,7 +230,7 @@ extension Scenario {
             }
             let stepIDs = workflow.steps.map(\.id)
             for step in type.steps.keys.sorted() where !stepIDs.contains(step) {
-                let hint = ScenarioReader.closest(to: step.rawValue, among: stepIDs.map(\.rawValue)).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Suggestion.closest(to: step.rawValue, among: stepIDs.map(\.rawValue)).map { " (did you mean \($0)?)" } ?? ""
                 reader.report("workflow \(workflow.id) has no step \(step)\(hint)", atField: "\(path).steps.\(step)")
             }
             for step in workflow.steps {

@@ -749,7 +749,7 @@ struct ScenarioReader {
             }
             return .empirical(values)
         default:
-            let hint = Self.closest(to: kind, among: Self.distributions).map { " (did you mean \($0)?)" }
+            let hint = Suggestion.closest(to: kind, among: Self.distributions).map { " (did you mean \($0)?)" }
                 ?? "; expected \(Self.distributions.joined(separator: ", "))"
             report("unknown distribution \"\(kind)\"\(hint)", at: fields.path("distribution"), fields["distribution"]?.mark)
             return nil
@@ -784,7 +784,7 @@ struct ScenarioReader {
             }
             let fieldPath = fields.path(name)
             guard allowed.contains(name) else {
-                let hint = Self.closest(to: name, among: allowed).map { " (did you mean \($0)?)" }
+                let hint = Suggestion.closest(to: name, among: allowed).map { " (did you mean \($0)?)" }
                     ?? "; expected one of: \(allowed.joined(separator: ", "))"
                 report("unknown field \(name)\(hint)", at: fieldPath, key.mark)
                 continue
@@ -911,23 +911,5 @@ struct ScenarioReader {
             guard let cut = current.lastIndex(where: { $0 == "." || $0 == "[" }) else { return (1, 1) }
             current = current[..<cut]
         }
-    }
-
-    /// The allowed name closest to a misspelling, when one is close enough to be a likely typo.
-    static func closest(to name: String, among candidates: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var previous = Array(0...b.count)
-            for (i, x) in a.enumerated() {
-                var current = [i + 1]
-                for (j, y) in b.enumerated() {
-                    current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-                }
-                previous = current
-            }
-            return previous[b.count]
-        }
-        let scored = candidates.map { ($0, distance(Array(name), Array($0))) }.min { $0.1 < $1.1 }
-        guard let (best, score) = scored, score <= max(2, name.count / 3) else { return nil }
-        return best
     }
 }

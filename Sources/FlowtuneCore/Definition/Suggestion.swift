@@ -1,10 +1,15 @@
-/// "Did you mean" hints for misspelled names.
-enum Suggestion {
+/// "Did you mean" hints for misspelled names, one rule for every file Flowtune reads.
+///
+/// ```swift
+/// Suggestion.closest(to: "timestmap", among: ["case", "timestamp"])  // "timestamp"
+/// Suggestion.hint(for: "serviceLevel", among: ["service_level"])      // " (did you mean service_level?)"
+/// ```
+public enum Suggestion {
     /// The candidate closest to `name`, if one is close enough to be a likely typo.
     ///
     /// Case, `_` and `-` are ignored first, so `serviceLevel` finds `service_level` and
     /// `skill_score` finds `skill-score`.
-    static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         let target = normalized(name)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates where candidate != name {
@@ -18,7 +23,7 @@ enum Suggestion {
     }
 
     /// ` (did you mean X?)` when a candidate is close to `name`, otherwise empty.
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+    public static func hint(for name: String, among candidates: some Sequence<String>) -> String {
         closest(to: name, among: candidates).map { " (did you mean \($0)?)" } ?? ""
     }
 

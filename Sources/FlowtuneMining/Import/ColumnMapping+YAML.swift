@@ -1,4 +1,5 @@
 import Foundation
+import FlowtuneCore
 internal import Yams
 
 extension ColumnMapping {
@@ -49,7 +50,7 @@ extension ColumnMapping {
             }
             let name = scalar.string
             guard yamlKeys.contains(name) else {
-                let hint = closest(to: name, among: yamlKeys).map { " (did you mean \($0)?)" }
+                let hint = Suggestion.closest(to: name, among: yamlKeys).map { " (did you mean \($0)?)" }
                     ?? "; expected one of: \(yamlKeys.joined(separator: ", "))"
                 throw MiningError(
                     file: file, line: key.mark?.line, column: key.mark?.column, field: name, message: "unknown key\(hint)")
@@ -171,25 +172,5 @@ extension ColumnMapping {
         default:
             return MiningError(file: file, message: "invalid YAML: \(error)")
         }
-    }
-
-    /// The key closest to a misspelt one, when it is close enough to be a typo.
-    private static func closest(to name: String, among candidates: [String]) -> String? {
-        let target = Array(name.lowercased())
-        var best: (String, Int)?
-        for candidate in candidates {
-            let other = Array(candidate)
-            var previous = Array(0...other.count)
-            for i in 1...max(target.count, 1) where !target.isEmpty {
-                var current = [i] + Array(repeating: 0, count: other.count)
-                for j in 1...max(other.count, 1) where !other.isEmpty {
-                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (target[i - 1] == other[j - 1] ? 0 : 1))
-                }
-                previous = current
-            }
-            let distance = previous[other.count]
-            if distance <= 2, best == nil || distance < best!.1 { best = (candidate, distance) }
-        }
-        return best?.0
     }
 }

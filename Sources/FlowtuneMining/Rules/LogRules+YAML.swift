@@ -117,7 +117,7 @@ struct MiningYAMLReader {
                 continue
             }
             if let allowed, !allowed.contains(name) {
-                let hint = Self.closest(to: name, among: allowed).map { " (did you mean \($0)?)" }
+                let hint = Suggestion.closest(to: name, among: allowed).map { " (did you mean \($0)?)" }
                     ?? "; expected one of: \(allowed.joined(separator: ", "))"
                 report("unknown field \(name)\(hint)", at: fields.path(name), key.mark)
                 continue
@@ -290,23 +290,5 @@ struct MiningYAMLReader {
 
     mutating func missing(_ key: String, in fields: Fields, _ node: Node) {
         report("missing required field \(key)", at: fields.path(key), node.mark)
-    }
-
-    /// The allowed name closest to a misspelling, when one is close enough to be a likely typo.
-    static func closest(to name: String, among candidates: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var previous = Array(0...b.count)
-            for (i, x) in a.enumerated() {
-                var current = [i + 1]
-                for (j, y) in b.enumerated() {
-                    current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-                }
-                previous = current
-            }
-            return previous[b.count]
-        }
-        let scored = candidates.map { ($0, distance(Array(name), Array($0))) }.min { $0.1 < $1.1 }
-        guard let (best, score) = scored, score <= max(2, name.count / 3) else { return nil }
-        return best
     }
 }
