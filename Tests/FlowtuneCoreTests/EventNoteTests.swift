@@ -10,27 +10,10 @@ struct EventNoteTests {
     @Test("noted commands leave the state the kept events leave, with one matching note per event")
     func notesMatchEvents() throws {
         var random = SeededGenerator(seed: 11)
-        var kept = TestWorkspace()
-        try kept.queue("chat")
-        try kept.queue("mail", offerTimeout: 30)
-        for name in ["ana", "ben", "cy", "dee"] {
-            try kept.worker(WorkerID(name), channels: ["chat": 2, "email": 1])
-        }
         // Two steps whose first escalates — raising the priority, then handing the task to the
         // backup owner, a registered worker — and a one-step workflow on email.
-        try kept.workflow("talk", steps: [
-            Step(
-                id: "answer", queue: "chat",
-                ownership: ownership(
-                    backup: "ben", window: 90,
-                    escalation: [
-                        EscalationStage(after: 0, action: .raisePriority(1)),
-                        EscalationStage(after: 60, action: .reassignToBackup),
-                    ]),
-                next: ["solved": .end, "more": .step("follow")]),
-            Step(id: "follow", queue: "chat", ownership: ownership()),
-        ])
-        try kept.simpleWorkflow("write", queue: "mail")
+        var kept = try TestWorkspace.escalatingDesk(
+            workers: ["ana", "ben", "cy", "dee"].map { (WorkerID($0), 2) }, window: 90, backupAfter: 60)
         var noted = kept.state
         var events: [Event] = []
         var notes: [EventNote] = []

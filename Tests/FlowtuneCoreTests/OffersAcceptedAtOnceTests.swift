@@ -11,27 +11,10 @@ struct OffersAcceptedAtOnceTests {
     @Test("accepted at once: the same state and notes as accepting each offer after the command, and no expiry timers")
     func sameAsAcceptingAfterwards() throws {
         var random = SeededGenerator(seed: 23)
-        var floor = TestWorkspace()
-        try floor.queue("chat")
-        try floor.queue("mail", offerTimeout: 30)
-        for (name, chats) in [("ana", 2), ("ben", 1), ("cy", 1)] {
-            try floor.worker(WorkerID(name), channels: ["chat": chats, "email": 1])
-        }
         // Escalation timers that raise the priority and hand the task to its backup owner, beside
         // the offers' expiries; a second step, so that a freed worker may take the task on.
-        try floor.workflow("talk", steps: [
-            Step(
-                id: "answer", queue: "chat",
-                ownership: ownership(
-                    backup: "ben", window: 60,
-                    escalation: [
-                        EscalationStage(after: 0, action: .raisePriority(1)),
-                        EscalationStage(after: 45, action: .reassignToBackup),
-                    ]),
-                next: ["solved": .end, "more": .step("follow")]),
-            Step(id: "follow", queue: "chat", ownership: ownership()),
-        ])
-        try floor.simpleWorkflow("write", queue: "mail")
+        let floor = try TestWorkspace.escalatingDesk(
+            workers: [("ana", 2), ("ben", 1), ("cy", 1)], window: 60, backupAfter: 45)
         var atOnce = floor.state
         var byCommand = floor.state
         var notes: [EventNote] = []

@@ -145,6 +145,37 @@ struct TestWorkspace {
     }
 }
 
+extension TestWorkspace {
+    /// A chat desk whose first step escalates — raising the priority at once, then handing the
+    /// task to its backup owner `ben` after `backupAfter` seconds — with a second step a freed
+    /// worker may take on, beside a one-step email workflow whose offers lapse after 30 s. Each
+    /// worker has `chats` chat slots and one email slot, registered in the order given.
+    static func escalatingDesk(
+        workers: [(name: WorkerID, chats: Int)], window: TimeInterval, backupAfter: TimeInterval
+    ) throws -> TestWorkspace {
+        var desk = TestWorkspace()
+        try desk.queue("chat")
+        try desk.queue("mail", offerTimeout: 30)
+        for worker in workers {
+            try desk.worker(worker.name, channels: ["chat": worker.chats, "email": 1])
+        }
+        try desk.workflow("talk", steps: [
+            Step(
+                id: "answer", queue: "chat",
+                ownership: ownership(
+                    backup: "ben", window: window,
+                    escalation: [
+                        EscalationStage(after: 0, action: .raisePriority(1)),
+                        EscalationStage(after: backupAfter, action: .reassignToBackup),
+                    ]),
+                next: ["solved": .end, "more": .step("follow")]),
+            Step(id: "follow", queue: "chat", ownership: ownership()),
+        ])
+        try desk.simpleWorkflow("write", queue: "mail")
+        return desk
+    }
+}
+
 /// A failure in a test's own set-up.
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
