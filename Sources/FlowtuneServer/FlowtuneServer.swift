@@ -3,6 +3,7 @@ import FlowtuneEngine
 import FlowtuneStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
@@ -61,9 +62,18 @@ public struct FlowtuneServer: Sendable {
     ) -> some ApplicationProtocol {
         var logger = logger ?? configuration.makeLogger()
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let serverName = "flowtune"
+        var server = HTTPServerBuilder.http1()
+        if configuration.taskShortcut {
+            let setup = TaskRouteShortcut.Setup(
+                routes: TaskRoutes(host: host), keys: KeyRing(configuration.keys), bodyLimit: configuration.bodyLimit,
+                telemetry: telemetry, serverName: serverName, logger: logger)
+            server = .http1(configuration: .init(additionalChannelHandlers: [TaskRouteShortcut(setup: setup)]))
+        }
         var application = Application(
             router: router(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flowtune"),
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: configuration.threads.map { .shared(Self.eventLoops($0)) } ?? .singleton,
             logger: logger)

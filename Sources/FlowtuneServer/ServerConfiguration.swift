@@ -17,7 +17,7 @@ import Yams
 ///   - { name: ops, role: operator, key_sha256: 5e88489... }
 ///   - { name: ana, role: worker, worker: ana, key: "a secret" }
 /// ```
-/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
+/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_TASK_SHORTCUT`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
 /// `FLOWTUNE_LOG_FORMAT`, and `FLOWTUNE_API_KEYS` as `name:role[:worker]=secret` separated by commas.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on.
@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     /// nil. Routes and the engine run on Swift's own threads either way, so on a small machine
     /// fewer event loops leave more of the cores to them and to the store's writer.
     public var threads: Int?
+    /// Whether the three requests of a task's lifecycle (create, accept, complete) are served
+    /// from the connection's event loop rather than through the router: the same answers for
+    /// less CPU. On unless `FLOWTUNE_TASK_SHORTCUT=0`, which is there to compare the two.
+    public var taskShortcut = true
     /// The accepted API keys.
     public var keys: [APIKey] = []
     /// `text` or `json` logs.
@@ -230,6 +234,12 @@ public struct ServerConfiguration: Sendable {
                 throw Problem(source: "FLOWTUNE_THREADS", field: "threads", message: "must be a whole number from 1 to 256")
             }
             threads = number
+        }
+        if let value = environment["FLOWTUNE_TASK_SHORTCUT"] {
+            guard let flag = ["0": false, "1": true][value] else {
+                throw Problem(source: "FLOWTUNE_TASK_SHORTCUT", field: "task_shortcut", message: "must be 0 or 1")
+            }
+            taskShortcut = flag
         }
         if let value = environment["FLOWTUNE_DB"] { databasePath = value }
         if let value = environment["FLOWTUNE_WORKSPACE"] { workspace = WorkspaceID(value) }

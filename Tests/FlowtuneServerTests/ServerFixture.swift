@@ -17,12 +17,19 @@ struct ServerFixture {
     let server: FlowtuneServer
     let clock: ManualClock
 
-    static func make(bodyLimit: Int = 1 << 20) async throws -> ServerFixture {
+    /// A fixture; `live` makes it listen on a free loopback port (for ``LiveServer``), and
+    /// `taskShortcut` chooses how the lifecycle's routes are served.
+    static func make(bodyLimit: Int = 1 << 20, live: Bool = false, taskShortcut: Bool = true) async throws -> ServerFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtune-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = ServerConfiguration()
         configuration.databasePath = directory.appendingPathComponent("server.db").path
         configuration.bodyLimit = bodyLimit
+        configuration.taskShortcut = taskShortcut
+        if live {
+            configuration.host = "127.0.0.1"
+            configuration.port = 0
+        }
         configuration.keys = [
             APIKey(name: "admin", role: .admin, secret: adminKey),
             APIKey(name: "ops", role: .operator, secret: operatorKey),

@@ -38,7 +38,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static let apiKeyHeader = HTTPField.Name("X-API-Key")!
 
     static func secret(in request: Request) -> String? {
-        if let authorization = value(of: .authorization, in: request.headers) {
+        secret(in: request.headers)
+    }
+
+    /// The key presented in `headers`, if any.
+    static func secret(in headers: HTTPFields) -> String? {
+        if let authorization = value(of: .authorization, in: headers) {
             // `Bearer KEY`, the scheme in any case.
             let bytes = authorization.utf8
             if bytes.count > 7, bytes[bytes.index(bytes.startIndex, offsetBy: 6)] == UInt8(ascii: " "),
@@ -48,7 +53,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 if !key.isEmpty, key.first != UInt8(ascii: " ") { return String(Substring(key)) }
             }
         }
-        return request.headers[apiKeyHeader]
+        return headers[apiKeyHeader]
     }
 
     /// The value of the field `name` as `HTTPFields`' subscript gives it: nil when absent, the

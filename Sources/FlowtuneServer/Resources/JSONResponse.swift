@@ -32,6 +32,11 @@ enum JSONResponse {
 
     /// `{"id":…,"state":…}`: where a task that has left the live state ended.
     static func finished(_ id: String, state: String) -> Response {
+        make(json: finishedJSON(id, state: state))
+    }
+
+    /// The body of ``finished(_:state:)``.
+    static func finishedJSON(_ id: String, state: String) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: 64)
         buffer.writeStaticString("{")
         JSONBytes.writeKey("id", into: &buffer)
@@ -40,8 +45,18 @@ enum JSONResponse {
         JSONBytes.writeKey("state", into: &buffer)
         JSONBytes.writeString(state, into: &buffer)
         buffer.writeStaticString("}")
-        return make(json: buffer)
+        return buffer
     }
+}
+
+/// A JSON answer before it becomes a `Response`: what ``TaskRouteShortcut`` writes itself.
+struct JSONAnswer: Sendable {
+    var status: HTTPResponse.Status = .ok
+    var headers: HTTPFields = [:]
+    var json: ByteBuffer
+
+    /// The answer as the router sends it.
+    var response: Response { JSONResponse.make(json: json, status: status, headers: headers) }
 }
 
 /// A list wrapped in an object, so that fields can be added later without breaking clients.

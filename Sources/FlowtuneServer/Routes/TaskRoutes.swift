@@ -55,6 +55,11 @@ struct TaskRoutes {
         let identity = try context.caller
         let body = try await request.decodeJSON(CreateBody.self, context: context)
         let key = AuthenticationMiddleware.value(of: Self.idempotencyKey, in: request.headers)
+        return try await create(body, key: key, by: identity).response
+    }
+
+    /// Creates a task; shared by the route and ``TaskRouteShortcut``.
+    func create(_ body: CreateBody, key: String?, by identity: Identity) async throws -> JSONAnswer {
         let new = NewTask(
             id: body.id.map(TaskID.init), workflow: WorkflowID(body.workflow), channel: body.channel.map(Channel.init) ?? .default,
             priority: body.priority ?? 5, attributes: body.attributes ?? .object([:]), idempotencyKey: key)
@@ -65,9 +70,9 @@ struct TaskRoutes {
             throw Problem(.conflict, title: "Task already finished", detail: "task \(id) made with this key has finished")
         }
         // A retry with the same key returns the task it made, as 200 rather than 201.
-        return try JSONResponse.make(
-            TaskResource(task), status: outcome.events.isEmpty ? .ok : .created,
-            headers: [.location: "/v1/tasks/\(id)"])
+        return JSONAnswer(
+            status: outcome.events.isEmpty ? .ok : .created, headers: [.location: "/v1/tasks/\(id)"],
+            json: try TaskResource(task).json())
     }
 
     @Sendable func list(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
@@ -113,6 +118,11 @@ struct TaskRoutes {
     @Sendable func accept(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
         let (identity, worker) = try await actingWorker(request, context)
         let id = try TaskID(context.parameters.require("id"))
+        return try await accept(id, as: worker, by: identity).response
+    }
+
+    /// Accepts an offer; shared by the route and ``TaskRouteShortcut``.
+    func accept(_ id: TaskID, as worker: WorkerID, by identity: Identity) async throws -> JSONAnswer {
         let outcome = try await host.engine.submit(
             .acceptOffer(id, worker: worker), actor: identity.actor, cause: "accept", reportingTask: true)
         return try reported(id, outcome)
@@ -130,6 +140,11 @@ struct TaskRoutes {
         let body = try await request.decodeJSON(CompleteBody.self, context: context)
         let worker = try Self.worker(for: identity, named: body.worker)
         let id = try TaskID(context.parameters.require("id"))
+        return try await complete(id, body, as: worker, by: identity).response
+    }
+
+    /// Completes a step; shared by the route and ``TaskRouteShortcut``.
+    func complete(_ id: TaskID, _ body: CompleteBody, as worker: WorkerID, by identity: Identity) async throws -> JSONAnswer {
         let outcome = try await host.engine.submit(
             .completeStep(id, worker: worker, outcome: body.outcome, evidence: body.evidence ?? [:]),
             actor: identity.actor, cause: "complete", reportingTask: true)
@@ -169,9 +184,9 @@ struct TaskRoutes {
     }
 
     /// The task as the command left it, from its outcome: no second call to the engine.
-    private func reported(_ id: TaskID, _ outcome: CommandOutcome) throws -> Response {
-        if let task = outcome.task { return try JSONResponse.make(TaskResource(task)) }
-        return JSONResponse.finished(id.rawValue, state: outcome.finishedState?.name ?? "unknown")
+    private func reported(_ id: TaskID, _ outcome: CommandOutcome) throws -> JSONAnswer {
+        if let task = outcome.task { return JSONAnswer(json: try TaskResource(task).json()) }
+        return JSONAnswer(json: JSONResponse.finishedJSON(id.rawValue, state: outcome.finishedState?.name ?? "unknown"))
     }
 
     private func actingWorker(_ request: Request, _ context: FlowtuneRequestContext) async throws -> (Identity, WorkerID) {
