@@ -28,6 +28,8 @@ public struct FlowtuneServer: Sendable {
     public let webhooks: WebhookRepository
     /// How webhook deliveries are attempted; set before `application()` to change it.
     public var webhookPolicy = WebhookPolicy()
+    /// Requests served by ``TaskRouteShortcut`` rather than the router.
+    let shortcutServed = TaskRouteShortcut.ServedCount()
 
     /// Opens the store and recovers the workspace from its log.
     public static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemClock()) async throws -> FlowtuneServer {
@@ -67,7 +69,7 @@ public struct FlowtuneServer: Sendable {
         if configuration.taskShortcut {
             let setup = TaskRouteShortcut.Setup(
                 routes: TaskRoutes(host: host), keys: KeyRing(configuration.keys), bodyLimit: configuration.bodyLimit,
-                telemetry: telemetry, serverName: serverName, logger: logger)
+                telemetry: telemetry, serverName: serverName, logger: logger, served: shortcutServed)
             server = .http1(configuration: .init(additionalChannelHandlers: [TaskRouteShortcut(setup: setup)]))
         }
         var application = Application(

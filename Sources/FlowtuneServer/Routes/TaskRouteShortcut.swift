@@ -6,6 +6,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Synchronization
 
 /// Serves the three requests of a task's lifecycle — `POST /v1/tasks`, `POST /v1/tasks/{id}/accept`
 /// and `POST /v1/tasks/{id}/complete` — straight from the connection's channel pipeline, with the
@@ -41,6 +42,16 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
         var telemetry: ServerTelemetry
         var serverName: String?
         var logger: Logger
+        /// Counts the requests served here.
+        var served: ServedCount
+    }
+
+    /// How many requests the shortcuts of a server have served: so that a test can tell them
+    /// from the router, whose answers are the same.
+    final class ServedCount: Sendable {
+        private let count = Atomic<Int>(0)
+        var value: Int { count.load(ordering: .relaxed) }
+        func add() { count.add(1, ordering: .relaxed) }
     }
 
     private enum State {
@@ -94,6 +105,7 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case (.collecting(let head, let body), .end(let trailers)):
             if let job = job(head, body) {
+                setup.served.add()
                 state = .serving
                 serve(job, head: head, body: body, context: context)
             } else {
