@@ -100,6 +100,7 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
             if body.readableBytes > setup.bodyLimit {
                 pass(.head(head), context: context)
                 context.fireChannelRead(wrapInboundOut(.body(body)))
+                releaseEvents(context: context)
             } else {
                 state = .collecting(head, body)
             }
@@ -113,6 +114,7 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
                 if body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(body))) }
                 context.fireChannelRead(wrapInboundOut(.end(trailers)))
                 state = .idle
+                releaseEvents(context: context)
             }
         case (.forwarding, .end):
             context.fireChannelRead(wrapInboundOut(part))
@@ -134,8 +136,14 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Graceful shutdown closes idle connections; this one is not idle while it serves.
-        if case .serving = state, event is ChannelShouldQuiesceEvent {
+        // Graceful shutdown closes idle connections; this one is not idle while it reads or
+        // serves a request here, which the handlers behind have not seen.
+        var busy = false
+        switch state {
+        case .collecting, .serving: busy = true
+        case .idle, .forwarding: busy = false
+        }
+        if busy, event is ChannelShouldQuiesceEvent {
             heldEvents.append(event)
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -324,12 +332,18 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if passed { context.fireChannelReadComplete() }
         if case .serving = state { return }
-        for event in heldEvents { context.fireUserInboundEventTriggered(event) }
-        heldEvents = []
+        releaseEvents(context: context)
         if readHeld {
             readHeld = false
             context.read()
         }
+    }
+
+    /// Passes on the events held while a request was read or served here.
+    private func releaseEvents(context: ChannelHandlerContext) {
+        let events = heldEvents
+        heldEvents = []
+        for event in events { context.fireUserInboundEventTriggered(event) }
     }
 
     /// The problem document the router would have answered `error` with.
