@@ -68,7 +68,7 @@ public struct FlowtuneServer: Sendable {
         var server = HTTPServerBuilder.http1()
         if configuration.taskShortcut {
             let setup = TaskRouteShortcut.Setup(
-                routes: TaskRoutes(host: host), keys: KeyRing(configuration.keys), bodyLimit: configuration.bodyLimit,
+                routes: TaskRoutes(host: host), access: TaskRouteShortcut.access(of: TaskRoutes(host: host).routes), keys: KeyRing(configuration.keys), bodyLimit: configuration.bodyLimit,
                 telemetry: telemetry, serverName: serverName, logger: logger, served: shortcutServed)
             server = .http1(configuration: .init(additionalChannelHandlers: [TaskRouteShortcut(setup: setup)]))
         }

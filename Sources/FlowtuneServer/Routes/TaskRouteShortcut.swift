@@ -37,6 +37,9 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
     /// What the shortcut needs from the server; shared by every connection.
     struct Setup: Sendable {
         var routes: TaskRoutes
+        /// Who may call each route served here, by path pattern: the access the router checks,
+        /// read from the same route list, so that the two can never disagree.
+        var access: [String: RouteAccess]
         var keys: KeyRing
         var bodyLimit: Int
         var telemetry: ServerTelemetry
@@ -205,13 +208,6 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
 
-        var access: RouteAccess {
-            switch self {
-            case .create: .administer
-            case .accept, .complete: .work
-            }
-        }
-
         /// RFC 3986's unreserved characters.
         static func plain(_ byte: UInt8) -> Bool {
             switch byte {
@@ -222,6 +218,11 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
             default: false
             }
         }
+    }
+
+    /// The access of the `POST` routes among `routes`, by path pattern.
+    static func access(of routes: [APIRoute]) -> [String: RouteAccess] {
+        Dictionary(routes.filter { $0.method == .post }.map { ($0.path, $0.access) }, uniquingKeysWith: { first, _ in first })
     }
 
     private struct Job: Sendable {
@@ -235,7 +236,7 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
         guard let route = Route(head), body.readableBytes > 0,
             AuthenticationMiddleware.value(of: .connection, in: head.headerFields) == nil,
             let secret = AuthenticationMiddleware.secret(in: head.headerFields),
-            let identity = setup.keys.identify(secret), route.access.admits(identity.role),
+            let identity = setup.keys.identify(secret), setup.access[route.pattern]?.admits(identity.role) == true,
             let value = FastJSON.parse(body)
         else { return nil }
         let routes = setup.routes
