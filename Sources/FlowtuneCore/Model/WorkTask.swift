@@ -3,7 +3,7 @@ import Foundation
 /// A task: one work item travelling through a workflow.
 ///
 /// Named `WorkTask` so that it never shadows Swift's concurrency `Task`.
-public struct WorkTask: Sendable, Hashable, Codable {
+public struct WorkTask: Sendable {
     /// The task's identifier.
     public var id: TaskID
     /// The workflow the task follows and its version.
@@ -14,12 +14,12 @@ public struct WorkTask: Sendable, Hashable, Codable {
     public var step: StepID
     /// The queue of the current step.
     public var queue: QueueID
-    /// Routine or exception.
-    public var lane: Lane
     /// Urgency, 1 the most urgent, 9 the least.
     public var priority: Int
     /// Where the task is in its life.
     public var state: State
+    /// Routine or exception. Stored after `state`, where it fills the padding `state` leaves.
+    public var lane: Lane
     /// The channel the task arrived on.
     public var channel: Channel
     /// Business data, as JSON.
@@ -33,20 +33,46 @@ public struct WorkTask: Sendable, Hashable, Codable {
     /// How many escalation stages of the current step have fired.
     public var escalationLevel: Int
     /// Evidence gathered so far in the current step.
-    public var evidence: [String: JSONValue]
+    public var evidence: [String: JSONValue] {
+        get { details?.value.evidence ?? [:] }
+        set { changeDetails { $0.evidence = newValue } }
+    }
     /// Details of the exception, while in the exception lane.
-    public var exception: ExceptionItem?
+    public var exception: ExceptionItem? {
+        get { details?.value.exception }
+        set { changeDetails { $0.exception = newValue } }
+    }
     /// Workers who rejected or let lapse an offer of the current step; they are not offered it again.
-    public var declinedBy: [WorkerID]
+    public var declinedBy: [WorkerID] {
+        get { details?.value.declinedBy ?? [] }
+        set { changeDetails { $0.declinedBy = newValue } }
+    }
     /// When the task reached a final state.
-    public var finishedAt: Date?
+    public var finishedAt: Date? {
+        get { details?.value.finishedAt }
+        set { changeDetails { $0.finishedAt = newValue } }
+    }
     /// The response window a decision set for the current step, in place of the step's own.
-    public var responseWindow: TimeInterval?
+    public var responseWindow: TimeInterval? {
+        get { details?.value.responseWindow }
+        set { changeDetails { $0.responseWindow = newValue } }
+    }
     /// Evidence a decision requires for the current step, on top of the step's own.
-    public var decidedEvidence: [String]?
+    public var decidedEvidence: [String]? {
+        get { details?.value.decidedEvidence }
+        set { changeDetails { $0.decidedEvidence = newValue } }
+    }
     /// The adaptive response window in force when the task entered its current step, for a step
     /// that declares one. Fixed at entry: a window learned later applies to tasks entering later.
-    public var learnedResponseWindow: TimeInterval?
+    public var learnedResponseWindow: TimeInterval? {
+        get { details?.value.learnedResponseWindow }
+        set { changeDetails { $0.learnedResponseWindow = newValue } }
+    }
+
+    /// The fields above, out of line and nil while all are empty: most tasks never set any, and
+    /// every creation, move and completion copies the record routing reads, so they are kept
+    /// out of it (one reference instead of seven fields, five of them reference-counted).
+    var details: DetailsBox?
 
     /// Creates a task.
     public init(
@@ -68,10 +94,7 @@ public struct WorkTask: Sendable, Hashable, Codable {
         self.stepEnteredAt = createdAt
         self.queuedAt = createdAt
         self.escalationLevel = 0
-        self.evidence = [:]
-        self.exception = nil
-        self.declinedBy = []
-        self.finishedAt = nil
+        self.details = nil
     }
 
     /// The response window the task's current step gives it: a decision's `escalate_after`

@@ -155,16 +155,24 @@ extension WorkspaceState {
         if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
     }
 
-    private mutating func emitStepCompleted(_ completion: consuming StepCompletion, _ run: inout Run) {
-        guard !run.keepsEvents else { return emit(.stepCompleted(completion), &run) }
-        let next: StepID?
-        switch completion.next {
-        case .end: next = nil
-        case .step(let step): next = step
+    /// Emits `StepCompleted` from its parts: a noted command never builds the ``StepCompletion``,
+    /// whose fields (the outcome and the evidence among them) would be retained only to be released.
+    private mutating func emitStepCompleted(
+        task id: TaskID, step: StepID, worker: WorkerID, outcome: String, evidence: [String: JSONValue],
+        next: Transition, _ run: inout Run
+    ) {
+        guard !run.keepsEvents else {
+            return emit(.stepCompleted(StepCompletion(
+                task: id, step: step, worker: worker, outcome: outcome, evidence: evidence, next: next)), &run)
         }
-        run.notes.append(EventNote(kind: .stepCompleted, task: completion.task, worker: completion.worker, step: next))
+        let nextStep: StepID?
+        switch next {
+        case .end: nextStep = nil
+        case .step(let step): nextStep = step
+        }
+        run.notes.append(EventNote(kind: .stepCompleted, task: id, worker: worker, step: nextStep))
         version += 1
-        applyStepCompleted(completion.task, next: completion.next, time: run.context.now)
+        applyStepCompleted(id, next: next, time: run.context.now)
         if !pendingAdaptive.isEmpty { recordPendingAdaptive(&run) }
     }
 
@@ -545,8 +553,7 @@ extension WorkspaceState {
                 return
             }
         }
-        emitStepCompleted(StepCompletion(
-            task: id, step: stepID, worker: worker, outcome: chosen, evidence: evidence, next: next), &run)
+        emitStepCompleted(task: id, step: stepID, worker: worker, outcome: chosen, evidence: evidence, next: next, &run)
         guard case .step = next else {
             fill(worker: worker, &run)
             return

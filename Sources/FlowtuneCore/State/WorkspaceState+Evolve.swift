@@ -292,11 +292,7 @@ extension WorkspaceState {
         task.stepEnteredAt = time
         task.queuedAt = time
         task.escalationLevel = 0
-        task.evidence = [:]
-        task.declinedBy = []
-        task.responseWindow = nil
-        task.decidedEvidence = nil
-        task.learnedResponseWindow = nil
+        task.clearStepDetails()
         if step.ownership.adaptiveResponseWindow != nil {
             advanceResponseWindow(WorkflowStep(workflow: task.workflow, step: step.id), to: time)
             task.learnedResponseWindow = learnedWindow(for: task, step: step)
