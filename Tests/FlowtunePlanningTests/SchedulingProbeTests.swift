@@ -79,4 +79,23 @@ struct SchedulingProbeTests {
         // The checks above covered the probe's results.
         #expect(probed.withLock { $0 } > 0)
     }
+
+    @Test("Solves with any list of dives, none included, equal brute force and claim optimality only there")
+    func diveRulesAgainstBruteForce() throws {
+        let lists: [[LinearRelaxation.DiveRule]] = [[], [.nearestUp, .keepWholeParts], LinearRelaxation.DiveRule.allCases]
+        for seed in 8...12 as ClosedRange<UInt64> {
+            let problem = rotationProblem(seed: seed + 300, days: 4, perDay: 6, headcount: seed % 2 == 0)
+            let optimum = bruteForceOptimum(problem, cap: 2)
+            for rules in lists {
+                var scheduler = ShiftScheduler(timeLimit: 10)
+                scheduler.diveRules = rules
+                let schedule = try scheduler.solve(problem)
+                #expect(problem.isCovered(by: schedule.workers), "seed \(seed), \(rules)")
+                #expect(schedule.cost >= optimum - 1e-9, "seed \(seed), \(rules): \(schedule.cost) below the optimum \(optimum)")
+                #expect(schedule.lowerBound <= optimum + 1e-9, "seed \(seed), \(rules): bound above the optimum")
+                // A limit of 10 s on a four-day week: every solve closes, the dives or not.
+                #expect(schedule.isOptimal && abs(schedule.cost - optimum) < 1e-9, "seed \(seed), \(rules): \(schedule.cost) against \(optimum)")
+            }
+        }
+    }
 }
