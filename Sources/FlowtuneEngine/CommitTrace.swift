@@ -1,8 +1,8 @@
 import Foundation
 
 /// Timings of the engine's commit chain, batch by batch, kept when an engine is opened with
-/// `tracingCommits`: how long the actor spent deciding each batch, when it was taken from the
-/// outbox for the store, when the append's result came back and how long waking its commands took, and
+/// `tracingCommits`: how long the actor spent deciding each batch, when it handed it to the store,
+/// when the append's result reached the actor again and how long waking its commands took, and
 /// how long commands took from their caller's wake-up to the inbox and from the inbox to being
 /// decided.
 ///
@@ -26,13 +26,11 @@ public struct CommitTrace: Sendable {
         public var rounds: Int
         /// The actor's time deciding its commands, the rounds' time summed.
         public var decideNanoseconds: UInt64
-        /// When it was taken from the outbox for the store: by the actor when the chain was idle,
-        /// else where the append before it finished.
+        /// When the actor handed it to the store.
         public var handedAt: UInt64
-        /// When the append's result came back (on SQLite's writer, right after `COMMIT`).
+        /// When the append's result reached the actor again.
         public var returnedAt: UInt64 = 0
-        /// When waking its commands began, the next batch having first been handed over and this
-        /// one's events published.
+        /// When the actor began waking its commands, having first handed the next batch over.
         public var resumeStartedAt: UInt64 = 0
         /// When it had woken them all.
         public var resumeEndedAt: UInt64 = 0
@@ -47,11 +45,17 @@ public struct CommitTrace: Sendable {
     /// For each command, nanoseconds from reaching the inbox to the start of the drain round that
     /// decided it.
     public var inboxToDecide: [UInt64] = []
-    /// The actor's time in drain rounds, summed: what of the run's wall time the actor was busy
-    /// (handing batches over and waking their commands run where each append finishes).
+    /// The actor's time in drain rounds and in the commit loop (handing a batch over, waking its
+    /// commands), summed: what of the run's wall time the actor was busy.
     public var actorBusyNanoseconds: UInt64 = 0
 
     /// Monotonic nanoseconds.
     @inline(__always)
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
+
+/// What the engine accumulates for the batch being gathered, while tracing.
+struct OpenBatchTrace {
+    var rounds = 0
+    var decideNanoseconds: UInt64 = 0
 }

@@ -9,10 +9,7 @@ import Synchronization
 ///
 /// One engine per workspace is the only writer of that workspace's log. Commands run one at a
 /// time on the actor; while one batch of events is being committed, the next commands are
-/// decided and gather into the following batch (the outbox), so many commands share one
-/// transaction. The store's writer takes each batch from the outbox as soon as the previous one
-/// is durable, answers its commands and publishes its events, so that the actor never waits for
-/// the writer and the writer never waits for the actor.
+/// decided and gather into the following batch, so many commands share one transaction.
 ///
 /// ```swift
 /// let engine = try await WorkspaceEngine.open("acme", store: store, clock: SystemClock())
@@ -24,12 +21,21 @@ public actor WorkspaceEngine {
     private let store: any EventStore
     private let clock: any WallClock
     private var state: WorkspaceState
-    /// The batch being gathered, which the store's writer takes when the append before it is
-    /// durable, and the durable version: shared between the actor, which adds each decided
-    /// command to it, and whichever thread finishes an append (see ``Outbox``).
-    private let outbox: Mutex<Outbox>
+    /// The version of the log known to be durable.
+    private var durableVersion: Int64
+    /// The events decided but not yet handed to the store, encoded as each command was decided:
+    /// encoding them then finds them in the cache, and a command whose caller only waits for an
+    /// acknowledgement (``acknowledge(_:actor:cause:)``) frees its events at once.
+    private var encoder = EventBatchEncoder()
+    /// The same events kept whole for the subscribers, one array per command, from the first
+    /// command decided while anyone subscribed; empty while nobody does.
+    private var pending: [[Event]] = []
+    /// Where in the encoder's batch `pending` begins, once it holds anything.
+    private var pendingStart: Int?
     /// The buffer the events of a command nobody holds are decided into, emptied after each.
     private var scratch: [Event] = []
+    /// The commands waiting for the encoded batch to be durable, each resumed exactly once, by `flush`.
+    private var pendingWaiters: [Waiter] = []
     /// Commands submitted from outside the actor and not yet decided. A submitter leaves its
     /// command here with the continuation it waits on and suspends once: the actor decides what
     /// has gathered in one turn, and the commit resumes the submitter straight on its own
@@ -39,13 +45,12 @@ public actor WorkspaceEngine {
     /// drain before, its capacity kept, so that submitters append without regrowing it (each
     /// regrowth copies every submission in it).
     private var spareSubmissions: [Submission] = []
+    private var isFlushing = false
     /// Set while the state is being reloaded after a failed commit; commands wait for it.
     private var recovery: Task<Void, Never>?
-    /// The subscriptions, read by the thread that publishes each commit.
-    private let subscriptions = Mutex(Subscriptions())
-    /// How many subscriptions there are, kept on the actor (which alone adds and removes them) so
-    /// that deciding a command reads it without a lock.
-    private var subscriptionCount = 0
+    private var subscribers: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
+    /// Subscriptions handed each commit's events as one array.
+    private var commitSubscribers: [UUID: AsyncStream<[StoredEvent]>.Continuation] = [:]
     /// The real-time reallocation pass: what it has learned, and when it runs next; nil while off.
     private var reallocation: ReallocationMonitor?
     private var nextReallocation: Date?
@@ -55,9 +60,10 @@ public actor WorkspaceEngine {
     /// Whether the commit chain is timed (``commitTrace()``); fixed when the engine opens, so that
     /// submitters read it without the actor.
     private nonisolated let tracing: Bool
-    /// The timings so far, while tracing: written by the actor as it decides and by the thread
-    /// that finishes each append.
-    private let trace = Mutex(CommitTrace())
+    /// The timings so far, while tracing.
+    private var trace = CommitTrace()
+    /// What the batch being gathered has cost the actor so far, while tracing.
+    private var openTrace = OpenBatchTrace()
 
     private init(
         workspace: WorkspaceID, store: any EventStore, clock: any WallClock, state: WorkspaceState, tracing: Bool
@@ -66,7 +72,7 @@ public actor WorkspaceEngine {
         self.store = store
         self.clock = clock
         self.state = state
-        self.outbox = Mutex(Outbox(version: state.version))
+        self.durableVersion = state.version
         self.tracing = tracing
     }
 
@@ -84,7 +90,7 @@ public actor WorkspaceEngine {
 
     /// The commit chain's timings so far, when the engine was opened with `tracingCommits`.
     public func commitTrace() -> CommitTrace? {
-        tracing ? trace.withLock { $0 } : nil
+        tracing ? trace : nil
     }
 
     private static func rebuild(
@@ -186,11 +192,9 @@ public actor WorkspaceEngine {
                     decide(submission)
                 }
                 let time = CommitTrace.now() - start
-                outbox.withLock { outbox in
-                    outbox.rounds += 1
-                    outbox.decideNanoseconds += time
-                }
-                trace.withLock { $0.actorBusyNanoseconds += time }
+                openTrace.rounds += 1
+                openTrace.decideNanoseconds += time
+                trace.actorBusyNanoseconds += time
             } else {
                 while let submission = submissions.popLast() { decide(submission) }
             }
@@ -202,17 +206,15 @@ public actor WorkspaceEngine {
     /// Notes how long a command took to reach the inbox from the latest wake-up begun before it
     /// arrived, and to be decided from there.
     private func noteArrival(_ arrivedAt: UInt64, decidedFrom start: UInt64) {
-        trace.withLock { trace in
-            // The batches just before the end: a command arrives within a cycle or two of its wake-up.
-            for index in trace.batches.indices.reversed().prefix(4) {
-                let woken = trace.batches[index].resumeStartedAt
-                if woken > 0 && woken <= arrivedAt {
-                    trace.resumeToInbox.append(arrivedAt - woken)
-                    break
-                }
+        // The batches just before the end: a command arrives within a cycle or two of its wake-up.
+        for index in trace.batches.indices.reversed().prefix(4) {
+            let woken = trace.batches[index].resumeStartedAt
+            if woken > 0 && woken <= arrivedAt {
+                trace.resumeToInbox.append(arrivedAt - woken)
+                break
             }
-            trace.inboxToDecide.append(start &- arrivedAt)
         }
+        trace.inboxToDecide.append(start &- arrivedAt)
     }
 
     /// Decides one submitted command: a refusal is answered at once, anything else once the
@@ -221,8 +223,7 @@ public actor WorkspaceEngine {
         let context = CommandContext(now: clock.now(), actor: submission.actor, cause: submission.cause)
         // Events that nobody holds once they are encoded are decided into one buffer kept from
         // command to command, so that such a command allocates no array for them.
-        let subscribed = subscriptionCount > 0
-        let keepsEvents = submission.keepsEvents || subscribed
+        let keepsEvents = submission.keepsEvents || publishes
         var events: [Event] = []
         if !keepsEvents { swap(&events, &scratch) }
         defer {
@@ -248,34 +249,29 @@ public actor WorkspaceEngine {
             let task = state.task(id)
             outcome.report = .task(task, finished: task == nil ? state.finished[id] : nil)
         }
-        let continuation = submission.continuation
         // A command with no events still waits for the batches decided before it (see `commit`).
-        let next = outbox.withLock { outbox -> OutboxStep in
-            if let failure = outbox.failure { return .refuse(failure) }
-            if events.isEmpty {
-                if outbox.waiters.isEmpty && !outbox.appending { return .answer }
-            } else {
-                Self.add(events, to: &outbox, subscribed: subscribed)
-            }
-            outbox.waiters.append(.command(continuation, outcome))
-            return outbox.appending ? .wait : take(&outbox)
+        if events.isEmpty && encoder.isEmpty && !isFlushing {
+            submission.continuation.resume(returning: outcome)
+            return
         }
-        switch next {
-        case .wait: break
-        case .answer: continuation.resume(returning: outcome)
-        case .refuse(let failure): continuation.resume(throwing: failure)
-        case .append(let batch): commit(batch)
-        }
+        if !events.isEmpty { record(events) }
+        pendingWaiters.append(.command(submission.continuation, outcome))
+        startFlushing()
     }
 
     /// Encodes a command's events into the open batch, and keeps them whole for the subscribers
-    /// from the first command decided while anyone subscribes until the batch is taken.
-    private static func add(_ events: [Event], to outbox: inout Outbox, subscribed: Bool) {
-        if subscribed || outbox.publishedStart != nil {
-            if outbox.publishedStart == nil { outbox.publishedStart = outbox.encoder.count }
-            outbox.published.append(events)
+    /// from the first command decided while anyone subscribes.
+    private func record(_ events: [Event]) {
+        if publishes {
+            if pendingStart == nil { pendingStart = encoder.count }
+            pending.append(events)
         }
-        outbox.encoder.add(events)
+        encoder.add(events)
+    }
+
+    /// Whether the events decided now are to be handed to the subscribers once durable.
+    private var publishes: Bool {
+        pendingStart != nil || !subscribers.isEmpty || !commitSubscribers.isEmpty
     }
 
     /// The worker `task` was offered to among `events`, by index: iterating would copy each event,
@@ -309,13 +305,12 @@ public actor WorkspaceEngine {
         if let recovery { await recovery.value }
         var results: [Result<CommandOutcome, CommandError>] = []
         results.reserveCapacity(commands.count)
-        var decided: [[Event]] = []
         for command in commands {
             let context = CommandContext(now: clock.now(), actor: actor, cause: cause)
             do {
                 let events = try state.execute(command, context: context)
                 if reallocation != nil { reallocation!.observe(events, state: state) }
-                if !events.isEmpty { decided.append(events) }
+                if !events.isEmpty { record(events) }
                 let createdTask = createdTask(command, events)
                 var outcome = CommandOutcome(
                     events: events, firstSequence: state.version - Int64(events.count) + 1, createdTask: createdTask)
@@ -325,7 +320,7 @@ public actor WorkspaceEngine {
                 results.append(.failure(error))
             }
         }
-        try await commit(decided)
+        try await commit()
         return results
     }
 
@@ -350,161 +345,116 @@ public actor WorkspaceEngine {
 
     // MARK: - Group commit
 
-    /// Returns once the events `decided` (several commands', in order) are durable, together in
-    /// one append, with the batches decided before them.
+    /// Returns once the batch holding what has been recorded so far is durable.
     ///
-    /// With nothing decided it still waits for the batches decided before, because what the
-    /// commands answered may depend on them (a retried creation finds the task an earlier command made).
-    private func commit(_ decided: [[Event]]) async throws {
-        let subscribed = subscriptionCount > 0
+    /// A command with no events still waits for the batches decided before it, because what it
+    /// answered may depend on them (a retried creation finds the task an earlier command made).
+    private func commit() async throws {
+        if encoder.isEmpty && !isFlushing { return }
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            let next = outbox.withLock { outbox -> OutboxStep in
-                if let failure = outbox.failure { return .refuse(failure) }
-                if decided.isEmpty && outbox.waiters.isEmpty && !outbox.appending { return .answer }
-                for events in decided { Self.add(events, to: &outbox, subscribed: subscribed) }
-                outbox.waiters.append(.batch(continuation))
-                return outbox.appending ? .wait : take(&outbox)
-            }
-            switch next {
-            case .wait: break
-            case .answer: continuation.resume()
-            case .refuse(let failure): continuation.resume(throwing: failure)
-            case .append(let batch): commit(batch)
-            }
+            pendingWaiters.append(.batch(continuation))
+            startFlushing()
         }
     }
 
-    /// Takes the open batch from the outbox, under its lock, for the caller to commit; when no
-    /// command waits, marks the chain idle instead, so that the next decided command starts it.
-    private nonisolated func take(_ outbox: inout Outbox) -> OutboxStep {
-        guard !outbox.waiters.isEmpty else {
-            outbox.appending = false
-            return .wait
+    private func startFlushing() {
+        if !isFlushing {
+            isFlushing = true
+            Task { await self.flush() }
         }
-        outbox.appending = true
-        var batch = TakenBatch(version: outbox.version)
-        swap(&batch.waiters, &outbox.waiters)
-        if let start = outbox.publishedStart {
-            swap(&batch.published, &outbox.published)
-            batch.publishedStart = start
-            outbox.publishedStart = nil
-        }
-        if !outbox.encoder.isEmpty { batch.events = outbox.encoder.take() }
-        if tracing {
-            let record = CommitTrace.Batch(
-                commands: batch.waiters.count, events: batch.events?.count ?? 0, rounds: outbox.rounds,
-                decideNanoseconds: outbox.decideNanoseconds, handedAt: CommitTrace.now())
-            batch.traceIndex = trace.withLock { trace in
-                trace.batches.append(record)
-                return trace.batches.count - 1
+    }
+
+    /// Commits batch after batch until no command waits.
+    ///
+    /// Once a batch is durable, the next one (the commands decided meanwhile) is handed to the
+    /// store before the finished batch's commands are woken, so that the writer is not idle while
+    /// they run. Only one append is in flight at a time: the next starts from the version the
+    /// previous one returned.
+    private func flush() async {
+        var current = startAppend()
+        while let (published, waiters, append) = current {
+            do {
+                let from = durableVersion
+                durableVersion = try await append.value
+                let returnedAt = tracing ? CommitTrace.now() : 0
+                if let published { publish(published.events, from: from + Int64(published.start)) }
+                let finished = trace.batches.count - 1
+                current = startAppend()
+                let resumeStartedAt = tracing ? CommitTrace.now() : 0
+                // Popped, so that each outcome moves to its caller rather than being copied.
+                var waiters = waiters
+                while let waiter = waiters.popLast() { waiter.resume() }
+                if tracing { noteResume(of: finished, returnedAt: returnedAt, resumeStartedAt: resumeStartedAt) }
+            } catch {
+                // Everything decided after the last durable batch is void: reload the state from
+                // the log, which holds exactly what was acknowledged, then fail those commands.
+                // New commands wait for the reload rather than decide on the void state.
+                let reloading = Task { await self.reload() }
+                recovery = reloading
+                await reloading.value
+                recovery = nil
+                let stranded = pendingWaiters
+                encoder.reset()
+                pending = []
+                pendingStart = nil
+                pendingWaiters = []
+                for waiter in waiters + stranded { waiter.resume(throwing: error) }
+                current = startAppend()
             }
-            outbox.rounds = 0
-            outbox.decideNanoseconds = 0
         }
-        return .append(batch)
-    }
-
-    /// Commits a batch taken from the outbox: hands its events to the store, whose writer calls
-    /// `committed` when they are durable. A batch of commands that caused nothing is answered at
-    /// once (the batches before it are durable) and the next one taken.
-    private nonisolated func commit(_ batch: consuming TakenBatch) {
-        var batch = batch
-        while batch.events == nil {
-            let returnedAt = tracing ? CommitTrace.now() : 0
-            Self.resume(&batch.waiters)
-            if let index = batch.traceIndex { noteResume(of: index, returnedAt: returnedAt, resumeStartedAt: returnedAt) }
-            guard case .append(let next) = outbox.withLock({ take(&$0) }) else { return }
-            batch = next
-        }
-        let events = batch.events!
-        batch.events = nil
-        let taken = batch
-        store.append(events, to: workspace, expectedVersion: taken.version) { result in
-            self.committed(result, taken)
-        }
-    }
-
-    /// Runs where the store finished an append (on SQLite's writer, right after `COMMIT`). On
-    /// success: raises the durable version, takes the next batch and starts its append, publishes
-    /// this batch's events, then answers its commands. On failure: stops the chain, and the actor
-    /// reloads its state from the log and refuses this batch and every command decided after it.
-    private nonisolated func committed(_ result: Result<Int64, any Error>, _ batch: consuming TakenBatch) {
-        let returnedAt = tracing ? CommitTrace.now() : 0
-        switch result {
-        case .success(let version):
-            let next = outbox.withLock { outbox -> OutboxStep in
-                outbox.version = version
-                return take(&outbox)
-            }
-            // Published before the next append can finish, so that subscribers see commits in log order.
-            if let start = batch.publishedStart { publish(batch.published, from: batch.version + Int64(start)) }
-            if case .append(let next) = next { commit(next) }
-            let resumeStartedAt = tracing ? CommitTrace.now() : 0
-            Self.resume(&batch.waiters)
-            if let index = batch.traceIndex { noteResume(of: index, returnedAt: returnedAt, resumeStartedAt: resumeStartedAt) }
-        case .failure(let error):
-            // The commands decided since were decided on a state that included this batch: the
-            // open batch fails with it, and until the engine has reloaded, every command decided
-            // is refused rather than added (the chain stays marked busy, so nothing is appended).
-            let stranded = outbox.withLock { outbox -> [Waiter] in
-                outbox.failure = error
-                var waiters: [Waiter] = []
-                swap(&waiters, &outbox.waiters)
-                outbox.encoder.reset()
-                outbox.published = []
-                outbox.publishedStart = nil
-                return waiters
-            }
-            let failed = batch.waiters + stranded
-            Task { await self.recover(failing: failed, with: error) }
-        }
-    }
-
-    /// Answers a committed batch's callers, popping each so that its outcome moves to the caller
-    /// rather than being copied.
-    private static func resume(_ waiters: inout [Waiter]) {
-        while let waiter = waiters.popLast() { waiter.resume() }
-    }
-
-    /// After a failed commit: reloads the state from the log, which holds exactly what was
-    /// acknowledged, reopens the outbox, then refuses the failed batch's commands and those
-    /// decided on top of it. New commands wait for the reload rather than decide on the void state.
-    private func recover(failing failed: [Waiter], with error: any Error) async {
-        let reloading = Task { await self.reload() }
-        recovery = reloading
-        await reloading.value
-        recovery = nil
-        let stranded = outbox.withLock { outbox -> [Waiter] in
-            var waiters: [Waiter] = []
-            swap(&waiters, &outbox.waiters)
-            outbox.encoder.reset()
-            outbox.published = []
-            outbox.publishedStart = nil
-            outbox.failure = nil
-            outbox.appending = false
-            return waiters
-        }
-        for waiter in failed + stranded { waiter.resume(throwing: error) }
+        isFlushing = false
     }
 
     /// Records when the append of batch `index` (in the trace) came back and how long waking its
     /// commands took.
-    private nonisolated func noteResume(of index: Int, returnedAt: UInt64, resumeStartedAt: UInt64) {
+    private func noteResume(of index: Int, returnedAt: UInt64, resumeStartedAt: UInt64) {
         let end = CommitTrace.now()
-        trace.withLock { trace in
-            if trace.batches.indices.contains(index) {
-                trace.batches[index].returnedAt = returnedAt
-                trace.batches[index].resumeStartedAt = resumeStartedAt
-                trace.batches[index].resumeEndedAt = end
-            }
+        if trace.batches.indices.contains(index) {
+            trace.batches[index].returnedAt = returnedAt
+            trace.batches[index].resumeStartedAt = resumeStartedAt
+            trace.batches[index].resumeEndedAt = end
         }
+        trace.actorBusyNanoseconds += end - returnedAt
+    }
+
+    /// Takes the pending batch and its waiters and starts appending it; nil when no command waits.
+    /// `published` is what the subscribers are to be handed once it is durable, and the place in
+    /// the batch of its first event.
+    private func startAppend() -> (
+        published: (events: [[Event]], start: Int)?, waiters: [Waiter], append: Task<Int64, any Error>
+    )? {
+        guard !pendingWaiters.isEmpty else { return nil }
+        let published = pendingStart.map { (pending, $0) }
+        let waiters = pendingWaiters
+        pending = []
+        pendingStart = nil
+        pendingWaiters = []
+        let version = durableVersion
+        if tracing {
+            trace.batches.append(CommitTrace.Batch(
+                commands: waiters.count, events: encoder.count, rounds: openTrace.rounds,
+                decideNanoseconds: openTrace.decideNanoseconds, handedAt: CommitTrace.now()))
+            openTrace.rounds = 0
+            openTrace.decideNanoseconds = 0
+        }
+        if encoder.isEmpty {
+            // Commands that caused nothing still wait for the batches before them, which are durable now.
+            return (nil, waiters, Task { version })
+        }
+        let batch = encoder.take()
+        let store = store
+        let workspace = workspace
+        return (
+            published, waiters,
+            Task.detached { try await store.append(batch, to: workspace, expectedVersion: version) }
+        )
     }
 
     private func reload() async {
         let settings = state.settings
         if let rebuilt = try? await Self.rebuild(workspace, store: store, settings: settings) {
             state = rebuilt
-            outbox.withLock { $0.version = rebuilt.version }
+            durableVersion = rebuilt.version
         }
     }
 
@@ -514,10 +464,7 @@ public actor WorkspaceEngine {
     public func subscribe() -> AsyncStream<StoredEvent> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<StoredEvent>.makeStream(bufferingPolicy: .unbounded)
-        subscriptionCount = subscriptions.withLock { subscriptions in
-            subscriptions.events[id] = continuation
-            return subscriptions.count
-        }
+        subscribers[id] = continuation
         continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
         return stream
     }
@@ -537,28 +484,18 @@ public actor WorkspaceEngine {
     public func subscribeToCommits() -> AsyncStream<[StoredEvent]> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<[StoredEvent]>.makeStream(bufferingPolicy: .unbounded)
-        subscriptionCount = subscriptions.withLock { subscriptions in
-            subscriptions.commits[id] = continuation
-            return subscriptions.count
-        }
+        commitSubscribers[id] = continuation
         continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
         return stream
     }
 
     private func unsubscribe(_ id: UUID) {
-        subscriptionCount = subscriptions.withLock { subscriptions in
-            subscriptions.events[id] = nil
-            subscriptions.commits[id] = nil
-            return subscriptions.count
-        }
+        subscribers[id] = nil
+        commitSubscribers[id] = nil
     }
 
-    /// Hands a committed batch's events to the subscriptions there are now; called in commit order.
-    private nonisolated func publish(_ batch: [[Event]], from version: Int64) {
-        let (single, commits) = subscriptions.withLock { subscriptions in
-            (Array(subscriptions.events.values), Array(subscriptions.commits.values))
-        }
-        if !commits.isEmpty {
+    private func publish(_ batch: [[Event]], from version: Int64) {
+        if !commitSubscribers.isEmpty {
             // Made once and shared by every subscriber: the array is yielded, not copied.
             var commit: [StoredEvent] = []
             commit.reserveCapacity(batch.reduce(0) { $0 + $1.count })
@@ -570,16 +507,16 @@ public actor WorkspaceEngine {
                 }
             }
             if !commit.isEmpty {
-                for continuation in commits { continuation.yield(commit) }
+                for continuation in commitSubscribers.values { continuation.yield(commit) }
             }
         }
-        guard !single.isEmpty else { return }
+        guard !subscribers.isEmpty else { return }
         var sequence = version
         for events in batch {
             for event in events {
                 sequence += 1
                 let stored = StoredEvent(workspace: workspace, sequence: sequence, event: event)
-                for continuation in single { continuation.yield(stored) }
+                for continuation in subscribers.values { continuation.yield(stored) }
             }
         }
     }
@@ -587,17 +524,14 @@ public actor WorkspaceEngine {
     /// How many subscriptions the engine feeds now, of either kind: a server's event stream
     /// subscribes once, on its first listener, so a shutdown that ends subscriptions only reaches
     /// listeners counted here.
-    public var subscriberCount: Int { subscriptionCount }
+    public var subscriberCount: Int { subscribers.count + commitSubscribers.count }
 
     /// Ends every subscription.
     public func finishSubscriptions() {
-        let (single, commits) = subscriptions.withLock { subscriptions in
-            defer { subscriptions = Subscriptions() }
-            return (Array(subscriptions.events.values), Array(subscriptions.commits.values))
-        }
-        subscriptionCount = 0
-        for continuation in single { continuation.finish() }
-        for continuation in commits { continuation.finish() }
+        for continuation in subscribers.values { continuation.finish() }
+        for continuation in commitSubscribers.values { continuation.finish() }
+        subscribers = [:]
+        commitSubscribers = [:]
     }
 
     // MARK: - Reading
@@ -606,7 +540,7 @@ public actor WorkspaceEngine {
     public var currentState: WorkspaceState { state }
 
     /// The number of events known to be durable.
-    public var committedVersion: Int64 { outbox.withLock { $0.version } }
+    public var committedVersion: Int64 { durableVersion }
 
     /// When the next timer is due, for a timer loop to sleep until.
     public var nextTimerDue: Date? { state.nextTimerDue }
@@ -807,8 +741,7 @@ private struct Submission: Sendable {
     /// Whether the outcome hands back the events, or only what ``CommandAcknowledgement`` holds.
     var keepsEvents: Bool
     /// Unsafe because a checked continuation costs an allocation per command; resumed exactly
-    /// once: by `decide` for a refusal, by the end of its batch's append, or by the recovery
-    /// after a failed commit.
+    /// once, by `decide` for a refusal or by `flush`.
     var continuation: UnsafeContinuation<CommandOutcome, any Error>
     /// When it reached the inbox, while the engine traces its commits (``CommitTrace``); else 0.
     var arrivedAt: UInt64
@@ -820,76 +753,9 @@ private struct Inbox {
     var isDraining = false
 }
 
-/// The batch the engine is gathering, shared between the actor, which adds each decided command
-/// to it, and the thread that finishes an append, which takes it whole as the next append: the
-/// encoded events, the callers waiting for them, the events kept whole for the subscribers, and
-/// the state of the chain.
-private struct Outbox: ~Copyable {
-    /// The events decided but not yet taken, encoded as each command was decided: encoding them
-    /// then finds them in the cache, and a command whose caller only waits for an acknowledgement
-    /// (``WorkspaceEngine/acknowledge(_:actor:cause:)``) frees its events at once.
-    var encoder = EventBatchEncoder()
-    /// The callers waiting for the batch to be durable, each resumed exactly once: by the
-    /// thread that finishes its append, or with the failure by the actor's recovery.
-    var waiters: [Waiter] = []
-    /// The same events kept whole for the subscribers, one array per command, from the first
-    /// command decided while anyone subscribed; empty while nobody does.
-    var published: [[Event]] = []
-    /// Where in the batch `published` begins, once it holds anything.
-    var publishedStart: Int?
-    /// Whether an append is in flight (its end takes the next batch) or the chain is stopped
-    /// by a failure; false while idle, when the next decided command starts it.
-    var appending = false
-    /// The version of the log known to be durable, from which the next batch appends.
-    var version: Int64
-    /// The error of a failed commit, from the moment it failed until the engine has reloaded;
-    /// commands decided meanwhile are refused with it.
-    var failure: (any Error)?
-    /// The drain rounds and the actor's time deciding, while tracing, since the last batch was taken.
-    var rounds = 0
-    var decideNanoseconds: UInt64 = 0
-
-    init(version: Int64) { self.version = version }
-}
-
-/// A batch taken from the outbox for one append.
-private struct TakenBatch: Sendable {
-    /// The version the append expects the log to have.
-    var version: Int64
-    /// The encoded events; nil when its commands caused none.
-    var events: EncodedEvents?
-    var waiters: [Waiter] = []
-    var published: [[Event]] = []
-    var publishedStart: Int?
-    /// Where the batch is in the commit trace, while tracing.
-    var traceIndex: Int?
-
-    init(version: Int64) { self.version = version }
-}
-
-/// What to do after adding to the outbox.
-private enum OutboxStep: Sendable {
-    /// Nothing more: the append in flight takes the batch when it is durable.
-    case wait
-    /// Answer at once: nothing was decided and nothing before it waits.
-    case answer
-    /// Refuse: a commit failed and the engine has not reloaded yet.
-    case refuse(any Error)
-    /// Commit this batch: the chain was idle.
-    case append(TakenBatch)
-}
-
-/// The subscriptions, keyed by the id each was given.
-private struct Subscriptions {
-    var events: [UUID: AsyncStream<StoredEvent>.Continuation] = [:]
-    /// Subscriptions handed each commit's events as one array.
-    var commits: [UUID: AsyncStream<[StoredEvent]>.Continuation] = [:]
-    var count: Int { events.count + commits.count }
-}
-
 /// One caller waiting for a batch to be durable: a submitted command, answered with its outcome,
 /// or a caller on the actor that only needs to know.
-private enum Waiter: Sendable {
+private enum Waiter {
     case command(UnsafeContinuation<CommandOutcome, any Error>, CommandOutcome)
     case batch(UnsafeContinuation<Void, any Error>)
 

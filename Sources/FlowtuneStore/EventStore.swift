@@ -39,20 +39,6 @@ public protocol EventStore: Sendable {
     /// them.
     func append(_ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64
 
-    /// Appends an encoded batch as the `async` method above does, without
-    /// the caller waiting, and calls `then` once with the new version when it is durable, or with
-    /// the error when nothing of it was written.
-    ///
-    /// How the engine chains its group commits: `then` hands the commands their answers and starts
-    /// the next append at once, from wherever the store finished the previous one, so that no
-    /// hand-over waits for the engine's actor. A store that commits on a serial writer (SQLite)
-    /// calls `then` on that writer right after `COMMIT`, and an append started from `then` follows
-    /// on it; the default appends on a task of its own. Callers start the next append only from
-    /// `then` (one in flight at a time), since it expects the version the previous one returned.
-    func append(
-        _ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64,
-        then: @escaping @Sendable (Result<Int64, any Error>) -> Void)
-
     /// The number of events in the workspace's log.
     func version(of workspace: WorkspaceID) async throws -> Int64
 
@@ -75,20 +61,6 @@ extension EventStore {
     /// Decodes the batch's events and appends them.
     public func append(_ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
         try await append(batch.events(), to: workspace, expectedVersion: expectedVersion)
-    }
-
-    /// Appends the batch on a task of its own and calls `then` with the result.
-    public func append(
-        _ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64,
-        then: @escaping @Sendable (Result<Int64, any Error>) -> Void
-    ) {
-        Task {
-            do {
-                then(.success(try await append(batch, to: workspace, expectedVersion: expectedVersion)))
-            } catch {
-                then(.failure(error))
-            }
-        }
     }
 }
 

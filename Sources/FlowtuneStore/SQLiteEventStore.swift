@@ -177,79 +177,48 @@ public final class SQLiteEventStore: EventStore {
         return try await append(batch.batch, to: workspace, expectedVersion: expectedVersion)
     }
 
-    /// Appends the batch on the writer connection without waiting, and calls `then` there as soon
-    /// as `COMMIT` has returned (or the append failed): an append `then` starts is queued on the
-    /// same writer and runs right after, with no hop through another thread.
-    public func append(
-        _ batch: EncodedEvents, to workspace: WorkspaceID, expectedVersion: Int64,
-        then: @escaping @Sendable (Result<Int64, any Error>) -> Void
-    ) {
-        if let failure = batch.failure {
-            then(.failure(failure))
-            return
-        }
-        let calledAt = appendTrace == nil ? 0 : AppendTrace.now()
-        database.asyncWriteWithoutTransaction { db in
-            let result: Result<Int64, any Error>
-            do {
-                result = .success(try self.write(batch.batch, to: workspace, expectedVersion: expectedVersion, calledAt: calledAt, db))
-            } catch {
-                result = .failure(error)
-            }
-            then(result)
-        }
-    }
-
     private func append(_ batch: EncodedBatch, to workspace: WorkspaceID, expectedVersion: Int64) async throws -> Int64 {
-        let calledAt = appendTrace == nil ? 0 : AppendTrace.now()
-        return try await database.writeWithoutTransaction { db in
-            try self.write(batch, to: workspace, expectedVersion: expectedVersion, calledAt: calledAt, db)
-        }
-    }
-
-    /// One append on the writer connection: checks the version, inserts the batch and moves the
-    /// version on in one immediate transaction.
-    private func write(
-        _ batch: EncodedBatch, to workspace: WorkspaceID, expectedVersion: Int64, calledAt: UInt64, _ db: Database
-    ) throws -> Int64 {
         let window = taskIndexWindow
         let trace = appendTrace
-        let startedAt = trace == nil ? 0 : AppendTrace.now()
-        var writtenAt: UInt64 = 0
-        var version = expectedVersion
-        // Dropped if the transaction fails: the window may hold entries the rollback took back.
-        var memory = taskIndex.withLock { $0.removeValue(forKey: workspace) } ?? TaskIndexMemory()
-        try db.inTransaction(.immediate) {
-            let (current, indexed) = try Self.marks(of: workspace, in: db)
-            guard current == expectedVersion else {
-                throw EventStoreError(
-                    .versionConflict,
-                    "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
+        let calledAt = trace == nil ? 0 : AppendTrace.now()
+        return try await database.writeWithoutTransaction { db in
+            let startedAt = trace == nil ? 0 : AppendTrace.now()
+            var writtenAt: UInt64 = 0
+            var version = expectedVersion
+            // Dropped if the transaction fails: the window may hold entries the rollback took back.
+            var memory = taskIndex.withLock { $0.removeValue(forKey: workspace) } ?? TaskIndexMemory()
+            try db.inTransaction(.immediate) {
+                let (current, indexed) = try Self.marks(of: workspace, in: db)
+                guard current == expectedVersion else {
+                    throw EventStoreError(
+                        .versionConflict,
+                        "workspace \(workspace) is at version \(current), the append expected \(expectedVersion)")
+                }
+                guard batch.count > 0 else { return .commit }
+                try Self.insert(batch, into: workspace, after: current, indexed: indexed, db, memory: &memory)
+                version = current + Int64(batch.count)
+                var newIndexed = indexed
+                if let pending = memory.window, pending.eventCount >= window {
+                    try Self.writeIndex(of: pending, into: workspace, db, firsts: &memory.firsts)
+                    newIndexed = version
+                    memory.window = TaskIndexWindow(indexed: version)
+                }
+                // Cached, as every statement of an append: parsing it again per batch showed in profiles.
+                try db.cachedStatement(sql: """
+                    INSERT INTO workspaces(id, version, indexed) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET version = excluded.version, indexed = excluded.indexed
+                    """).execute(arguments: [workspace.rawValue, version, newIndexed])
+                if trace != nil { writtenAt = AppendTrace.now() }
+                return .commit
             }
-            guard batch.count > 0 else { return .commit }
-            try Self.insert(batch, into: workspace, after: current, indexed: indexed, db, memory: &memory)
-            version = current + Int64(batch.count)
-            var newIndexed = indexed
-            if let pending = memory.window, pending.eventCount >= window {
-                try Self.writeIndex(of: pending, into: workspace, db, firsts: &memory.firsts)
-                newIndexed = version
-                memory.window = TaskIndexWindow(indexed: version)
+            taskIndex.withLock { $0[workspace] = memory }
+            if let trace {
+                trace.record(AppendTrace.Append(
+                    events: batch.count, bytes: batch.bytes.count, calledAt: calledAt, startedAt: startedAt,
+                    writtenAt: writtenAt, committedAt: AppendTrace.now()))
             }
-            // Cached, as every statement of an append: parsing it again per batch showed in profiles.
-            try db.cachedStatement(sql: """
-                INSERT INTO workspaces(id, version, indexed) VALUES (?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET version = excluded.version, indexed = excluded.indexed
-                """).execute(arguments: [workspace.rawValue, version, newIndexed])
-            if trace != nil { writtenAt = AppendTrace.now() }
-            return .commit
+            return version
         }
-        taskIndex.withLock { $0[workspace] = memory }
-        if let trace {
-            trace.record(AppendTrace.Append(
-                events: batch.count, bytes: batch.bytes.count, calledAt: calledAt, startedAt: startedAt,
-                writtenAt: writtenAt, committedAt: AppendTrace.now()))
-        }
-        return version
     }
 
     /// Inserts the chunks through the C API on a cached statement, binding the blobs straight from

@@ -176,8 +176,8 @@ struct CommitChainReport: CustomStringConvertible {
         rows.append(("handed over → writer starts, ms", pairs.map { ms($1.startedAt, $0.handedAt) }))
         rows.append(("writer: rows written, ms", pairs.map { ms($1.writtenAt, $1.startedAt) }))
         rows.append(("writer: COMMIT (WAL write + sync), ms", pairs.map { ms($1.committedAt, $1.writtenAt) }))
-        rows.append(("COMMIT done → the batch's end begins, ms", pairs.filter { $0.0.returnedAt > 0 }.map { ms($0.returnedAt, $1.committedAt) }))
-        rows.append(("end begins → waking begins (next batch handed over, events published), ms", complete.map { ms($0.resumeStartedAt, $0.returnedAt) }))
+        rows.append(("COMMIT done → actor has the result, ms", pairs.filter { $0.0.returnedAt > 0 }.map { ms($0.returnedAt, $1.committedAt) }))
+        rows.append(("result → waking begins (next batch handed over), ms", complete.map { ms($0.resumeStartedAt, $0.returnedAt) }))
         rows.append(("waking the batch's commands, ms", complete.map { ms($0.resumeEndedAt, $0.resumeStartedAt) }))
         rows.append(("a command: waking begins → next in the inbox, ms", trace.resumeToInbox.map { ms($0) }))
         rows.append(("a command: inbox → its drain round, ms", trace.inboxToDecide.map { ms($0) }))
@@ -187,7 +187,7 @@ struct CommitChainReport: CustomStringConvertible {
         let writerBusy = stored.reduce(0.0) { $0 + Double($1.committedAt - $1.startedAt) }
         let writerWriting = stored.reduce(0.0) { $0 + Double($1.writtenAt - $1.startedAt) }
         totals.append(String(format: "batches %d, appends %d, wall %.2f s", batches.count, stored.count, wall / 1e9))
-        totals.append(String(format: "actor busy %.0f %% of the wall time (deciding)", Double(trace.actorBusyNanoseconds) / wall * 100))
+        totals.append(String(format: "actor busy %.0f %% of the wall time (deciding and the commit loop)", Double(trace.actorBusyNanoseconds) / wall * 100))
         totals.append(String(format: "writer busy %.0f %% (rows %.0f %%, COMMIT %.0f %%)", writerBusy / wall * 100, writerWriting / wall * 100, (writerBusy - writerWriting) / wall * 100))
     }
 
