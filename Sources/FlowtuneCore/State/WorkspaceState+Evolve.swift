@@ -14,6 +14,7 @@ extension WorkspaceState {
         switch payload {
         case .workflowDefined(let workflow):
             workflowCursor = nil
+            workflowCursors.removeAll()
             workflows[workflow.id, default: []].append(workflow)
             adoptAdaptive(workflow, at: time)
 
