@@ -14,7 +14,6 @@ extension WorkspaceState {
         switch payload {
         case .workflowDefined(let workflow):
             workflowCursor = nil
-            workflowCursors.removeAll()
             workflows[workflow.id, default: []].append(workflow)
             adoptAdaptive(workflow, at: time)
 

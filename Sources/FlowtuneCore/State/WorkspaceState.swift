@@ -77,10 +77,6 @@ public struct WorkspaceState: Sendable {
     /// Where the workflow last found by id lies in `workflows`; cleared when a workflow is
     /// added, which invalidates the dictionary's indexes.
     var workflowCursor: WorkflowCursor?
-    /// Where the first ``comparedInTurn`` workflows found by id lie, compared in turn before an id
-    /// is hashed: tasks of a few workflows arriving in turn miss the one cursor most of the time.
-    /// Cleared with ``workflowCursor``.
-    var workflowCursors: [WorkflowCursor] = []
 
     /// How many decided proposals the state keeps for the record; the log keeps them all.
     public static let decidedReallocationsKept = 200
@@ -242,36 +238,31 @@ public struct WorkspaceState: Sendable {
     /// id's comparison that fails costs a few instructions, a hash and a probe several times that.
     static let comparedInTurn = 16
 
-    /// Where the versions of workflow `id` lie in `workflows`, trying ``workflowCursor`` and then
-    /// ``workflowCursors`` before hashing the id.
+    /// Where the versions of workflow `id` lie in `workflows`, trying ``workflowCursor`` first.
     @inline(__always)
     func workflowIndex(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
         if let cursor = workflowCursor, cursor.id == id { return cursor.index }
-        if let index = recentWorkflow(id) { return index }
-        return workflows.index(forKey: id)
+        return findWorkflow(id)
     }
 
-    /// The index of workflow `id` if ``workflowCursors`` holds it.
+    /// The index of workflow `id` in `workflows`: its few keys compared in turn, more hashed.
     @inline(__always)
-    private func recentWorkflow(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
-        workflowCursors.withUnsafeBufferPointer { cursors in
-            for position in cursors.indices where cursors[position].id == id { return cursors[position].index }
-            return nil
+    private func findWorkflow(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
+        guard workflows.count <= Self.comparedInTurn else { return workflows.index(forKey: id) }
+        var index = workflows.startIndex
+        while index != workflows.endIndex {
+            if workflows.keys[index] == id { return index }
+            workflows.formIndex(after: &index)
         }
+        return nil
     }
 
-    /// ``workflowIndex(_:)``, leaving ``workflowCursor`` at the workflow found and keeping it in
-    /// ``workflowCursors`` while there is room.
+    /// ``workflowIndex(_:)``, leaving ``workflowCursor`` at the workflow found.
     @inline(__always)
     mutating func locateWorkflow(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
         if let cursor = workflowCursor, cursor.id == id { return cursor.index }
-        if let index = recentWorkflow(id) {
-            workflowCursor = WorkflowCursor(id: id, index: index)
-            return index
-        }
-        guard let index = workflows.index(forKey: id) else { return nil }
+        guard let index = findWorkflow(id) else { return nil }
         workflowCursor = WorkflowCursor(id: id, index: index)
-        if workflowCursors.count < Self.comparedInTurn { workflowCursors.append(WorkflowCursor(id: id, index: index)) }
         return index
     }
 
