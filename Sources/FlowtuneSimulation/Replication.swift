@@ -109,13 +109,13 @@ struct Replication {
         if learns { learning = LearningLoop(workers: setup.workers) }
     }
 
-    /// How many finished tasks the core remembers before the run has it forget them.
-    private static let finishedKept = 4096
-
     // MARK: - Loop
 
     mutating func run() -> [Measure] {
         let scenario = setup.scenario
+        // Tasks the simulator creates are numbered by the core and never named again once
+        // finished: not recording how they ended keeps memory flat in the number of customers.
+        if lean { state.remembersFinishedTasks = false }
         for type in scenario.taskTypes.indices { scheduleArrival(type, after: 0) }
         if let settings = scenario.learning {
             if settings.history > 0 {
@@ -372,15 +372,17 @@ struct Replication {
     /// Accepts at once every offer made while acceptance takes no time.
     private mutating func acceptPending() {
         while let (slot, stamp, taken) = pendingAccepts.popLast() {
-            let customer = customers[Int(slot)]
-            guard customer.stamp == stamp, customer.holder >= 0 else { continue }
+            // Fields read where they are stored: a copy of the customer retained and released its
+            // task id on every call.
+            let holder = customers[Int(slot)].holder
+            guard customers[Int(slot)].stamp == stamp, holder >= 0 else { continue }
             if taken {
                 // What absorbing the acceptance's note did, in the order the commands ran.
                 accepted(Int(slot))
                 continue
             }
-            expect(slot: slot, worker: customer.holder)
-            execute(.acceptOffer(customer.task, worker: setup.workerIDs[Int(customer.holder)]))
+            expect(slot: slot, worker: holder)
+            execute(.acceptOffer(customers[Int(slot)].task, worker: setup.workerIDs[Int(holder)]))
         }
     }
 
@@ -556,23 +558,24 @@ struct Replication {
     }
 
     private mutating func accepted(_ slot: Int) {
-        let customer = customers[slot]
-        let wait = now - customer.enteredStep
+        let wait = now - customers[slot].enteredStep
         customers[slot].wait += wait
         customers[slot].answered = true
-        if customer.counted { metrics.answeredVisit(queue: setup.profiles[customer.profile].queue, wait: wait) }
-        if customer.holder >= 0 { metrics.acceptedVisit(worker: Int(customer.holder), type: customer.type, at: now) }
+        if customers[slot].counted { metrics.answeredVisit(queue: setup.profiles[customers[slot].profile].queue, wait: wait) }
+        let holder = customers[slot].holder
+        if holder >= 0 { metrics.acceptedVisit(worker: Int(holder), type: customers[slot].type, at: now) }
         startService(slot)
     }
 
     /// Schedules the end of the current step's work by the current holder: the visit's work
     /// content, the same under every policy, scaled by the holder's skill.
     private mutating func startService(_ slot: Int) {
-        let customer = customers[slot]
-        // Read field by field: copying the whole profile retained each of its arrays.
-        var generator = streams.generator(.service, type: customer.type, customer: customer.index, visit: customer.visits - 1)
-        let work = setup.profiles[customer.profile].handling.sample(&generator)
-            * setup.profiles[customer.profile].multipliers[Int(customer.holder)]
+        // Read field by field, as the profile's are: a copy of the customer retained its task id.
+        let profile = customers[slot].profile
+        var generator = streams.generator(
+            .service, type: customers[slot].type, customer: customers[slot].index, visit: customers[slot].visits - 1)
+        let work = setup.profiles[profile].handling.sample(&generator)
+            * setup.profiles[profile].multipliers[Int(customers[slot].holder)]
         nextStamp += 1
         customers[slot].stamp = nextStamp
         customers[slot].serviceStart = now
@@ -596,9 +599,6 @@ struct Replication {
             metrics.completedOutsideCount(at: now)
         }
         slotOf.remove(customer.task)
-        // Tasks the simulator creates are numbered by the core and never named again once
-        // finished: forgetting how they ended keeps memory flat in the number of customers.
-        if lean, state.finished.count >= Self.finishedKept, !state.taskNumbersTaken { state.forgetFinishedTasks() }
         customers[slot].serial = 0
         customers[slot].stamp = 0
         customers[slot].holder = -1

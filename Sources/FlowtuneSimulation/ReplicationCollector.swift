@@ -24,7 +24,11 @@ struct ReplicationCollector {
     private var abandoned = 0
     private var exceptions = 0
     private var completedInWindow = 0
+    /// The measured waits that were not zero, sorted once the run is over; the zero waits
+    /// (answered on arrival, most of them on a staffed floor) are only counted, in `zeroWaits`,
+    /// since they would all sort to the front.
     private var waits: [Double] = []
+    private var zeroWaits = 0
     private var cycles: [Double] = []
     private var queueAnswered: [Int]
     private var queueWithin: [Int]
@@ -90,7 +94,8 @@ struct ReplicationCollector {
             typeAnswered[type] += 1
             typeWaitTotal[type] += wait
             answered += 1
-            waits.append(wait)
+            // Only +0.0 is left out: any other value keeps its place in the sort.
+            if wait.bitPattern == 0 { zeroWaits += 1 } else { waits.append(wait) }
             if wait > 0 { delayed += 1 }
         }
         switch ending {
@@ -170,10 +175,10 @@ struct ReplicationCollector {
         add("throughput", .perHour, hours > 0 ? Double(completedInWindow) / hours : .nan)
         waits.sort()
         cycles.sort()
-        add("wait.mean", .seconds, Self.mean(waits))
-        add("wait.p50", .seconds, Self.percentile(waits, 0.50))
-        add("wait.p90", .seconds, Self.percentile(waits, 0.90))
-        add("wait.p99", .seconds, Self.percentile(waits, 0.99))
+        add("wait.mean", .seconds, Self.mean(waits, zeros: zeroWaits))
+        add("wait.p50", .seconds, Self.percentile(waits, zeros: zeroWaits, 0.50))
+        add("wait.p90", .seconds, Self.percentile(waits, zeros: zeroWaits, 0.90))
+        add("wait.p99", .seconds, Self.percentile(waits, zeros: zeroWaits, 0.99))
         add("delayed", .share, share(delayed, answered))
         add("cycle.mean", .seconds, Self.mean(cycles))
         add("cycle.p50", .seconds, Self.percentile(cycles, 0.50))
@@ -242,7 +247,26 @@ struct ReplicationCollector {
     /// The waits' percentiles 0, 1, …, 100 (nearest rank), for the report's distribution chart;
     /// empty when nobody was answered. Call after ``finish(at:state:open:)``, which sorts them.
     var waitPercentiles: [Double] {
-        waits.isEmpty ? [] : (0...100).map { Self.percentile(waits, Double($0) / 100) }
+        waits.isEmpty && zeroWaits == 0 ? [] : (0...100).map { Self.percentile(waits, zeros: zeroWaits, Double($0) / 100) }
+    }
+
+    /// ``mean(_:)`` of the sorted values preceded by `zeros` times +0.0: the same sum, since adding
+    /// +0.0 to a sum that starts at +0.0 never changes it.
+    static func mean(_ values: [Double], zeros: Int) -> Double {
+        values.isEmpty && zeros == 0 ? .nan : values.reduce(0, +) / Double(values.count + zeros)
+    }
+
+    /// ``percentile(_:_:)`` of the sorted values with `zeros` times +0.0 sorted in among them:
+    /// after the negative values (none among waits), before the rest.
+    static func percentile(_ sorted: [Double], zeros: Int, _ p: Double) -> Double {
+        let count = sorted.count + zeros
+        guard count > 0 else { return .nan }
+        let rank = Int((p * Double(count)).rounded(.up))
+        let index = min(max(rank, 1), count) - 1
+        var negatives = 0
+        while negatives < sorted.count, sorted[negatives] < 0 { negatives += 1 }
+        if index < negatives { return sorted[index] }
+        return index < negatives + zeros ? 0 : sorted[index - zeros]
     }
 
     static func mean(_ values: [Double]) -> Double {

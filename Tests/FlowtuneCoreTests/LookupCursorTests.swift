@@ -12,7 +12,7 @@ struct LookupCursorTests {
         var random = SeededGenerator(seed: 11)
         var kept = TestWorkspace()
         // More queues than are compared in turn, so that queues are found through the cursor or the index.
-        let queues = (0..<10).map { QueueID("q\($0)") }
+        let queues = (0..<(WorkspaceState.comparedInTurn + 4)).map { QueueID("q\($0)") }
         for queue in queues { try kept.queue(queue) }
         let workflows = queues.map { WorkflowID("w-\($0.rawValue)") }
         for (workflow, queue) in zip(workflows, queues) { try kept.simpleWorkflow(workflow, queue: queue) }
@@ -77,5 +77,24 @@ struct LookupCursorTests {
             }
         }
         #expect(ended.count > 100, "enough tasks finished to move the index around")
+    }
+
+    @Test("workflows and queues compared in turn are found where hashing finds them, up to past the limit")
+    func comparedInTurn() throws {
+        var ws = TestWorkspace()
+        for count in 1...(WorkspaceState.comparedInTurn + 3) {
+            let queue = QueueID("queue-\(count)")
+            try ws.queue(queue)
+            try ws.simpleWorkflow(WorkflowID("flow-\(count)"), queue: queue)
+            for number in 1...count {
+                ws.state.workflowCursor = nil
+                let workflow = WorkflowID("flow-\(number)")
+                #expect(ws.state.workflowIndex(workflow) == ws.state.workflows.index(forKey: workflow))
+                #expect(ws.state.queueNumber(QueueID("queue-\(number)")) == number - 1)
+            }
+            ws.state.workflowCursor = nil
+            #expect(ws.state.workflowIndex("flow-none") == nil)
+            #expect(ws.state.queueNumber("queue-none") == nil)
+        }
     }
 }

@@ -214,4 +214,96 @@ struct ForgettingTests {
         let error = try ws.refusal(.acceptOffer(done, worker: "ana"))
         #expect(error.code == .notFound)
     }
+
+    @Test("not remembering finished tasks: none recorded while numbering needs none, all of them once it does")
+    func notRemembering() throws {
+        var ws = TestWorkspace()
+        try ws.queue("desk")
+        try ws.worker("ana", capacity: 3)
+        try ws.simpleWorkflow("ticket", queue: "desk")
+        ws.state.remembersFinishedTasks = false
+        let done = try ws.create("ticket")
+        try ws.accept(done)
+        try ws.complete(done)
+        let dropped = try ws.create("ticket")
+        try ws.run(.cancelTask(dropped, reason: "gone"))
+        let open = try ws.create("ticket")
+        #expect(ws.state.finished.isEmpty)
+        #expect(ws.state.task(open) != nil && ws.load(of: "ana") == 1)
+        #expect(Set([done, dropped, open]).count == 3)
+        // As after forgetting: a finished task is unknown.
+        #expect(try ws.refusal(.acceptOffer(done, worker: "ana")).code == .notFound)
+        #expect(try ws.refusal(.cancelTask(dropped, reason: "again")).code == .notFound)
+        // A caller's numbered id makes numbering look at finished tasks: from then on each is recorded.
+        let chosen = try ws.create("ticket", id: "T100")
+        #expect(ws.state.taskNumbersTaken)
+        try ws.accept(chosen)
+        try ws.complete(chosen)
+        try ws.run(.cancelTask(open, reason: "gone"))
+        #expect(ws.state.finished == [chosen: .completed, open: .cancelled])
+        #expect(try ws.refusal(.cancelTask(chosen, reason: "again")).code == .conflict)
+        #expect(try ws.refusal(.createTask(NewTask(id: "T100", workflow: "ticket"))).code == .conflict)
+    }
+
+    @Test("a remembering state and a forgetting one make the same events and keep the same open tasks")
+    func sameEvents() throws {
+        var remembering = TestWorkspace()
+        try remembering.queue("desk")
+        try remembering.worker("ana", capacity: 2)
+        try remembering.worker("ben", capacity: 1)
+        try remembering.simpleWorkflow("ticket", queue: "desk")
+        var forgetting = remembering
+        forgetting.state.remembersFinishedTasks = false
+        var generator = SeededGenerator(seed: 7)
+        var open: [TaskID] = []
+        for round in 0..<300 {
+            let roll = generator.next() % 4
+            let command: Command
+            if roll == 0 || open.isEmpty {
+                command = .createTask(NewTask(workflow: "ticket"))
+            } else {
+                let task = open[Int(generator.next() % UInt64(open.count))]
+                switch (roll, remembering.state.task(task)?.state) {
+                case (1, .offered(let worker, _)?): command = .acceptOffer(task, worker: worker)
+                case (2, .assigned(let worker)?): command = .completeStep(task, worker: worker, outcome: nil, evidence: [:])
+                default: command = .cancelTask(task, reason: "round \(round)")
+                }
+            }
+            let expected = try? remembering.run(command)
+            let events = try? forgetting.run(command)
+            #expect(events == expected, "round \(round): \(command)")
+            open = remembering.state.tasks.keys.sorted()
+            #expect(forgetting.state.tasks == remembering.state.tasks)
+            #expect(forgetting.state.workers == remembering.state.workers)
+        }
+        #expect(forgetting.state.finished.isEmpty && remembering.state.finished.count > 50)
+    }
+}
+
+@Suite("The leading candidate")
+struct LeadingCandidateTests {
+    @Test("the same leader as the full ranking on random scores with many ties, and inexact once a score is NaN")
+    func againstRanking() {
+        var generator = SeededGenerator(seed: 11)
+        for round in 0..<2_000 {
+            let count = Int.random(in: 1...40, using: &generator)
+            // Few distinct values, so that ties are common; signed zeros and infinities among them.
+            let values: [Double] = [-.infinity, -1, -0.0, 0, 0.25, 0.5, 1, .infinity]
+            let scores = (0..<count).map { _ in values[Int.random(in: 0..<values.count, using: &generator)] }
+            var ranking = TopCandidates(capacity: Int.random(in: 2...6, using: &generator))
+            var leader = LeadingCandidate()
+            var leads = 0
+            for (index, score) in scores.enumerated() {
+                ranking.consider(index, score: score)
+                if leader.consider(index, score: score) { leads += 1 }
+            }
+            #expect(leader.isExact)
+            #expect(leader.index == ranking.ranked.first?.index, "round \(round): \(scores)")
+            #expect(leads >= 1)
+        }
+        var leader = LeadingCandidate()
+        leader.consider(0, score: 1)
+        leader.consider(1, score: .nan)
+        #expect(!leader.isExact)
+    }
 }

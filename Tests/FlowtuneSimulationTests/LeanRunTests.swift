@@ -4,8 +4,8 @@ import Testing
 
 @testable import FlowtuneSimulation
 
-/// The simulator asks the core for routing choices without their explanation and has it forget
-/// finished tasks. Neither may change anything a report shows: every measure and the arrivals'
+/// The simulator asks the core for routing choices without their explanation and has it keep no
+/// record of finished tasks. Neither may change anything a report shows: every measure and the arrivals'
 /// digest are checked against a run that explains every decision and remembers every task.
 @Suite("Lean runs report what full runs report")
 struct LeanRunTests {
@@ -111,14 +111,14 @@ struct LeanRunTests {
         #expect(abs(utilization - (busyMinutes * 60 + 10) / (2 * 50 * 60)) < 1e-9)
     }
 
-    @Test("a day of the contact centre: thousands of calls finish, so the core forgets some", arguments: [
+    @Test("a day of the contact centre: thousands of calls finish, none of them recorded by the lean core", arguments: [
         RoutingPolicyKind.longestIdle, .skillScore,
     ])
     func contactCentreDay(policy: RoutingPolicyKind) throws {
         var scenario = try ExampleScenarioTests.load("contact-centre-month/scenario.yaml")
         scenario.horizon = 86_400
         let measures = try Self.compare(scenario, policy)
-        // Enough calls that the lean run had the core forget finished tasks more than once.
+        // Enough calls that the lean run's core left thousands of finished tasks unrecorded.
         let arrivals = try #require(measures.first { $0.name == "arrivals" }?.value)
         #expect(arrivals > 4 * 4096)
     }

@@ -39,7 +39,9 @@ extension WorkspaceState {
         let declined = task.declinedBy
         let thisQueue = Int32(queueNumber)
         if detail == .choiceOnly {
-            // The same filters in the same order, without tallying who was left out and why.
+            // The same filters in the same order, without tallying who was left out and why, and
+            // only the leader kept: ranking the runners-up allocated a list on every routing.
+            var leader = LeadingCandidate()
             queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
                 hot.withUnsafeBufferPointer { hot in
                     for position in eligible.indices {
@@ -54,14 +56,18 @@ extension WorkspaceState {
                         let terms = WorkerTerms(
                             skillFit: eligibility.skillFit, idle: Self.idleValue(worker, now: nowValue),
                             rotation: rotationValue(eligibility.worker))
-                        best.consider(position, score: Self.total(taskTerms, terms, weights))
+                        leader.consider(position, score: Self.total(taskTerms, terms, weights))
                     }
                 }
             }
-            let number = best.ranked.first.map { queues[queueNumber].eligible[$0.index].worker }
-            return (
-                number.map { workers[$0].worker.id }, number,
-                Self.choiceOnly(policy, direction: .taskToWorker, candidateCount: candidateCount))
+            let choice = Self.choiceOnly(policy, direction: .taskToWorker, candidateCount: candidateCount)
+            guard leader.isExact else {
+                // A score that is not a number ranks as the full ranking places it.
+                let ranked = route(task, queueNumber: queueNumber, now: now, detail: .explained)
+                return (ranked.worker, ranked.number, choice)
+            }
+            let number = leader.index.map { queues[queueNumber].eligible[$0].worker }
+            return (number.map { workers[$0].worker.id }, number, choice)
         }
         queues[queueNumber].eligible.withUnsafeBufferPointer { eligible in
             hot.withUnsafeBufferPointer { hot in
@@ -154,14 +160,18 @@ extension WorkspaceState {
         let workerTerms = WorkerTerms(
             skillFit: 0, idle: Self.idleValue(worker, now: now.timeIntervalSinceReferenceDate),
             rotation: rotationValue(workerNumber))
-        var best = TopCandidates(capacity: max(settings.explainedCandidates, 2))
+        let explain = detail == .explained
+        // Without an explanation only the leading head is kept, in place: the ranking and the list
+        // of heads allocated on every freed worker's scan.
+        var best = explain ? TopCandidates(capacity: max(settings.explainedCandidates, 2)) : TopCandidates()
         var heads: [(task: TaskID, eligibility: Eligibility, terms: TaskTerms)] = []
+        var leader = LeadingCandidate()
+        var leadingHead: (task: TaskID, queue: Int)?
         var exclusions = ExclusionTally()
         var skipped: [TaskID] = []  // the tasks that exclusions name, by index
         var candidateCount = 0
         // Queues with work that this worker, assigned to one queue, leaves to others.
         var otherQueues: [QueueID] = []
-        let explain = detail == .explained
         for eligibility in workers[workerNumber].queues {
             let queueNumber = eligibility.queue
             if queues[queueNumber].waitingCount == 0 { continue }
@@ -201,16 +211,28 @@ extension WorkspaceState {
                         slaRisk: min(wait / max(queue.serviceLevel.within, 1), 1))
                     var scored = workerTerms
                     scored.skillFit = eligibility.skillFit
-                    best.consider(heads.count, score: Self.total(terms, scored, weights))
-                    heads.append((entry.task, eligibility, terms))
+                    let score = Self.total(terms, scored, weights)
+                    if explain {
+                        best.consider(heads.count, score: score)
+                        heads.append((entry.task, eligibility, terms))
+                    } else if leader.consider(candidateCount - 1, score: score) {
+                        leadingHead = (entry.task, eligibility.queue)
+                    }
                 }
             }
         }
+        if !explain {
+            guard let head = leadingHead else { return nil }
+            let choice = Self.choiceOnly(policy, direction: .workerToTask, candidateCount: candidateCount)
+            guard leader.isExact else {
+                // A score that is not a number ranks as the full ranking places it.
+                guard let ranked = route(freedWorker: id, number: workerNumber, now: now, detail: .explained) else { return nil }
+                return (ranked.task, ranked.queue, choice)
+            }
+            return (head.task, head.queue, choice)
+        }
         guard let winner = best.ranked.first else { return nil }
         let chosen = heads[winner.index]
-        if !explain {
-            return (chosen.task, chosen.eligibility.queue, Self.choiceOnly(policy, direction: .workerToTask, candidateCount: candidateCount))
-        }
         let candidates = best.ranked.map { entry in
             let head = heads[entry.index]
             var scored = workerTerms
@@ -423,6 +445,11 @@ struct TopCandidates {
         ranked.reserveCapacity(capacity + 1)
     }
 
+    /// A ranking that is never used: no room reserved.
+    init() {
+        capacity = 2
+    }
+
     mutating func consider(_ index: Int, score: Double) {
         if ranked.count == capacity, let last = ranked.last, score <= last.score { return }
         var position = ranked.count
@@ -430,6 +457,31 @@ struct TopCandidates {
         ranked.insert((index, score), at: position)
         if ranked.count > capacity { ranked.removeLast() }
     }
+}
+
+/// The best candidate seen so far, as ``TopCandidates`` would rank it first, kept without a list.
+///
+/// The same leader as `TopCandidates.ranked.first` as long as no score is NaN: the highest score,
+/// the earlier candidate on a tie. A NaN score is placed by the list's walk in ways a single
+/// leader cannot follow, so ``isExact`` turns false and the caller ranks in full.
+struct LeadingCandidate {
+    private(set) var index: Int?
+    private(set) var score = 0.0
+    private(set) var sawNaN = false
+
+    /// Considers a candidate; true when it takes the lead.
+    @inline(__always)
+    @discardableResult
+    mutating func consider(_ index: Int, score: Double) -> Bool {
+        if score.isNaN { sawNaN = true }
+        guard self.index == nil || score > self.score else { return false }
+        self.index = index
+        self.score = score
+        return true
+    }
+
+    /// Whether the leader is the one the full ranking puts first.
+    var isExact: Bool { !sawNaN }
 }
 
 /// Why a candidate was left out, as a plain value so that counting costs no allocation.

@@ -477,6 +477,8 @@ extension WorkspaceState {
             return
         }
         let id = created.task
+        // Passing through the line finds the queue here instead of hashing its id again.
+        queueCursor = queueNumber
         let expiresAt = now + queues[queueNumber].queue.offerTimeout
         run.notes.append(EventNote(kind: .taskCreated, task: id))
         run.notes.append(EventNote(kind: .taskOffered, task: id, worker: worker, expiresAt: expiresAt))

@@ -320,7 +320,7 @@ extension WorkspaceState {
     private mutating func finish(_ task: WorkTask, as state: WorkTask.State, at time: Date) {
         taskCursor = nil
         tasks[task.id] = nil
-        finished[task.id] = state
+        recordFinished(task.id, as: state)
     }
 
     private mutating func addLoad(_ worker: WorkerID, channel: Channel, delta: Int, at time: Date) {
@@ -593,7 +593,7 @@ extension WorkspaceState {
             taskCursor = nil
             var task = tasks.remove(at: entry).value
             release(&task, at: time)
-            finished[task.id] = .completed
+            recordFinished(task.id, as: .completed)
             return
         }
         guard let entry = locateTask(id) else { return }
@@ -615,7 +615,7 @@ extension WorkspaceState {
         taskCursor = nil
         var task = tasks.remove(at: entry).value
         release(&task, at: time)
-        finished[id] = .cancelled
+        recordFinished(id, as: .cancelled)
     }
 }
 

@@ -15,6 +15,18 @@ extension WorkspaceState {
     public mutating func forgetFinishedTasks() {
         finished.removeAll(keepingCapacity: true)
     }
+
+    /// Records how a task ended in ``finished`` — unless ``remembersFinishedTasks`` is off and
+    /// numbering does not need the record (``taskNumbersTaken`` is false).
+    ///
+    /// A simulation that never names a finished task again turns the record off instead of
+    /// forgetting it now and then (``forgetFinishedTasks()``): a hash and an insertion fewer on
+    /// every task's end. What changes is what forgetting changes: a command naming a finished task
+    /// is refused as "no task" rather than "already completed".
+    @inline(__always)
+    mutating func recordFinished(_ id: TaskID, as state: WorkTask.State) {
+        if remembersFinishedTasks || taskNumbersTaken { finished[id] = state }
+    }
 }
 
 extension WorkspaceState {

@@ -21,6 +21,9 @@ public struct WorkspaceState: Sendable {
     public internal(set) var tasks: [TaskID: WorkTask] = [:]
     /// How each finished task ended.
     public internal(set) var finished: [TaskID: WorkTask.State] = [:]
+    /// Whether ``finished`` records every task that ends; see ``recordFinished(_:as:)``. A live
+    /// workspace always does; a long simulation turns it off.
+    public var remembersFinishedTasks = true
     /// Tasks created with an idempotency key, with the fingerprint of their request.
     public internal(set) var idempotencyKeys: [String: IdempotentCreation] = [:]
     /// How many events have been applied.
@@ -198,7 +201,7 @@ public struct WorkspaceState: Sendable {
     /// than hashing the id.
     @inline(__always)
     func queueNumber(_ id: QueueID) -> Int? {
-        if queues.count <= 8 {
+        if queues.count <= Self.comparedInTurn {
             for index in queues.indices where queues[index].queue.id == id { return index }
             return nil
         }
@@ -231,18 +234,34 @@ public struct WorkspaceState: Sendable {
         return index
     }
 
+    /// How many ids a look-up compares in turn rather than hashing the one it looks for: a short
+    /// id's comparison that fails costs a few instructions, a hash and a probe several times that.
+    static let comparedInTurn = 16
+
     /// Where the versions of workflow `id` lie in `workflows`, trying ``workflowCursor`` first.
     @inline(__always)
     func workflowIndex(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
         if let cursor = workflowCursor, cursor.id == id { return cursor.index }
-        return workflows.index(forKey: id)
+        return findWorkflow(id)
+    }
+
+    /// The index of workflow `id` in `workflows`: its few keys compared in turn, more hashed.
+    @inline(__always)
+    private func findWorkflow(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
+        guard workflows.count <= Self.comparedInTurn else { return workflows.index(forKey: id) }
+        var index = workflows.startIndex
+        while index != workflows.endIndex {
+            if workflows.keys[index] == id { return index }
+            workflows.formIndex(after: &index)
+        }
+        return nil
     }
 
     /// ``workflowIndex(_:)``, leaving ``workflowCursor`` at the workflow found.
     @inline(__always)
     mutating func locateWorkflow(_ id: WorkflowID) -> [WorkflowID: [Workflow]].Index? {
         if let cursor = workflowCursor, cursor.id == id { return cursor.index }
-        guard let index = workflows.index(forKey: id) else { return nil }
+        guard let index = findWorkflow(id) else { return nil }
         workflowCursor = WorkflowCursor(id: id, index: index)
         return index
     }
