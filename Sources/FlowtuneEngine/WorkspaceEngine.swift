@@ -149,50 +149,21 @@ public actor WorkspaceEngine {
         CommandAcknowledgement(try await enqueue(command, actor: actor, cause: cause, reportingTask: false, keepsEvents: false))
     }
 
-    /// Decides `command` like ``submit(_:actor:cause:reportingTask:)`` and hands its outcome to
-    /// `reply` once its events are durable, or the error that refused it or failed its commit.
-    ///
-    /// For a caller that is not running in a task — a channel handler on an event loop — and
-    /// would otherwise start one per command only to wait in it: the command goes into the inbox
-    /// from the caller's thread, and its answer comes back without a task to resume. `reply` is
-    /// called exactly once, on the engine's executor, so it should only pass the result on (to
-    /// the caller's event loop, say) and return.
-    ///
-    /// ```swift
-    /// engine.submit(.acceptOffer(id, worker: "ana"), actor: "ana", reportingTask: true) { result in
-    ///     eventLoop.execute { answer(result) }
-    /// }
-    /// ```
-    public nonisolated func submit(
-        _ command: Command, actor: String, cause: String? = nil, reportingTask: Bool = false,
-        then reply: @escaping @Sendable (Result<CommandOutcome, any Error>) -> Void
-    ) {
-        enqueue(command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: true, reply: .callback(reply))
-    }
-
     private nonisolated func enqueue(
         _ command: Command, actor: String, cause: String?, reportingTask: Bool, keepsEvents: Bool
     ) async throws -> CommandOutcome {
         try await withUnsafeThrowingContinuation { continuation in
-            enqueue(
-                command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: keepsEvents,
-                reply: .continuation(continuation))
+            let start = inbox.withLock { inbox in
+                // Made in place: a submission made outside the lock would be copied into the inbox,
+                // retaining everything its command holds, and the original then released.
+                inbox.submissions.append(Submission(
+                    command: command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: keepsEvents,
+                    continuation: continuation, arrivedAt: tracing ? CommitTrace.now() : 0))
+                defer { inbox.isDraining = true }
+                return !inbox.isDraining
+            }
+            if start { Task { await self.drain() } }
         }
-    }
-
-    private nonisolated func enqueue(
-        _ command: Command, actor: String, cause: String?, reportingTask: Bool, keepsEvents: Bool, reply: Reply
-    ) {
-        let start = inbox.withLock { inbox in
-            // Made in place: a submission made outside the lock would be copied into the inbox,
-            // retaining everything its command holds, and the original then released.
-            inbox.submissions.append(Submission(
-                command: command, actor: actor, cause: cause, reportingTask: reportingTask, keepsEvents: keepsEvents,
-                reply: reply, arrivedAt: tracing ? CommitTrace.now() : 0))
-            defer { inbox.isDraining = true }
-            return !inbox.isDraining
-        }
-        if start { Task { await self.drain() } }
     }
 
     /// Decides the submitted commands in arrival order until none is left, yielding between
@@ -266,7 +237,7 @@ public actor WorkspaceEngine {
         do {
             try state.execute(submission.command, context: context, appendingTo: &events)
         } catch {
-            submission.reply.resume(throwing: error)
+            submission.continuation.resume(throwing: error)
             return
         }
         if reallocation != nil { reallocation!.observe(events, state: state) }
@@ -282,11 +253,11 @@ public actor WorkspaceEngine {
         }
         // A command with no events still waits for the batches decided before it (see `commit`).
         if events.isEmpty && encoder.isEmpty && !isFlushing {
-            submission.reply.resume(returning: outcome)
+            submission.continuation.resume(returning: outcome)
             return
         }
         if !events.isEmpty { record(events) }
-        pendingWaiters.append(.command(submission.reply, outcome))
+        pendingWaiters.append(.command(submission.continuation, outcome))
         startFlushing()
     }
 
@@ -793,33 +764,11 @@ private struct Submission: Sendable {
     var reportingTask: Bool
     /// Whether the outcome hands back the events, or only what ``CommandAcknowledgement`` holds.
     var keepsEvents: Bool
-    /// Answered exactly once, by `decide` for a refusal or by `flush`.
-    var reply: Reply
+    /// Unsafe because a checked continuation costs an allocation per command; resumed exactly
+    /// once, by `decide` for a refusal or by `flush`.
+    var continuation: UnsafeContinuation<CommandOutcome, any Error>
     /// When it reached the inbox, while the engine traces its commits (``CommitTrace``); else 0.
     var arrivedAt: UInt64
-}
-
-/// How a submitted command's outcome reaches its submitter.
-private enum Reply: Sendable {
-    /// A submitter suspended in ``WorkspaceEngine/submit(_:actor:cause:reportingTask:)``. Unsafe
-    /// because a checked continuation costs an allocation per command.
-    case continuation(UnsafeContinuation<CommandOutcome, any Error>)
-    /// A submitter that is not waiting in a task (``WorkspaceEngine/submit(_:actor:cause:reportingTask:then:)``).
-    case callback(@Sendable (Result<CommandOutcome, any Error>) -> Void)
-
-    consuming func resume(returning outcome: consuming CommandOutcome) {
-        switch consume self {
-        case .continuation(let continuation): continuation.resume(returning: outcome)
-        case .callback(let reply): reply(.success(outcome))
-        }
-    }
-
-    func resume(throwing error: any Error) {
-        switch self {
-        case .continuation(let continuation): continuation.resume(throwing: error)
-        case .callback(let reply): reply(.failure(error))
-        }
-    }
 }
 
 /// The submitted commands not yet decided, and whether a drain of them is under way.
@@ -831,19 +780,19 @@ private struct Inbox {
 /// One caller waiting for a batch to be durable: a submitted command, answered with its outcome,
 /// or a caller on the actor that only needs to know.
 private enum Waiter {
-    case command(Reply, CommandOutcome)
+    case command(UnsafeContinuation<CommandOutcome, any Error>, CommandOutcome)
     case batch(UnsafeContinuation<Void, any Error>)
 
     consuming func resume() {
         switch consume self {
-        case .command(let reply, let outcome): reply.resume(returning: outcome)
+        case .command(let continuation, let outcome): continuation.resume(returning: outcome)
         case .batch(let continuation): continuation.resume()
         }
     }
 
     func resume(throwing error: any Error) {
         switch self {
-        case .command(let reply, _): reply.resume(throwing: error)
+        case .command(let continuation, _): continuation.resume(throwing: error)
         case .batch(let continuation): continuation.resume(throwing: error)
         }
     }

@@ -227,8 +227,8 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
 
     private struct Job: Sendable {
         var route: String
-        var identity: Identity
-        var command: TaskCommand
+        var caller: String
+        var run: @Sendable () async throws -> JSONAnswer
     }
 
     /// The work of a request that gets the router's answer when served here; nil to pass it on.
@@ -239,12 +239,14 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
             let identity = setup.keys.identify(secret), setup.access[route.pattern]?.admits(identity.role) == true,
             let value = FastJSON.parse(body)
         else { return nil }
-        let command: TaskCommand
+        let routes = setup.routes
         switch route {
         case .create:
             guard let created = TaskRoutes.CreateBody(fast: value) else { return nil }
             let key = AuthenticationMiddleware.value(of: TaskRoutes.idempotencyKey, in: head.headerFields)
-            command = TaskRoutes.creating(created, key: key)
+            return Job(route: route.pattern, caller: identity.name) {
+                try await routes.create(created, key: key, by: identity)
+            }
         case .accept(let id):
             var named: String?
             if identity.worker == nil {
@@ -252,59 +254,62 @@ final class TaskRouteShortcut: ChannelDuplexHandler, RemovableChannelHandler {
                 named = work.worker
             }
             guard let worker = try? TaskRoutes.worker(for: identity, named: named) else { return nil }
-            command = TaskRoutes.accepting(TaskID(String(id)), as: worker)
+            let task = TaskID(String(id))
+            return Job(route: route.pattern, caller: identity.name) {
+                try await routes.accept(task, as: worker, by: identity)
+            }
         case .complete(let id):
             guard let completion = TaskRoutes.CompleteBody(fast: value),
                 let worker = try? TaskRoutes.worker(for: identity, named: completion.worker)
             else { return nil }
-            command = TaskRoutes.completing(TaskID(String(id)), completion, as: worker)
-        }
-        return Job(route: route.pattern, identity: identity, command: command)
-    }
-
-    /// Submits the request's command from the event loop and answers on the event loop when its
-    /// outcome comes back: no task is started for a request the engine accepts.
-    private func serve(_ job: Job, head: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
-        let setup = setup
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let start = ContinuousClock.now
-        let eventLoop = context.eventLoop
-        setup.routes.host.engine.submit(
-            job.command.command, actor: job.identity.actor, cause: job.command.cause, reportingTask: true
-        ) { result in
-            eventLoop.execute {
-                let context = bound.value
-                do {
-                    let answer = try job.command.answer(to: result.get())
-                    let head = Self.finish(answer.response, route: job.route, setup: setup, start: start)
-                    handler.value.answer(head, answer.json, context: context)
-                } catch {
-                    // A refused command: the router's problem document, built as the router builds it.
-                    let channel = context.channel
-                    Task {
-                        let response = Self.problem(for: error, head: head, body: body, channel: channel, setup: setup)
-                        let buffer = await BodyCollector.bytes(of: response.body)
-                        let answered = Self.finish(response, route: job.route, setup: setup, start: start)
-                        eventLoop.execute {
-                            handler.value.answer(answered, buffer, context: bound.value)
-                        }
-                    }
-                }
+            let task = TaskID(String(id))
+            return Job(route: route.pattern, caller: identity.name) {
+                try await routes.complete(task, completion, as: worker, by: identity)
             }
         }
     }
 
-    /// Records the request's metrics and gives the answer's head the headers Hummingbird's server
-    /// adds to every answer.
-    private static func finish(
-        _ response: Response, route: String, setup: Setup, start: ContinuousClock.Instant
-    ) -> HTTPResponse {
-        setup.telemetry.recordRequest(route: route, method: "POST", status: response.status.code, duration: .now - start)
-        var head = response.head
-        head.headerFields.append(HTTPField(name: .date, value: HTTPDate.now))
-        if let name = setup.serverName { head.headerFields.append(HTTPField(name: .server, value: name)) }
-        return head
+    private func serve(_ job: Job, head: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
+        let setup = setup
+        let channel = context.channel
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let start = ContinuousClock.now
+        let eventLoop = context.eventLoop
+        Task {
+            let answered = await TaskRouteShortcut.respond(job, head: head, body: body, channel: channel, setup: setup, start: start)
+            eventLoop.execute {
+                handler.value.answer(answered.head, answered.body, context: bound.value)
+            }
+        }
+    }
+
+    /// Runs the request's handler and returns its answer's head and body, as the router would.
+    private static func respond(
+        _ job: Job, head: HTTPRequest, body: ByteBuffer, channel: any NIOCore.Channel, setup: Setup,
+        start: ContinuousClock.Instant
+    ) async -> Answered {
+        var response: Response
+        var buffer: ByteBuffer?
+        do {
+            let answer = try await RequestCaller.$name.withValue(job.caller) { try await job.run() }
+            response = answer.response
+            buffer = answer.json
+        } catch {
+            response = problem(for: error, head: head, body: body, channel: channel, setup: setup)
+            buffer = await BodyCollector.bytes(of: response.body)
+        }
+        setup.telemetry.recordRequest(
+            route: job.route, method: "POST", status: response.status.code, duration: .now - start)
+        // As Hummingbird's server adds them to every answer.
+        response.headers.append(HTTPField(name: .date, value: HTTPDate.now))
+        if let name = setup.serverName { response.headers.append(HTTPField(name: .server, value: name)) }
+        return Answered(head: response.head, body: buffer)
+    }
+
+    private struct Answered: Sendable {
+        var head: HTTPResponse
+        var body: ByteBuffer?
     }
 
     /// Writes the answer of the request served here, then goes on with what waited for it.

@@ -55,22 +55,24 @@ struct TaskRoutes {
         let identity = try context.caller
         let body = try await request.decodeJSON(CreateBody.self, context: context)
         let key = AuthenticationMiddleware.value(of: Self.idempotencyKey, in: request.headers)
-        return try await run(Self.creating(body, key: key), by: identity).response
+        return try await create(body, key: key, by: identity).response
     }
 
     /// Creates a task; shared by the route and ``TaskRouteShortcut``.
-    static func creating(_ body: CreateBody, key: String?) -> TaskCommand {
+    func create(_ body: CreateBody, key: String?, by identity: Identity) async throws -> JSONAnswer {
         let new = NewTask(
             id: body.id.map(TaskID.init), workflow: WorkflowID(body.workflow), channel: body.channel.map(Channel.init) ?? .default,
             priority: body.priority ?? 5, attributes: body.attributes ?? .object([:]), idempotencyKey: key)
-        return TaskCommand(command: .createTask(new), cause: "POST /v1/tasks", answer: .created)
-    }
-
-    /// Submits one of the lifecycle's commands and answers with the task as the command left it.
-    func run(_ command: TaskCommand, by identity: Identity) async throws -> JSONAnswer {
         let outcome = try await host.engine.submit(
-            command.command, actor: identity.actor, cause: command.cause, reportingTask: true)
-        return try command.answer(to: outcome)
+            .createTask(new), actor: identity.actor, cause: "POST /v1/tasks", reportingTask: true)
+        guard let id = outcome.createdTask, let task = outcome.task else {
+            let id = outcome.createdTask?.rawValue ?? "?"
+            throw Problem(.conflict, title: "Task already finished", detail: "task \(id) made with this key has finished")
+        }
+        // A retry with the same key returns the task it made, as 200 rather than 201.
+        return JSONAnswer(
+            status: outcome.events.isEmpty ? .ok : .created, headers: [.location: "/v1/tasks/\(id)"],
+            json: try TaskResource(task).json())
     }
 
     @Sendable func list(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
@@ -116,12 +118,14 @@ struct TaskRoutes {
     @Sendable func accept(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
         let (identity, worker) = try await actingWorker(request, context)
         let id = try TaskID(context.parameters.require("id"))
-        return try await run(Self.accepting(id, as: worker), by: identity).response
+        return try await accept(id, as: worker, by: identity).response
     }
 
     /// Accepts an offer; shared by the route and ``TaskRouteShortcut``.
-    static func accepting(_ id: TaskID, as worker: WorkerID) -> TaskCommand {
-        TaskCommand(command: .acceptOffer(id, worker: worker), cause: "accept", answer: .reported(id))
+    func accept(_ id: TaskID, as worker: WorkerID, by identity: Identity) async throws -> JSONAnswer {
+        let outcome = try await host.engine.submit(
+            .acceptOffer(id, worker: worker), actor: identity.actor, cause: "accept", reportingTask: true)
+        return try reported(id, outcome)
     }
 
     @Sendable func reject(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
@@ -136,14 +140,15 @@ struct TaskRoutes {
         let body = try await request.decodeJSON(CompleteBody.self, context: context)
         let worker = try Self.worker(for: identity, named: body.worker)
         let id = try TaskID(context.parameters.require("id"))
-        return try await run(Self.completing(id, body, as: worker), by: identity).response
+        return try await complete(id, body, as: worker, by: identity).response
     }
 
     /// Completes a step; shared by the route and ``TaskRouteShortcut``.
-    static func completing(_ id: TaskID, _ body: CompleteBody, as worker: WorkerID) -> TaskCommand {
-        TaskCommand(
-            command: .completeStep(id, worker: worker, outcome: body.outcome, evidence: body.evidence ?? [:]),
-            cause: "complete", answer: .reported(id))
+    func complete(_ id: TaskID, _ body: CompleteBody, as worker: WorkerID, by identity: Identity) async throws -> JSONAnswer {
+        let outcome = try await host.engine.submit(
+            .completeStep(id, worker: worker, outcome: body.outcome, evidence: body.evidence ?? [:]),
+            actor: identity.actor, cause: "complete", reportingTask: true)
+        return try reported(id, outcome)
     }
 
     @Sendable func cancel(_ request: Request, context: FlowtuneRequestContext) async throws -> Response {
@@ -176,6 +181,12 @@ struct TaskRoutes {
         let state = await host.engine.currentState
         if let task = state.task(id) { return try JSONResponse.make(TaskResource(task)) }
         return JSONResponse.finished(id.rawValue, state: state.finished[id]?.name ?? "unknown")
+    }
+
+    /// The task as the command left it, from its outcome: no second call to the engine.
+    private func reported(_ id: TaskID, _ outcome: CommandOutcome) throws -> JSONAnswer {
+        if let task = outcome.task { return JSONAnswer(json: try TaskResource(task).json()) }
+        return JSONAnswer(json: JSONResponse.finishedJSON(id.rawValue, state: outcome.finishedState?.name ?? "unknown"))
     }
 
     private func actingWorker(_ request: Request, _ context: FlowtuneRequestContext) async throws -> (Identity, WorkerID) {
