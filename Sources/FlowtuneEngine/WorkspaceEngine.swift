@@ -60,6 +60,8 @@ public actor WorkspaceEngine {
     /// Whether the commit chain is timed (``commitTrace()``); fixed when the engine opens, so that
     /// submitters read it without the actor.
     private nonisolated let tracing: Bool
+    /// The least time from the start of one append to the start of the next (``spaceCommits(by:)``).
+    private var commitSpacing = Duration.zero
     /// The timings so far, while tracing.
     private var trace = CommitTrace()
     /// What the batch being gathered has cost the actor so far, while tracing.
@@ -364,6 +366,14 @@ public actor WorkspaceEngine {
         }
     }
 
+    /// Spaces the starts of consecutive appends by at least `spacing`, so that under load each
+    /// commit carries more commands: fewer transactions and syncs for the same work, each command
+    /// waiting up to `spacing` longer. Zero (the default) starts the next append as soon as the
+    /// previous one returns.
+    public func spaceCommits(by spacing: Duration) {
+        commitSpacing = max(spacing, .zero)
+    }
+
     /// Commits batch after batch until no command waits.
     ///
     /// Once a batch is durable, the next one (the commands decided meanwhile) is handed to the
@@ -372,6 +382,7 @@ public actor WorkspaceEngine {
     /// previous one returned.
     private func flush() async {
         var current = startAppend()
+        var startedAt = ContinuousClock.now
         while let (published, waiters, append) = current {
             do {
                 let from = durableVersion
@@ -379,12 +390,25 @@ public actor WorkspaceEngine {
                 let returnedAt = tracing ? CommitTrace.now() : 0
                 if let published { publish(published.events, from: from + Int64(published.start)) }
                 let finished = trace.batches.count - 1
-                current = startAppend()
+                // Spaced, the finished batch's commands are woken first and the next batch
+                // gathers until the spacing has passed; else it is handed to the store before
+                // they are woken, so that the writer is not idle while they run.
+                let spaced = commitSpacing > .zero
+                if !spaced {
+                    current = startAppend()
+                    startedAt = .now
+                }
                 let resumeStartedAt = tracing ? CommitTrace.now() : 0
                 // Popped, so that each outcome moves to its caller rather than being copied.
                 var waiters = waiters
                 while let waiter = waiters.popLast() { waiter.resume() }
                 if tracing { noteResume(of: finished, returnedAt: returnedAt, resumeStartedAt: resumeStartedAt) }
+                if spaced {
+                    let wait = commitSpacing - (ContinuousClock.now - startedAt)
+                    if wait > .zero { try? await Task.sleep(for: wait) }
+                    current = startAppend()
+                    startedAt = .now
+                }
             } catch {
                 // Everything decided after the last durable batch is void: reload the state from
                 // the log, which holds exactly what was acknowledged, then fail those commands.

@@ -35,6 +35,7 @@ public struct FlowtuneServer: Sendable {
     public static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemClock()) async throws -> FlowtuneServer {
         let store = try SQLiteEventStore(path: configuration.databasePath)
         let host = try await WorkspaceHost.open(configuration.workspace, store: store, clock: clock)
+        if configuration.commitSpacing > .zero { await host.engine.spaceCommits(by: configuration.commitSpacing) }
         if configuration.reallocation.enabled { await host.engine.configureReallocation(configuration.reallocation) }
         let webhooks = try WebhookRepository(path: configuration.databasePath)
         return FlowtuneServer(configuration: configuration, host: host, store: store, webhooks: webhooks)

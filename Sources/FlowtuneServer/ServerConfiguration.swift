@@ -9,7 +9,7 @@ import Yams
 ///
 /// ```yaml
 /// server: { host: 127.0.0.1, port: 8080, body_limit: 1048576, threads: 1 }
-/// store: { path: flowtune.db }
+/// store: { path: flowtune.db, commit_spacing_us: 0 }
 /// workspace: default
 /// log: { format: json, level: info }
 /// reallocation: { enabled: true, automatic_cost_limit: 5, interval: 15m, horizon_intervals: 4 }
@@ -17,7 +17,8 @@ import Yams
 ///   - { name: ops, role: operator, key_sha256: 5e88489... }
 ///   - { name: ana, role: worker, worker: ana, key: "a secret" }
 /// ```
-/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_TASK_SHORTCUT`, `FLOWTUNE_DB`, `FLOWTUNE_WORKSPACE`,
+/// Environment: `FLOWTUNE_HOST`, `FLOWTUNE_PORT`, `FLOWTUNE_THREADS`, `FLOWTUNE_TASK_SHORTCUT`, `FLOWTUNE_DB`,
+/// `FLOWTUNE_COMMIT_SPACING_US`, `FLOWTUNE_WORKSPACE`,
 /// `FLOWTUNE_LOG_FORMAT`, and `FLOWTUNE_API_KEYS` as `name:role[:worker]=secret` separated by commas.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on.
@@ -38,6 +39,11 @@ public struct ServerConfiguration: Sendable {
     /// from the connection's event loop rather than through the router: the same answers for
     /// less CPU. On unless `FLOWTUNE_TASK_SHORTCUT=0`, which is there to compare the two.
     public var taskShortcut = true
+    /// The least time between the starts of two commits of the store (``WorkspaceEngine/spaceCommits(by:)``):
+    /// under load each commit then carries more commands, for fewer transactions and syncs, and
+    /// each command may wait up to this long more. Zero commits as soon as the previous commit
+    /// is done.
+    public var commitSpacing = Duration.zero
     /// The accepted API keys.
     public var keys: [APIKey] = []
     /// `text` or `json` logs.
@@ -153,10 +159,21 @@ public struct ServerConfiguration: Sendable {
                 }
             case "store":
                 for (field, item) in value.mapping ?? [:] {
-                    guard field.string == "path", let path = item.string else {
+                    switch field.string {
+                    case "path":
+                        guard let path = item.string else {
+                            throw Problem(source: at(item), field: "store.path", message: "must be a file path")
+                        }
+                        databasePath = path
+                    case "commit_spacing_us":
+                        guard let number = item.int, (0...1_000_000).contains(number) else {
+                            throw Problem(
+                                source: at(item), field: "store.commit_spacing_us", message: "must be a whole number of microseconds from 0 to 1000000")
+                        }
+                        commitSpacing = .microseconds(number)
+                    default:
                         throw Problem(source: at(field), field: "store.\(field.string ?? "?")", message: "unknown field")
                     }
-                    databasePath = path
                 }
             case "workspace":
                 guard let name = value.string, !name.isEmpty else {
@@ -242,6 +259,14 @@ public struct ServerConfiguration: Sendable {
             taskShortcut = flag
         }
         if let value = environment["FLOWTUNE_DB"] { databasePath = value }
+        if let value = environment["FLOWTUNE_COMMIT_SPACING_US"] {
+            guard let number = Int(value), (0...1_000_000).contains(number) else {
+                throw Problem(
+                    source: "FLOWTUNE_COMMIT_SPACING_US", field: "commit_spacing_us",
+                    message: "must be a whole number of microseconds from 0 to 1000000")
+            }
+            commitSpacing = .microseconds(number)
+        }
         if let value = environment["FLOWTUNE_WORKSPACE"] { workspace = WorkspaceID(value) }
         if let value = environment["FLOWTUNE_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {
