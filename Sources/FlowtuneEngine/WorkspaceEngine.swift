@@ -424,6 +424,7 @@ public actor WorkspaceEngine {
                 pendingWaiters = []
                 for waiter in waiters + stranded { waiter.resume(throwing: error) }
                 current = startAppend()
+                startedAt = .now
             }
         }
         isFlushing = false

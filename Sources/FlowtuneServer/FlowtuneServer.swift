@@ -68,9 +68,11 @@ public struct FlowtuneServer: Sendable {
         let serverName = "flowtune"
         var server = HTTPServerBuilder.http1()
         if configuration.taskShortcut {
+            let routes = TaskRoutes(host: host)
             let setup = TaskRouteShortcut.Setup(
-                routes: TaskRoutes(host: host), access: TaskRouteShortcut.access(of: TaskRoutes(host: host).routes), keys: KeyRing(configuration.keys), bodyLimit: configuration.bodyLimit,
-                telemetry: telemetry, serverName: serverName, logger: logger, served: shortcutServed)
+                routes: routes, access: TaskRouteShortcut.access(of: routes.routes), keys: KeyRing(configuration.keys),
+                bodyLimit: configuration.bodyLimit, telemetry: telemetry, serverName: serverName, logger: logger,
+                served: shortcutServed)
             server = .http1(configuration: .init(additionalChannelHandlers: [TaskRouteShortcut(setup: setup)]))
         }
         var application = Application(
